@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "reader",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "reader", targets: ["reader-cli"]),
+        .executable(name: "reader-bench", targets: ["reader-bench"]),
+        .library(name: "Model", targets: ["Model"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Interchange", targets: ["Interchange"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+    ],
+    targets: [
+        .target(
+            name: "Model",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Storage",
+            dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Interchange",
+            dependencies: ["Model"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "reader-cli",
+            dependencies: [
+                "Model", "Storage", "Interchange",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "reader-bench",
+            dependencies: ["Model"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ModelTests",
+            dependencies: ["Model", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "Model", "Interchange"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "InterchangeTests",
+            dependencies: ["Interchange", "Model"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Model"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,62 @@
+/// The kinds of synced records and the fields each one has.
+///
+/// This table is the contract between the store, the backup format and sync:
+/// a field's name is its column name and its name on the wire, and its
+/// ``FieldKind`` says how its ``JSONValue`` is stored.
+public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, CustomStringConvertible {
+    case paper, note, highlight, tag
+    case paperTag = "paper_tag"
+
+    /// The fields of this entity, in a fixed order.
+    public var fields: [Field] {
+        switch self {
+        case .paper:
+            [.init("title", .text), .init("authors", .json), .init("abstract", .text),
+             .init("published", .text), .init("year", .integer), .init("arxiv_id", .text),
+             .init("arxiv_version", .integer), .init("doi", .text), .init("url", .text),
+             .init("pdf_url", .text), .init("code_url", .text), .init("venue", .text),
+             .init("source", .text), .init("added_at", .integer), .init("status", .text),
+             .init("rating", .integer), .init("read_at", .integer), .init("trashed", .boolean)]
+        case .note:
+            [.init("paper_id", .text), .init("body", .text), .init("created_at", .integer),
+             .init("updated_at", .integer), .init("trashed", .boolean), .init("conflict_of", .text)]
+        case .highlight:
+            [.init("paper_id", .text), .init("text", .text), .init("page", .integer),
+             .init("location", .text), .init("comment", .text), .init("created_at", .integer),
+             .init("updated_at", .integer), .init("trashed", .boolean)]
+        case .tag:
+            [.init("name", .text)]
+        case .paperTag:
+            [.init("paper_id", .text), .init("tag_id", .text), .init("present", .boolean)]
+        }
+    }
+
+    /// The field named `name`, if this entity has it.
+    public func field(named name: String) -> Field? {
+        fields.first { $0.name == name }
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: Entity, rhs: Entity) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// One synced field: its name and the kind of value it holds.
+    public struct Field: Hashable, Sendable {
+        public let name: String
+        public let kind: FieldKind
+        init(_ name: String, _ kind: FieldKind) { self.name = name; self.kind = kind }
+    }
+
+    /// How a field's value is typed and stored.
+    public enum FieldKind: Hashable, Sendable {
+        case text, integer, boolean, json
+
+        /// Whether `value` is acceptable for this kind (null always is).
+        public func accepts(_ value: JSONValue) -> Bool {
+            switch (self, value) {
+            case (_, .null), (.text, .string), (.integer, .int), (.boolean, .bool),
+                 (.json, .array), (.json, .object): true
+            default: false
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// A Digital Object Identifier, normalized to lower case.
+///
+/// DOIs are case-insensitive, so `10.1234/ABC` and `10.1234/abc` are one paper.
+/// Accepts `10.1234/abc`, `doi:10.1234/abc`, `https://doi.org/10.1234/abc` and
+/// `https://dx.doi.org/...`, with percent-encoding in URLs decoded.
+///
+/// ```swift
+/// DOI("https://doi.org/10.1145/3442188.3445922")?.value  // "10.1145/3442188.3445922"
+/// ```
+public struct DOI: Hashable, Sendable, CustomStringConvertible {
+    /// The normalized DOI: `10.` prefix, registrant, `/`, suffix, lower case.
+    public let value: String
+
+    public init?(_ text: String) {
+        var rest = Substring(text.trimmingWhitespace())
+        var fromURL = false
+        for prefix in ["https://", "http://"] where rest.lowercased().hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+            fromURL = true
+        }
+        if fromURL {
+            let lower = rest.lowercased()
+            guard let host = ["doi.org/", "dx.doi.org/", "www.doi.org/"].first(where: { lower.hasPrefix($0) }) else { return nil }
+            rest = rest.dropFirst(host.count)
+        } else if rest.lowercased().hasPrefix("doi:") {
+            rest = rest.dropFirst(4).trimmingWhitespace()
+        }
+        var candidate = String(rest)
+        if fromURL, let decoded = candidate.removingPercentEncodingASCII() { candidate = decoded }
+        let lower = candidate.lowercased()
+        guard lower.hasPrefix("10."),
+              let slash = lower.firstIndex(of: "/"),
+              lower.index(after: slash) < lower.endIndex
+        else { return nil }
+        let registrant = lower[lower.index(lower.startIndex, offsetBy: 3)..<slash]
+        guard registrant.count >= 4, registrant.allSatisfy({ $0.isASCIIDigit || $0 == "." }),
+              !lower.contains(where: { $0.isWhitespace })
+        else { return nil }
+        self.value = lower
+    }
+
+    public var description: String { value }
+}
+
+extension String {
+    /// Decodes `%XX` escapes; nil when an escape is malformed or not UTF-8.
+    func removingPercentEncodingASCII() -> String? {
+        guard contains("%") else { return self }
+        var bytes: [UInt8] = []
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let h = iterator.next(), let l = iterator.next(),
+                      let value = UInt8(String(decoding: [h, l], as: UTF8.self), radix: 16) else { return nil }
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

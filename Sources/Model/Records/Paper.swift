@@ -1,0 +1,64 @@
+import Foundation
+
+/// A paper in the reading list, with its reading state.
+///
+/// The bibliographic fields say what the paper is; ``status``, ``rating`` and
+/// ``readAt`` say where the reader is with it. Every property maps to one synced
+/// field of the `paper` entity (see ``Entity/paper``).
+public struct Paper: Hashable, Sendable, Identifiable {
+    public var id: UUID
+    public var title: String
+    /// Author names in order, as written by the source.
+    public var authors: [String]
+    public var abstract: String?
+    /// The publication date as far as it is known: `2024`, `2024-05` or `2024-05-30`.
+    public var published: String?
+    public var year: Int?
+    public var arxiv: ArXivID?
+    public var doi: DOI?
+    public var url: String?
+    public var pdfURL: String?
+    public var codeURL: String?
+    public var venue: String?
+    /// Where the paper came from: `listing:trending-papers.txt`, `cli`, `bibtex:refs.bib`.
+    public var source: String?
+    public var addedAt: Date
+    public var status: ReadingStatus
+    /// 1 to 5, when the reader gave one.
+    public var rating: Int?
+    public var readAt: Date?
+    /// In the trash: hidden from the list, restorable.
+    public var isTrashed: Bool
+    /// When any field last changed (local bookkeeping, not synced).
+    public var updatedAt: Date?
+
+    public init(
+        id: UUID, title: String, authors: [String] = [], abstract: String? = nil,
+        published: String? = nil, year: Int? = nil, arxiv: ArXivID? = nil, doi: DOI? = nil,
+        url: String? = nil, pdfURL: String? = nil, codeURL: String? = nil, venue: String? = nil,
+        source: String? = nil, addedAt: Date, status: ReadingStatus = .inbox, rating: Int? = nil,
+        readAt: Date? = nil, isTrashed: Bool = false, updatedAt: Date? = nil
+    ) {
+        self.id = id; self.title = title; self.authors = authors; self.abstract = abstract
+        self.published = published; self.year = year; self.arxiv = arxiv; self.doi = doi
+        self.url = url; self.pdfURL = pdfURL; self.codeURL = codeURL; self.venue = venue
+        self.source = source; self.addedAt = addedAt; self.status = status; self.rating = rating
+        self.readAt = readAt; self.isTrashed = isTrashed; self.updatedAt = updatedAt
+    }
+
+    /// The id a new paper with these identifying fields gets: from the arXiv id,
+    /// else the DOI, else the title and first author.
+    public static func stableID(arxiv: ArXivID?, doi: DOI?, title: String, authors: [String]) -> UUID {
+        if let arxiv { return StableID.paper(.arxiv(arxiv)) }
+        if let doi { return StableID.paper(.doi(doi)) }
+        return StableID.paper(title: title, firstAuthor: authors.first)
+    }
+
+    /// The best short label: the title, else the identifier.
+    public var displayTitle: String {
+        if !title.isEmpty { return title }
+        if let arxiv { return "arXiv:\(arxiv)" }
+        if let doi { return "doi:\(doi)" }
+        return url ?? "(untitled)"
+    }
+}

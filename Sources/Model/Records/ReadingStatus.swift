@@ -1,0 +1,20 @@
+/// Where a paper stands in the reading list.
+///
+/// New papers land in ``inbox``; ``queued`` means "I will read this",
+/// ``reading`` is in progress, ``read`` is done, ``dropped`` means "not for me".
+public enum ReadingStatus: String, CaseIterable, Codable, Hashable, Sendable, CustomStringConvertible {
+    case inbox, queued, reading, read, dropped
+
+    /// The status named by `text`, case-insensitively.
+    public init?(name text: String) {
+        self.init(rawValue: text.lowercased())
+    }
+
+    public var description: String { rawValue }
+
+    /// All names, for messages: `inbox, queued, reading, read or dropped`.
+    public static var namesForMessages: String {
+        let names = allCases.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import Model
+
+/// A reading list stored in one SQLite file.
+///
+/// `Library` is the only way in: every read goes through its queries and every
+/// write through its single write path, which stamps each changed field with the
+/// library's hybrid logical clock and records it in the outbox for sync, in the
+/// same transaction as the change.
+///
+/// ```swift
+/// let library = try Library(path: "~/papers.sqlite")
+/// let paper = try library.add(PaperDraft(title: "Attention Is All You Need"))
+/// try library.setStatus(.read, of: paper.paper.id)
+/// let hits = try library.search("tag:ml attention")
+/// ```
+///
+/// Several processes may open the same file at once: writes wait for each other
+/// (WAL mode with a busy timeout) instead of failing.
+public final class Library: Sendable {
+    /// The database file.
+    public let path: String
+    let dbQueue: DatabaseQueue
+    let wallClock: @Sendable () -> UInt64
+
+    /// Opens the library at `path`, creating the file and its folder on first use,
+    /// and brings its schema up to date.
+    ///
+    /// - Parameter wallClock: milliseconds since 1970; tests pass a clock of
+    ///   their own to check that the HLC never goes backwards.
+    public init(path: String, wallClock: (@Sendable () -> UInt64)? = nil) throws {
+        self.path = path
+        self.wallClock = wallClock ?? { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StorageError.cannotOpen(path: path, reason: "cannot create the folder \(folder): \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = false
+        configuration.label = "reader.library"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            dbQueue = try DatabaseQueue(path: path, configuration: configuration)
+            try Schema.migrator.migrate(dbQueue)
+            try dbQueue.write { db in try Schema.ensureIdentity(db) }
+        } catch let error as DatabaseError {
+            throw StorageError.cannotOpen(path: path, reason: error.message ?? error.description)
+        }
+    }
+
+    /// This library copy's node id, stamped into every clock it issues.
+    public var nodeID: NodeID {
+        get throws {
+            try dbQueue.read { db in try Schema.nodeID(db) }
+        }
+    }
+
+    /// The last clock this library issued or saw.
+    public var lastClock: HLC? {
+        get throws {
+            try dbQueue.read { db in try Schema.meta(db, "hlc").flatMap(HLC.init) }
+        }
+    }
+
+    /// Runs `body` in one write transaction with the write path open; everything it
+    /// changes is stamped, queued for sync and indexed before the commit.
+    @discardableResult
+    func write<T>(_ body: (ChangeWriter) throws -> T) throws -> T {
+        try dbQueue.write { db in
+            let writer = try ChangeWriter(db: db, wallMillis: wallClock())
+            let result = try body(writer)
+            try writer.finish()
+            return result
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try dbQueue.read(body)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Model
+
+/// What can go wrong in the library, with what the user needs to fix it.
+public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The database file could not be opened or created.
+    case cannotOpen(path: String, reason: String)
+    /// No paper matches the reference.
+    case paperNotFound(reference: String)
+    /// Several papers match the reference; the candidates are listed.
+    case ambiguousReference(reference: String, candidates: [PaperSummary])
+    /// No note or highlight has this id (or id prefix).
+    case recordNotFound(kind: String, reference: String)
+    /// Several notes or highlights start with this id prefix.
+    case ambiguousRecord(kind: String, reference: String, count: Int)
+    /// A value that the library cannot store.
+    case invalidValue(field: String, reason: String)
+    /// A backup or record set that cannot be applied.
+    case invalidRecord(entity: String, id: String, reason: String)
+    /// The backup target exists already.
+    case backupTargetExists(path: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            "cannot open the library at \(path): \(reason)"
+        case .paperNotFound(let reference):
+            "no paper matches '\(reference)'; try `reader search \(reference)` or `reader list`"
+        case .ambiguousReference(let reference, let candidates):
+            "'\(reference)' matches \(candidates.count) papers; use a longer id prefix or an arXiv id or DOI:\n"
+                + candidates.map { "  \($0.shortID)  \($0.title)" }.joined(separator: "\n")
+        case .recordNotFound(let kind, let reference):
+            "no \(kind) has an id starting with '\(reference)'; `reader \(kind) list` shows them"
+        case .ambiguousRecord(let kind, let reference, let count):
+            "'\(reference)' matches \(count) \(kind)s; give more characters of the id"
+        case .invalidValue(let field, let reason):
+            "invalid \(field): \(reason)"
+        case .invalidRecord(let entity, let id, let reason):
+            "cannot apply \(entity) \(id): \(reason)"
+        case .backupTargetExists(let path):
+            "\(path) exists already; choose a new file name or remove it first"
+        }
+    }
+}
+
+/// A paper named in a message: its short id and title.
+public struct PaperSummary: Equatable, Sendable {
+    public let id: UUID
+    public let title: String
+    /// The first 8 characters of the id, enough to reference the paper.
+    public var shortID: String { String(id.lowercased.prefix(8)) }
+}

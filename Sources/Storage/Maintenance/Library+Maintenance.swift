@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import Model
+
+/// What `reader doctor` found.
+public struct DoctorReport: Hashable, Sendable {
+    /// `PRAGMA integrity_check` said "ok".
+    public var databaseOK: Bool
+    /// The messages of `PRAGMA integrity_check` when it did not.
+    public var databaseProblems: [String]
+    /// The full-text index agrees with the papers, tags, notes and highlights.
+    public var searchIndexOK: Bool
+    /// The index was rebuilt in this run.
+    public var searchIndexRepaired: Bool
+    /// Records whose `clocks` are missing or unreadable.
+    public var recordsWithoutClocks: Int
+    public var isHealthy: Bool { databaseOK && (searchIndexOK || searchIndexRepaired) && recordsWithoutClocks == 0 }
+}
+
+/// Counts for `reader stats`.
+public struct LibraryStats: Hashable, Sendable {
+    public var papers: Int
+    public var byStatus: [ReadingStatus: Int]
+    public var trashed: Int
+    public var tags: Int
+    public var notes: Int
+    public var highlights: Int
+    public var withCode: Int
+    public var pendingChanges: Int
+    public var fileBytes: Int64
+}
+
+extension Library {
+    /// Checks the database file, the search index and the clocks; with `repair`,
+    /// rebuilds a search index that disagrees with the data.
+    public func checkHealth(repair: Bool) throws -> DoctorReport {
+        let integrity = try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        let ftsOK = try searchIndexIsConsistent()
+        var repaired = false
+        if !ftsOK, repair {
+            try dbQueue.write { db in
+                try db.execute(sql: "INSERT INTO paper_fts(paper_fts) VALUES ('rebuild')")
+            }
+            repaired = try searchIndexIsConsistent()
+        }
+        let missingClocks = try read { db in
+            try Entity.allCases.reduce(0) { sum, entity in
+                sum + (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(entity.table) WHERE json_valid(clocks) = 0 OR clocks = '{}'") ?? 0)
+            }
+        }
+        return DoctorReport(databaseOK: integrity == ["ok"], databaseProblems: integrity == ["ok"] ? [] : integrity,
+                            searchIndexOK: ftsOK, searchIndexRepaired: repaired, recordsWithoutClocks: missingClocks)
+    }
+
+    /// Whether the FTS index holds exactly the text of the search view: FTS5's own
+    /// integrity check compares the index with its content, row by row.
+    public func searchIndexIsConsistent() throws -> Bool {
+        try read { db in
+            let indexed = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper_fts_docsize") ?? -1
+            let papers = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper") ?? -2
+            guard indexed == papers else { return false }
+            do {
+                try db.execute(sql: "INSERT INTO paper_fts(paper_fts, rank) VALUES ('integrity-check', 1)")
+                return true
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.extendedResultCode == .SQLITE_CORRUPT_VTAB {
+                return false
+            }
+        }
+    }
+
+    /// Counts of papers, statuses, tags, notes and highlights.
+    public func stats() throws -> LibraryStats {
+        try read { db in
+            var byStatus: [ReadingStatus: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT coalesce(status, 'inbox') AS s, count(*) AS n FROM paper WHERE coalesce(trashed, 0) = 0 GROUP BY 1") {
+                if let status = ReadingStatus(rawValue: row["s"]) { byStatus[status] = row["n"] }
+            }
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+            return LibraryStats(
+                papers: byStatus.values.reduce(0, +),
+                byStatus: byStatus,
+                trashed: try count("SELECT count(*) FROM paper WHERE trashed = 1"),
+                tags: try count("SELECT count(DISTINCT pt.tag_id) FROM paper_tag pt JOIN paper p ON p.id = pt.paper_id WHERE pt.present = 1 AND coalesce(p.trashed, 0) = 0"),
+                notes: try count("SELECT count(*) FROM note WHERE coalesce(trashed, 0) = 0"),
+                highlights: try count("SELECT count(*) FROM highlight WHERE coalesce(trashed, 0) = 0"),
+                withCode: try count("SELECT count(*) FROM paper WHERE coalesce(trashed, 0) = 0 AND coalesce(code_url, '') <> ''"),
+                pendingChanges: try count("SELECT count(*) FROM outbox"),
+                fileBytes: size
+            )
+        }
+    }
+
+    /// Copies the library to a new file with SQLite's online backup, safe while
+    /// other processes use the library. The copy gets its own node id, so that it
+    /// can never stamp clocks as this copy.
+    public func backup(to destination: String) throws {
+        if FileManager.default.fileExists(atPath: destination) {
+            throw StorageError.backupTargetExists(path: destination)
+        }
+        let target: DatabaseQueue
+        do {
+            target = try DatabaseQueue(path: destination)
+        } catch let error as DatabaseError {
+            throw StorageError.cannotOpen(path: destination, reason: error.message ?? error.description)
+        }
+        try dbQueue.backup(to: target)
+        try target.write { db in
+            try Schema.setMeta(db, "node_id", NodeID.random().description)
+        }
+        try target.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try target.close()
+    }
+
+    /// For tests: removes one paper's index entry, as corruption would.
+    func damageSearchIndex(paperID: UUID) throws {
+        try dbQueue.write { db in
+            try db.execute(sql: """
+                INSERT INTO paper_fts(paper_fts, rowid, title, authors, abstract, tags, notes, highlights)
+                SELECT 'delete', rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source
+                WHERE rowid = (SELECT rowid FROM paper WHERE id = ?)
+                """, arguments: [paperID.lowercased])
+        }
+    }
+}

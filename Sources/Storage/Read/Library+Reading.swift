@@ -1,0 +1,265 @@
+import Foundation
+import GRDB
+import Model
+
+/// How ``Library/list(_:sort:limit:)`` orders papers.
+public enum PaperSort: String, CaseIterable, Sendable {
+    /// Newest first.
+    case added
+    /// A to Z.
+    case title
+    /// Newest publication year first.
+    case year
+    /// Most recently changed first.
+    case updated
+
+    var orderBy: String {
+        switch self {
+        case .added: "p.added_at DESC, p.rowid DESC"
+        case .title: "p.title COLLATE NOCASE ASC, p.rowid ASC"
+        case .year: "p.year IS NULL, p.year DESC, p.added_at DESC, p.rowid DESC"
+        case .updated: "p.changed_at DESC, p.rowid DESC"
+        }
+    }
+}
+
+/// A paper listed with its tags.
+public struct ListedPaper: Hashable, Sendable {
+    public var paper: Paper
+    public var tags: [TagName]
+}
+
+extension Library {
+    static let paperColumns = "p.rowid, p.id, p.title, p.authors, p.abstract, p.published, p.year, p.arxiv_id, p.arxiv_version, p.doi, p.url, p.pdf_url, p.code_url, p.venue, p.source, p.added_at, p.status, p.rating, p.read_at, p.trashed, p.changed_at"
+
+    /// The paper with this id, in the trash or not.
+    public func paper(_ id: UUID) throws -> Paper? {
+        try read { db in try Library.paper(db, id: id.lowercased) }
+    }
+
+    /// A paper with its tags, notes and highlights.
+    public func detail(_ id: UUID) throws -> PaperDetail? {
+        try read { db in
+            guard let paper = try Library.paper(db, id: id.lowercased) else { return nil }
+            return try Library.detail(db, paper: paper)
+        }
+    }
+
+    /// Papers matching a query's filters (and words, if any), in `sort` order.
+    public func list(_ query: SearchQuery = SearchQuery(), sort: PaperSort = .added, limit: Int? = nil) throws -> [ListedPaper] {
+        try read { db in
+            let compiled = QueryCompiler(query)
+            var sql = "SELECT \(Library.paperColumns) FROM paper p WHERE \(compiled.whereClause)"
+            var arguments = compiled.arguments
+            if let match = compiled.matchExpression {
+                sql += " AND p.rowid IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
+                arguments.append(match)
+            }
+            sql += " ORDER BY \(sort.orderBy)"
+            if let limit { sql += " LIMIT \(max(0, limit))" }
+            let papers = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Library.paper(row:))
+            let tags = try Library.tagNames(db, papers: papers.map(\.id.lowercased))
+            return papers.map { ListedPaper(paper: $0, tags: tags[$0.id.lowercased] ?? []) }
+        }
+    }
+
+    /// Calls `body` with each matching paper and everything attached to it,
+    /// reading in batches so that memory stays flat however large the library.
+    public func forEachDetail(_ query: SearchQuery = SearchQuery(), sort: PaperSort = .added, _ body: (PaperDetail) throws -> Void) throws {
+        try read { db in
+            let compiled = QueryCompiler(query)
+            var sql = "SELECT \(Library.paperColumns) FROM paper p WHERE \(compiled.whereClause)"
+            var arguments = compiled.arguments
+            if let match = compiled.matchExpression {
+                sql += " AND p.rowid IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
+                arguments.append(match)
+            }
+            sql += " ORDER BY \(sort.orderBy)"
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            while let row = try cursor.next() {
+                try body(try Library.detail(db, paper: Library.paper(row: row)))
+            }
+        }
+    }
+
+    /// Finds the paper a user means: an arXiv id, a DOI, an id prefix (at least
+    /// 4 characters) or a fragment of the title that only one paper has.
+    ///
+    /// - Parameter inTrash: look in the trash instead of the reading list.
+    public func resolve(_ reference: String, inTrash: Bool = false) throws -> Paper {
+        let reference = String(reference.trimmingCharacters(in: .whitespaces))
+        return try read { db in
+            let trash = inTrash ? 1 : 0
+            func fetch(_ condition: String, _ arguments: StatementArguments) throws -> [Paper] {
+                try Row.fetchAll(db, sql: "SELECT \(Library.paperColumns) FROM paper p WHERE coalesce(p.trashed, 0) = \(trash) AND \(condition) ORDER BY p.added_at, p.rowid LIMIT 11", arguments: arguments)
+                    .map(Library.paper(row:))
+            }
+            var candidates: [Paper] = []
+            switch PaperIdentifier(reference) {
+            case .arxiv(let id): candidates = try fetch("p.arxiv_id = ?", [id.id])
+            case .doi(let doi): candidates = try fetch("p.doi = ?", [doi.value])
+            case nil: break
+            }
+            let lower = reference.lowercased()
+            if candidates.isEmpty, lower.count >= 4, lower.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
+                candidates = try fetch("p.id >= ? AND p.id < ?", [lower, lower + "~"])
+            }
+            if candidates.isEmpty {
+                let key = TextNormalization.matchKey(reference)
+                if !key.isEmpty {
+                    candidates = try fetch("p.match_title = ?", [key])
+                    if candidates.isEmpty {
+                        let pattern = "%" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                        candidates = try fetch("p.match_title LIKE ? ESCAPE '\\'", [pattern])
+                    }
+                }
+            }
+            guard let first = candidates.first else { throw StorageError.paperNotFound(reference: reference) }
+            guard candidates.count == 1 else {
+                throw StorageError.ambiguousReference(reference: reference, candidates: candidates.prefix(10).map { PaperSummary(id: $0.id, title: $0.displayTitle) })
+            }
+            return first
+        }
+    }
+
+    /// A note by id or unique id prefix.
+    public func note(_ reference: String) throws -> Note {
+        try read { db in
+            let row: Row = try Library.uniqueRow(db, table: "note", kind: "note", reference: reference,
+                columns: "id, paper_id, body, created_at, updated_at, trashed, conflict_of")
+            return Library.note(row: row)
+        }
+    }
+
+    /// A highlight by id or unique id prefix.
+    public func highlight(_ reference: String) throws -> Highlight {
+        try read { db in
+            let row: Row = try Library.uniqueRow(db, table: "highlight", kind: "highlight", reference: reference,
+                columns: "id, paper_id, text, page, location, comment, created_at, updated_at, trashed")
+            return Library.highlight(row: row)
+        }
+    }
+
+    /// Notes not in the trash, of one paper or of all, oldest first.
+    public func notes(of paperID: UUID? = nil) throws -> [Note] {
+        try read { db in
+            let filter = paperID == nil ? "" : "AND paper_id = ?"
+            return try Row.fetchAll(db, sql: "SELECT id, paper_id, body, created_at, updated_at, trashed, conflict_of FROM note WHERE coalesce(trashed, 0) = 0 \(filter) ORDER BY created_at, id",
+                                    arguments: StatementArguments(paperID.map { [$0.lowercased] } ?? []))
+                .map(Library.note(row:))
+        }
+    }
+
+    /// Highlights not in the trash, of one paper or of all, in page order.
+    public func highlights(of paperID: UUID? = nil) throws -> [Highlight] {
+        try read { db in
+            let filter = paperID == nil ? "" : "AND paper_id = ?"
+            return try Row.fetchAll(db, sql: "SELECT id, paper_id, text, page, location, comment, created_at, updated_at, trashed FROM highlight WHERE coalesce(trashed, 0) = 0 \(filter) ORDER BY paper_id, page IS NULL, page, created_at, id",
+                                    arguments: StatementArguments(paperID.map { [$0.lowercased] } ?? []))
+                .map(Library.highlight(row:))
+        }
+    }
+
+    /// Every tag in use, with how many papers (not in the trash) carry it.
+    public func tagCounts() throws -> [(tag: TagName, papers: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.name, count(*) AS n FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
+                JOIN paper p ON p.id = pt.paper_id AND coalesce(p.trashed, 0) = 0
+                WHERE pt.present = 1 GROUP BY t.name ORDER BY n DESC, t.name
+                """).compactMap { row in (try? TagName(row["name"] as String)).map { ($0, row["n"] as Int) } }
+        }
+    }
+
+    // MARK: - Row decoding
+
+    static func paper(_ db: Database, id: String) throws -> Paper? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(paperColumns) FROM paper p WHERE p.id = ?"), arguments: [id]).map(paper(row:))
+    }
+
+    static func detail(_ db: Database, paper: Paper) throws -> PaperDetail {
+        let id = paper.id.lowercased
+        let notes = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, paper_id, body, created_at, updated_at, trashed, conflict_of FROM note WHERE paper_id = ? AND coalesce(trashed, 0) = 0 ORDER BY created_at, id"), arguments: [id]).map(note(row:))
+        let highlights = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, paper_id, text, page, location, comment, created_at, updated_at, trashed FROM highlight WHERE paper_id = ? AND coalesce(trashed, 0) = 0 ORDER BY page IS NULL, page, created_at, id"), arguments: [id]).map(highlight(row:))
+        return PaperDetail(paper: paper, tags: try tagNames(db, paper: id), notes: notes, highlights: highlights)
+    }
+
+    static func tagNames(_ db: Database, paper: String) throws -> [TagName] {
+        try String.fetchAll(db.cachedStatement(sql: "SELECT t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id WHERE pt.paper_id = ? AND pt.present = 1 ORDER BY t.name"), arguments: [paper])
+            .compactMap { try? TagName($0) }
+    }
+
+    static func tagNames(_ db: Database, papers: [String]) throws -> [String: [TagName]] {
+        guard !papers.isEmpty else { return [:] }
+        var result: [String: [TagName]] = [:]
+        let placeholders = Array(repeating: "?", count: papers.count).joined(separator: ",")
+        for row in try Row.fetchAll(db, sql: "SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id WHERE pt.present = 1 AND pt.paper_id IN (\(placeholders)) ORDER BY t.name", arguments: StatementArguments(papers)) {
+            if let name = try? TagName(row["name"] as String) { result[row["paper_id"], default: []].append(name) }
+        }
+        return result
+    }
+
+    static func uniqueRow(_ db: Database, table: String, kind: String, reference: String, columns: String) throws -> Row {
+        let lower = reference.lowercased().trimmingCharacters(in: .whitespaces)
+        guard !lower.isEmpty else { throw StorageError.recordNotFound(kind: kind, reference: reference) }
+        let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) WHERE id >= ? AND id < ? LIMIT 2", arguments: [lower, lower + "~"])
+        guard let first = rows.first else { throw StorageError.recordNotFound(kind: kind, reference: reference) }
+        guard rows.count == 1 else {
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE id >= ? AND id < ?", arguments: [lower, lower + "~"]) ?? 2
+            throw StorageError.ambiguousRecord(kind: kind, reference: reference, count: count)
+        }
+        return first
+    }
+
+    static func date(_ millis: Int64?) -> Date? {
+        millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+
+    static func paper(row: Row) -> Paper {
+        let authorsText: String? = row["authors"]
+        let authors: [String] = authorsText.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        let arxivID: String? = row["arxiv_id"]
+        let doi: String? = row["doi"]
+        let idText: String = row["id"]
+        return Paper(
+            id: UUID(uuidString: idText) ?? UUID(uuid: UUID_NULL_BYTES),
+            title: row["title"] ?? "",
+            authors: authors,
+            abstract: row["abstract"],
+            published: row["published"],
+            year: row["year"],
+            arxiv: arxivID.flatMap { ArXivID(id: $0, version: row["arxiv_version"]) },
+            doi: doi.flatMap(DOI.init),
+            url: row["url"], pdfURL: row["pdf_url"], codeURL: row["code_url"],
+            venue: row["venue"], source: row["source"],
+            addedAt: date(row["added_at"]) ?? Date(timeIntervalSince1970: 0),
+            status: (row["status"] as String?).flatMap(ReadingStatus.init(rawValue:)) ?? .inbox,
+            rating: row["rating"],
+            readAt: date(row["read_at"]),
+            isTrashed: (row["trashed"] as Int64?) == 1,
+            updatedAt: date(row["changed_at"])
+        )
+    }
+
+    static func note(row: Row) -> Note {
+        Note(id: UUID(uuidString: row["id"]) ?? UUID(uuid: UUID_NULL_BYTES),
+             paperID: (row["paper_id"] as String?).flatMap(UUID.init(uuidString:)) ?? UUID(uuid: UUID_NULL_BYTES),
+             body: row["body"] ?? "",
+             createdAt: date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
+             updatedAt: date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0),
+             isTrashed: (row["trashed"] as Int64?) == 1,
+             conflictOf: (row["conflict_of"] as String?).flatMap(UUID.init(uuidString:)))
+    }
+
+    static func highlight(row: Row) -> Highlight {
+        Highlight(id: UUID(uuidString: row["id"]) ?? UUID(uuid: UUID_NULL_BYTES),
+                  paperID: (row["paper_id"] as String?).flatMap(UUID.init(uuidString:)) ?? UUID(uuid: UUID_NULL_BYTES),
+                  text: row["text"] ?? "",
+                  page: row["page"], location: row["location"], comment: row["comment"],
+                  createdAt: date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
+                  updatedAt: date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0),
+                  isTrashed: (row["trashed"] as Int64?) == 1)
+    }
+}
+
+let UUID_NULL_BYTES: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

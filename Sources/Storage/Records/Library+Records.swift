@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import Model
+
+/// The counts of a ``Library/merge(_:)``.
+public struct MergeReport: Hashable, Sendable {
+    /// Records that did not exist before.
+    public var created = 0
+    /// Existing records with at least one field replaced by a newer value.
+    public var updated = 0
+    /// Records whose every field was already as new or newer.
+    public var unchanged = 0
+}
+
+extension Library {
+    /// Calls `body` with every record (papers, notes, highlights, tags, memberships)
+    /// with each field's value and clock, sorted by entity then id. Streams: one
+    /// record in memory at a time.
+    ///
+    /// - Parameter papers: when given, only these papers and what belongs to them.
+    public func forEachRecord(papers: Set<String>? = nil, _ body: (SyncRecord) throws -> Void) throws {
+        try read { db in
+            var tagIDs: Set<String>?
+            if let papers {
+                var used: Set<String> = []
+                let memberships = try Row.fetchCursor(db, sql: "SELECT paper_id, tag_id FROM paper_tag")
+                while let row = try memberships.next() {
+                    if let paper: String = row["paper_id"], papers.contains(paper), let tag: String = row["tag_id"] { used.insert(tag) }
+                }
+                tagIDs = used
+            }
+            for entity in Entity.allCases.sorted() {
+                let columns = entity.fields.map(\.name).joined(separator: ", ")
+                let cursor = try Row.fetchCursor(db, sql: "SELECT id, \(columns), clocks, changed_at FROM \(entity.table) ORDER BY id")
+                while let row = try cursor.next() {
+                    if let papers {
+                        switch entity {
+                        case .paper: if !papers.contains(row["id"]) { continue }
+                        case .tag: if tagIDs?.contains(row["id"]) != true { continue }
+                        default: if !papers.contains((row["paper_id"] as String?) ?? "") { continue }
+                        }
+                    }
+                    try body(StoredRecord(row: row, entity: entity).syncRecord)
+                }
+            }
+        }
+    }
+
+    /// The ids of the papers a query matches, for a filtered export.
+    public func paperIDs(_ query: SearchQuery) throws -> Set<String> {
+        var ids: Set<String> = []
+        try forEachPaperRow(query) { ids.insert($0) }
+        return ids
+    }
+
+    private func forEachPaperRow(_ query: SearchQuery, _ body: (String) -> Void) throws {
+        try read { db in
+            let compiled = QueryCompiler(query)
+            var sql = "SELECT p.id FROM paper p WHERE \(compiled.whereClause)"
+            var arguments = compiled.arguments
+            if let match = compiled.matchExpression {
+                sql += " AND p.rowid IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
+                arguments.append(match)
+            }
+            let cursor = try String.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            while let id = try cursor.next() { body(id) }
+        }
+    }
+
+    /// Merges stamped records in one transaction, last writer wins per field:
+    /// how a backup is restored and how sync applies what it receives.
+    /// Nothing is written if any record is invalid.
+    @discardableResult
+    public func merge(_ records: some Sequence<SyncRecord>) throws -> MergeReport {
+        try write { writer in
+            var report = MergeReport()
+            for record in records {
+                guard UUID(uuidString: record.id) != nil, record.id == record.id.lowercased() else {
+                    throw StorageError.invalidRecord(entity: record.entity.rawValue, id: record.id, reason: "the id is not a lower-case UUID")
+                }
+                let existed = try writer.load(record.entity, id: record.id) != nil
+                let changed = try writer.merge(record)
+                if !existed { report.created += 1 } else if changed.isEmpty { report.unchanged += 1 } else { report.updated += 1 }
+            }
+            return report
+        }
+    }
+
+    /// The number of records with changes waiting to be sent.
+    public func pendingChangeCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
+    }
+
+    /// The field changes waiting in the outbox after `seq`, oldest first: what a
+    /// sync engine sends. Each change carries the field's current value and clock.
+    public func pendingChanges(after seq: Int64 = 0, limit: Int = 500) throws -> [(seq: Int64, change: FieldChange)] {
+        try read { db in
+            var result: [(Int64, FieldChange)] = []
+            for row in try Row.fetchAll(db, sql: "SELECT seq, entity, id, fields FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]) {
+                guard let entity = Entity(rawValue: row["entity"]),
+                      let record = try StoredRecord.fetch(db, entity: entity, id: row["id"]) else { continue }
+                let seq: Int64 = row["seq"]
+                for field in (row["fields"] as String).split(separator: ",").map(String.init) {
+                    guard let hlc = record.clocks[field] else { continue }
+                    result.append((seq, FieldChange(entity: entity, id: record.id, field: field, value: record.values[field] ?? .null, hlc: hlc)))
+                }
+            }
+            return result
+        }
+    }
+}

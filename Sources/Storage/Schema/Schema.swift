@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import Model
+
+/// The database schema and its migrations.
+///
+/// Each synced entity has a table named after it whose columns are the entity's
+/// fields (see ``Model/Entity``), plus `id`, `clocks` (a JSON object of the HLC
+/// that last set each field) and `changed_at` (local bookkeeping: when any field
+/// last changed). `outbox` holds the records with changes not yet sent.
+/// `paper_fts` is an FTS5 index whose content is the `paper_search_source` view.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: library") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+
+                CREATE TABLE paper (
+                    rowid INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    title TEXT, authors TEXT, published TEXT, year INTEGER,
+                    arxiv_id TEXT, arxiv_version INTEGER, doi TEXT,
+                    url TEXT, pdf_url TEXT, code_url TEXT, venue TEXT, source TEXT,
+                    added_at INTEGER, status TEXT, rating INTEGER, read_at INTEGER, trashed INTEGER,
+                    match_title TEXT,
+                    clocks TEXT NOT NULL, changed_at INTEGER NOT NULL,
+                    abstract TEXT
+                );
+                CREATE INDEX paper_by_arxiv ON paper(arxiv_id) WHERE arxiv_id IS NOT NULL;
+                CREATE INDEX paper_by_doi ON paper(doi) WHERE doi IS NOT NULL;
+                CREATE INDEX paper_by_match_title ON paper(match_title);
+                CREATE INDEX paper_by_added ON paper(added_at);
+                CREATE INDEX paper_by_changed ON paper(changed_at);
+
+                CREATE TABLE tag (
+                    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT,
+                    clocks TEXT NOT NULL, changed_at INTEGER NOT NULL
+                );
+                CREATE INDEX tag_by_name ON tag(name);
+
+                CREATE TABLE paper_tag (
+                    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+                    paper_id TEXT, tag_id TEXT, present INTEGER,
+                    clocks TEXT NOT NULL, changed_at INTEGER NOT NULL
+                );
+                CREATE INDEX paper_tag_by_paper ON paper_tag(paper_id);
+                CREATE INDEX paper_tag_by_tag ON paper_tag(tag_id);
+
+                CREATE TABLE note (
+                    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+                    paper_id TEXT, body TEXT, created_at INTEGER, updated_at INTEGER,
+                    trashed INTEGER, conflict_of TEXT,
+                    clocks TEXT NOT NULL, changed_at INTEGER NOT NULL
+                );
+                CREATE INDEX note_by_paper ON note(paper_id);
+
+                CREATE TABLE highlight (
+                    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+                    paper_id TEXT, text TEXT, page INTEGER, location TEXT, comment TEXT,
+                    created_at INTEGER, updated_at INTEGER, trashed INTEGER,
+                    clocks TEXT NOT NULL, changed_at INTEGER NOT NULL
+                );
+                CREATE INDEX highlight_by_paper ON highlight(paper_id);
+
+                -- Records with field changes not yet sent: one row per record, its
+                -- changed field names; a newer change moves the row to the end.
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    entity TEXT NOT NULL, id TEXT NOT NULL, fields TEXT NOT NULL,
+                    UNIQUE (entity, id)
+                );
+
+                CREATE VIEW paper_search_source AS
+                SELECT p.rowid AS rowid,
+                    coalesce(p.title, '') AS title,
+                    coalesce((SELECT group_concat(a.value, '; ') FROM json_each(p.authors) a), '') AS authors,
+                    coalesce(p.abstract, '') AS abstract,
+                    coalesce((SELECT group_concat(t.name, ' ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
+                              WHERE pt.paper_id = p.id AND pt.present = 1), '') AS tags,
+                    coalesce((SELECT group_concat(n.body, char(10)) FROM note n
+                              WHERE n.paper_id = p.id AND coalesce(n.trashed, 0) = 0), '') AS notes,
+                    coalesce((SELECT group_concat(coalesce(h.text, '') || char(10) || coalesce(h.comment, ''), char(10))
+                              FROM highlight h WHERE h.paper_id = p.id AND coalesce(h.trashed, 0) = 0), '') AS highlights
+                FROM paper p;
+
+                CREATE VIRTUAL TABLE paper_fts USING fts5(
+                    title, authors, abstract, tags, notes, highlights,
+                    content = 'paper_search_source', content_rowid = 'rowid',
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+                """)
+        }
+        return migrator
+    }
+
+    /// Gives a new library its node id and creation time.
+    static func ensureIdentity(_ db: Database) throws {
+        if try meta(db, "node_id") == nil {
+            try setMeta(db, "node_id", NodeID.random().description)
+            try setMeta(db, "created_at", String(Int64(Date().timeIntervalSince1970 * 1000)))
+        }
+    }
+
+    static func nodeID(_ db: Database) throws -> NodeID {
+        guard let text = try meta(db, "node_id"), let node = NodeID(hex: text) else {
+            throw StorageError.cannotOpen(path: db.description, reason: "the library has no valid node id; run `reader doctor`")
+        }
+        return node
+    }
+
+    static func meta(_ db: Database, _ key: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key])
+    }
+
+    static func setMeta(_ db: Database, _ key: String, _ value: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .execute(arguments: [key, value])
+    }
+}
+
+extension Entity {
+    /// The table that holds this entity's records.
+    var table: String { rawValue }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import Model
+
+/// A search result: the paper, its tags, where the words matched, and its rank.
+public struct SearchHit: Hashable, Sendable {
+    public var paper: Paper
+    public var tags: [TagName]
+    /// A passage around the best match, with matches between ``SearchHit/markStart``
+    /// and ``SearchHit/markEnd``; use ``snippet(open:close:)`` to render it.
+    public var rawSnippet: String
+    /// bm25 score: lower is better.
+    public var score: Double
+
+    /// Marks SQLite puts around matched words in ``rawSnippet``.
+    public static let markStart = "\u{1}"
+    public static let markEnd = "\u{2}"
+
+    /// The snippet with matches wrapped in `open` and `close`, e.g. ANSI colours or `**`.
+    public func snippet(open: String, close: String) -> String {
+        rawSnippet.replacingOccurrences(of: SearchHit.markStart, with: open)
+            .replacingOccurrences(of: SearchHit.markEnd, with: close)
+    }
+}
+
+extension Library {
+    /// Ranked full-text search over titles, authors, abstracts, tags, notes and
+    /// highlights, narrowed by the query's filters.
+    ///
+    /// ```swift
+    /// let hits = try library.search("tag:ml attention -survey")
+    /// ```
+    public func search(_ text: String, limit: Int = 20) throws -> [SearchHit] {
+        try search(SearchQuery(text), limit: limit)
+    }
+
+    /// Ranked search for a parsed query. A query without words lists the papers
+    /// its filters match, newest first, with an empty snippet.
+    public func search(_ query: SearchQuery, limit: Int = 20) throws -> [SearchHit] {
+        let compiled = QueryCompiler(query)
+        guard let match = compiled.matchExpression else {
+            return try list(query, sort: .added, limit: limit).map {
+                SearchHit(paper: $0.paper, tags: $0.tags, rawSnippet: "", score: 0)
+            }
+        }
+        return try read { db in
+            // Weights: title 10, authors 4, abstract 1, tags 6, notes 3, highlights 3.
+            let sql = """
+                SELECT \(Library.paperColumns),
+                    snippet(paper_fts, -1, char(1), char(2), '…', 24) AS snippet,
+                    bm25(paper_fts, 10.0, 4.0, 1.0, 6.0, 3.0, 3.0) AS score
+                FROM paper_fts JOIN paper p ON p.rowid = paper_fts.rowid
+                WHERE paper_fts MATCH ? AND \(compiled.whereClause)
+                ORDER BY score LIMIT \(max(0, limit))
+                """
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments([match] + compiled.arguments))
+            let papers = rows.map(Library.paper(row:))
+            let tags = try Library.tagNames(db, papers: papers.map(\.id.lowercased))
+            return zip(rows, papers).map { row, paper in
+                SearchHit(paper: paper, tags: tags[paper.id.lowercased] ?? [], rawSnippet: row["snippet"] ?? "", score: row["score"] ?? 0)
+            }
+        }
+    }
+}

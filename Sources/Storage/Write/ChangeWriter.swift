@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import Model
+
+/// The one write path: every change to user data goes through a `ChangeWriter`.
+///
+/// Within the caller's transaction it:
+/// 1. applies the change to the record's row;
+/// 2. stamps each changed field with an HLC and keeps it in the row's `clocks`;
+/// 3. queues the record's changed fields in the `outbox` for sync;
+/// 4. keeps the full-text index exact for every paper whose text changed;
+/// 5. persists the clock, so it never goes backwards across processes.
+///
+/// Local edits use ``set(_:id:_:)``, which stamps with a new clock; backups and
+/// sync use ``merge(_:)``, which keeps each incoming field whose clock is newer
+/// (last writer wins) and ratchets the local clock past it.
+final class ChangeWriter {
+    let db: Database
+    /// The wall time of this transaction, in milliseconds since 1970.
+    let wallMillis: UInt64
+    private(set) var clock: HybridClock
+    private let initialClock: HLC
+    /// Papers whose index entry was removed in this transaction and must be re-added.
+    private var unindexed: Set<String> = []
+    private var unindexedOrder: [String] = []
+    private var random = SystemRandomNumberGenerator()
+
+    init(db: Database, wallMillis: UInt64) throws {
+        self.db = db
+        self.wallMillis = wallMillis
+        let node = try Schema.nodeID(db)
+        let last = try Schema.meta(db, "hlc").flatMap(HLC.init)
+        clock = HybridClock(node: node, last: last)
+        initialClock = clock.last
+    }
+
+    /// A new time-ordered id for a note or highlight.
+    func newID() -> String {
+        StableID.uuid7(millis: wallMillis, using: &random).lowercased
+    }
+
+    /// The current values and clocks of a record, or nil when it does not exist.
+    func load(_ entity: Entity, id: String) throws -> StoredRecord? {
+        try StoredRecord.fetch(db, entity: entity, id: id)
+    }
+
+    /// Sets fields of a record as a local edit. Fields whose value does not change
+    /// are left alone; the others share one new clock. Returns whether anything changed.
+    @discardableResult
+    func set(_ entity: Entity, id: String, _ values: [String: JSONValue]) throws -> Bool {
+        let current = try load(entity, id: id)
+        var changed: [String: JSONValue] = [:]
+        for (name, value) in values {
+            let value = try Self.validated(entity, name, value)
+            let old = current?.values[name]
+            if old == value, current?.clocks[name] != nil { continue }
+            if old == nil, value == .null, current?.clocks[name] == nil, current != nil { continue }
+            changed[name] = value
+        }
+        guard !changed.isEmpty else { return false }
+        let hlc = clock.now(wallMillis: wallMillis)
+        try store(entity, id: id, current: current, updates: changed.mapValues { Stamped($0, at: hlc) })
+        return true
+    }
+
+    /// Merges a stamped record: each field whose clock is newer than the stored
+    /// one wins. Returns the names of the fields that changed.
+    @discardableResult
+    func merge(_ record: SyncRecord) throws -> [String] {
+        let current = try load(record.entity, id: record.id)
+        var winners: [String: Stamped] = [:]
+        for (name, stamped) in record.fields {
+            _ = try Self.validated(record.entity, name, stamped.value, id: record.id)
+            clock.receive(stamped.hlc)
+            if let stored = current?.clocks[name], !(stamped.hlc > stored) { continue }
+            winners[name] = stamped
+        }
+        guard !winners.isEmpty else { return [] }
+        try store(record.entity, id: record.id, current: current, updates: winners)
+        return winners.keys.sorted()
+    }
+
+    /// Re-adds the index entries of the papers this transaction touched and
+    /// saves the clock. Called once, just before the commit.
+    func finish() throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO paper_fts(rowid, title, authors, abstract, tags, notes, highlights)
+            SELECT rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source
+            WHERE rowid = (SELECT rowid FROM paper WHERE id = ?)
+            """)
+        for paperID in unindexedOrder {
+            try insert.execute(arguments: [paperID])
+        }
+        unindexed.removeAll()
+        unindexedOrder.removeAll()
+        if clock.last != initialClock {
+            try Schema.setMeta(db, "hlc", clock.last.description)
+        }
+    }
+
+    // MARK: - Storing
+
+    private func store(_ entity: Entity, id: String, current: StoredRecord?, updates: [String: Stamped]) throws {
+        for paperID in try indexedPapers(affectedBy: entity, id: id, current: current, updates: updates) {
+            try unindex(paperID)
+        }
+        var clocks = current?.clocks ?? [:]
+        var newest = current.map { UInt64($0.changedAt) } ?? 0
+        for (name, stamped) in updates {
+            clocks[name] = stamped.hlc
+            newest = max(newest, stamped.hlc.millis)
+        }
+        let names = updates.keys.sorted()
+        var columns = names
+        var arguments: [(any DatabaseValueConvertible)?] = names.map { updates[$0]!.value.databaseValue }
+        if entity == .paper, let title = updates["title"] {
+            columns.append("match_title")
+            arguments.append(TextNormalization.matchKey(title.value.stringValue ?? ""))
+        }
+        columns += ["clocks", "changed_at"]
+        arguments += [StoredRecord.encodeClocks(clocks), Int64(newest)]
+        if current == nil {
+            let sql = "INSERT INTO \(entity.table) (id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments([id] + arguments))
+        } else {
+            let sql = "UPDATE \(entity.table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments + [id]))
+        }
+        try queue(entity, id: id, fields: names, isNew: current == nil)
+    }
+
+    /// Adds the record's changed fields to its pending outbox row, moving it to the end.
+    private func queue(_ entity: Entity, id: String, fields: [String], isNew: Bool) throws {
+        var pending = Set(fields)
+        if !isNew, let existing = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT fields FROM outbox WHERE entity = ? AND id = ?"),
+            arguments: [entity.rawValue, id]) {
+            pending.formUnion(existing.split(separator: ",").map(String.init))
+        }
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO outbox (entity, id, fields) VALUES (?, ?, ?)")
+            .execute(arguments: [entity.rawValue, id, pending.sorted().joined(separator: ",")])
+    }
+
+    /// The papers whose search text may change with this update.
+    private func indexedPapers(affectedBy entity: Entity, id: String, current: StoredRecord?, updates: [String: Stamped]) throws -> [String] {
+        switch entity {
+        case .paper:
+            return [id]
+        case .note, .highlight, .paperTag:
+            var papers: [String] = []
+            if let old = current?.values["paper_id"]?.stringValue { papers.append(old) }
+            if let new = updates["paper_id"]?.value.stringValue, !papers.contains(new) { papers.append(new) }
+            return papers
+        case .tag:
+            guard updates["name"] != nil else { return [] }
+            return try String.fetchAll(db.cachedStatement(sql: "SELECT paper_id FROM paper_tag WHERE tag_id = ? AND present = 1"), arguments: [id])
+        }
+    }
+
+    /// Removes a paper's index entry, using the text it was indexed with, once per transaction.
+    private func unindex(_ paperID: String) throws {
+        guard unindexed.insert(paperID).inserted else { return }
+        unindexedOrder.append(paperID)
+        try db.cachedStatement(sql: """
+            INSERT INTO paper_fts(paper_fts, rowid, title, authors, abstract, tags, notes, highlights)
+            SELECT 'delete', rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source
+            WHERE rowid = (SELECT rowid FROM paper WHERE id = ?)
+            """).execute(arguments: [paperID])
+    }
+
+    static func validated(_ entity: Entity, _ name: String, _ value: JSONValue, id: String? = nil) throws -> JSONValue {
+        guard let field = entity.field(named: name) else {
+            throw StorageError.invalidRecord(entity: entity.rawValue, id: id ?? "?", reason: "unknown field '\(name)'")
+        }
+        guard field.kind.accepts(value) else {
+            throw StorageError.invalidRecord(entity: entity.rawValue, id: id ?? "?", reason: "field '\(name)' cannot hold \(value.canonicalJSON.prefix(40))")
+        }
+        if case .string(let text) = value {
+            return .string(TextNormalization.storedText(text))
+        }
+        return value
+    }
+}

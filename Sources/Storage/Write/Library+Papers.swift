@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+import Model
+
+/// What happened to one draft given to ``Library/add(_:)`` or ``Library/importPapers(_:)``.
+public enum AddOutcome: Hashable, Sendable {
+    /// A new paper.
+    case added(UUID)
+    /// The paper was already there; these fields it lacked were filled.
+    case merged(UUID, fields: [String])
+    /// The paper was already there with everything the draft had.
+    case unchanged(UUID)
+
+    /// The paper concerned.
+    public var paperID: UUID {
+        switch self {
+        case .added(let id), .merged(let id, _), .unchanged(let id): id
+        }
+    }
+}
+
+/// The counts of one import.
+public struct ImportReport: Hashable, Sendable {
+    public var added = 0
+    public var merged = 0
+    public var unchanged = 0
+    /// The outcome of each draft, in input order.
+    public var outcomes: [AddOutcome] = []
+
+    public init() {}
+}
+
+extension Library {
+    /// Adds a paper, or completes the one it matches (same arXiv id, DOI or
+    /// normalized title): fields the library lacks are filled, nothing it has is
+    /// changed. A matching paper in the trash is restored.
+    @discardableResult
+    public func add(_ draft: PaperDraft) throws -> AddOutcome {
+        try write { writer in
+            let outcome = try writer.add(draft)
+            try writer.set(.paper, id: outcome.paperID.lowercased, ["trashed": .bool(false)])
+            return outcome
+        }
+    }
+
+    /// Imports drafts in one transaction: all are stored or none is.
+    /// Drafts that match a paper in the library, or an earlier draft, merge into it.
+    public func importPapers(_ drafts: [PaperDraft]) throws -> ImportReport {
+        try write { writer in
+            var report = ImportReport()
+            report.outcomes.reserveCapacity(drafts.count)
+            for draft in drafts {
+                let outcome = try writer.add(draft)
+                switch outcome {
+                case .added: report.added += 1
+                case .merged: report.merged += 1
+                case .unchanged: report.unchanged += 1
+                }
+                report.outcomes.append(outcome)
+            }
+            return report
+        }
+    }
+
+    /// Sets a paper's reading status. Moving to `read` records the read date;
+    /// a rating, when given, must be 1 to 5.
+    public func setStatus(_ status: ReadingStatus, of paperID: UUID, rating: Int? = nil) throws {
+        if let rating, !(1...5).contains(rating) {
+            throw StorageError.invalidValue(field: "rating", reason: "\(rating) is not between 1 and 5")
+        }
+        try write { writer in
+            let id = paperID.lowercased
+            let current = try writer.load(.paper, id: id)
+            var values: [String: JSONValue] = ["status": .string(status.rawValue)]
+            if status == .read, current?.values["status"]?.stringValue != ReadingStatus.read.rawValue {
+                values["read_at"] = .int(Int64(writer.wallMillis))
+            }
+            if let rating { values["rating"] = .int(Int64(rating)) }
+            try writer.set(.paper, id: id, values)
+        }
+    }
+
+    /// Marks a paper as read.
+    public func markRead(_ paperID: UUID) throws { try setStatus(.read, of: paperID) }
+
+    /// Adds and removes tags on a paper. Returns the paper's tags afterwards.
+    @discardableResult
+    public func tag(_ paperID: UUID, adding: [TagName] = [], removing: [TagName] = []) throws -> [TagName] {
+        try write { writer in
+            let paper = paperID.lowercased
+            for name in adding {
+                let tag = StableID.tag(name).lowercased
+                try writer.set(.tag, id: tag, ["name": .string(name.value)])
+                try writer.set(.paperTag, id: StableID.paperTag(paper: paperID, tag: StableID.tag(name)).lowercased,
+                               ["paper_id": .string(paper), "tag_id": .string(tag), "present": .bool(true)])
+            }
+            for name in removing {
+                let membership = StableID.paperTag(paper: paperID, tag: StableID.tag(name)).lowercased
+                if try writer.load(.paperTag, id: membership) != nil {
+                    try writer.set(.paperTag, id: membership, ["present": .bool(false)])
+                }
+            }
+            return try Library.tagNames(writer.db, paper: paper)
+        }
+    }
+
+    /// Moves papers to the trash; they can be restored.
+    public func trash(_ paperIDs: [UUID]) throws {
+        try write { writer in
+            for id in paperIDs { try writer.set(.paper, id: id.lowercased, ["trashed": .bool(true)]) }
+        }
+    }
+
+    /// Brings papers back from the trash.
+    public func restore(_ paperIDs: [UUID]) throws {
+        try write { writer in
+            for id in paperIDs { try writer.set(.paper, id: id.lowercased, ["trashed": .bool(false)]) }
+        }
+    }
+
+    /// Changes bibliographic fields of a paper (`title`, `abstract`, `url`, ...).
+    public func update(_ paperID: UUID, _ values: [String: JSONValue]) throws {
+        try write { writer in try writer.set(.paper, id: paperID.lowercased, values) }
+    }
+}
+
+extension ChangeWriter {
+    /// Adds a draft as a new paper or merges it into the paper it matches.
+    func add(_ draft: PaperDraft) throws -> AddOutcome {
+        let values = draft.fieldValues
+        if let existing = try matchingPaper(for: draft) {
+            let current = try load(.paper, id: existing)
+            var missing: [String: JSONValue] = [:]
+            for (name, value) in values where name != "source" {
+                let old = current?.values[name] ?? .null
+                if old == .null || old == .string("") || old == .array([]) { missing[name] = value }
+            }
+            try set(.paper, id: existing, missing)
+            let tagged = try addTags(draft.tags, to: existing)
+            let uuid = UUID(uuidString: existing) ?? draft.stableID
+            return missing.isEmpty && !tagged ? .unchanged(uuid) : .merged(uuid, fields: missing.keys.sorted() + (tagged ? ["tags"] : []))
+        }
+        var fields = values
+        fields["added_at"] = .int(Int64(wallMillis))
+        fields["status"] = .string(ReadingStatus.inbox.rawValue)
+        fields["trashed"] = .bool(false)
+        let id = draft.stableID
+        try set(.paper, id: id.lowercased, fields)
+        _ = try addTags(draft.tags, to: id.lowercased)
+        return .added(id)
+    }
+
+    private func addTags(_ tags: [TagName], to paper: String) throws -> Bool {
+        guard let paperUUID = UUID(uuidString: paper) else { return false }
+        var changed = false
+        for name in tags {
+            let tag = StableID.tag(name)
+            try set(.tag, id: tag.lowercased, ["name": .string(name.value)])
+            changed = try set(.paperTag, id: StableID.paperTag(paper: paperUUID, tag: tag).lowercased,
+                              ["paper_id": .string(paper), "tag_id": .string(tag.lowercased), "present": .bool(true)]) || changed
+        }
+        return changed
+    }
+
+    /// The id of the paper a draft describes: same arXiv id, DOI, stable id or normalized title.
+    func matchingPaper(for draft: PaperDraft) throws -> String? {
+        if let arxiv = draft.arxiv,
+           let id = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM paper WHERE arxiv_id = ? LIMIT 1"), arguments: [arxiv.id]) {
+            return id
+        }
+        if let doi = draft.doi,
+           let id = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM paper WHERE doi = ? LIMIT 1"), arguments: [doi.value]) {
+            return id
+        }
+        let stable = draft.stableID.lowercased
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM paper WHERE id = ?"), arguments: [stable]) == true {
+            return stable
+        }
+        let key = TextNormalization.matchKey(draft.title)
+        if !key.isEmpty,
+           let id = try String.fetchOne(db.cachedStatement(sql: """
+               SELECT id FROM paper WHERE match_title = ?
+               AND (arxiv_id IS NULL OR ?2 IS NULL OR arxiv_id = ?2) AND (doi IS NULL OR ?3 IS NULL OR doi = ?3)
+               ORDER BY rowid LIMIT 1
+               """), arguments: [key, draft.arxiv?.id, draft.doi?.value]) {
+            return id
+        }
+        return nil
+    }
+}
