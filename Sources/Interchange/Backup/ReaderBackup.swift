@@ -1,0 +1,173 @@
+import Foundation
+import Model
+
+/// reader's own JSON backup: every record with every field's value and clock.
+///
+/// The file is canonical JSON (sorted keys, no insignificant white space) with
+/// one record per line, so that two libraries holding the same data write
+/// byte-identical files, a diff shows what changed, and a reader can name the
+/// line of a bad record:
+///
+/// ```
+/// {"format":"reader-backup","records":[
+/// {"entity":"paper","fields":{"title":{"hlc":"1732660000123-0000-8f3a1b2c3d4e5f60","value":"…"}},"id":"…"},
+/// ...
+/// ],"version":1}
+/// ```
+///
+/// Restoring merges field by field, last writer wins, so restoring into a
+/// library that already has newer edits keeps them.
+public enum ReaderBackup {
+    public static let formatName = "reader-backup"
+    public static let version = 1
+    static let header = "{\"format\":\"reader-backup\",\"records\":["
+    static let footer = "],\"version\":1}"
+
+    /// Writes a backup, record by record: call ``Writer/write(_:)`` for each
+    /// record in (entity, id) order, then ``Writer/finish()``.
+    public struct Writer<Output: TextOutput> {
+        public private(set) var output: Output
+        private var count = 0
+
+        public init(output: Output) {
+            self.output = output
+            self.output.write(ReaderBackup.header)
+        }
+
+        public mutating func write(_ record: SyncRecord) {
+            var line = count == 0 ? "\n" : ",\n"
+            ReaderBackup.encode(record, to: &line)
+            output.write(line)
+            count += 1
+        }
+
+        /// Closes the document and returns the output.
+        public mutating func finish() -> Output {
+            output.write("\n" + ReaderBackup.footer + "\n")
+            return output
+        }
+    }
+
+    /// One record as canonical JSON.
+    public static func encode(_ record: SyncRecord, to out: inout String) {
+        var fields: [String: JSONValue] = [:]
+        for (name, stamped) in record.fields {
+            fields[name] = .object(["hlc": .string(stamped.hlc.description), "value": stamped.value])
+        }
+        JSONValue.object(["entity": .string(record.entity.rawValue), "id": .string(record.id), "fields": .object(fields)]).write(to: &out)
+    }
+
+    /// Whether a text is a reader backup (checked on its first bytes).
+    public static func looksLikeBackup(_ text: String) -> Bool {
+        let start = text.prefix(200).filter { !$0.isWhitespace }
+        return start.hasPrefix("{") && start.contains("\"format\":\"reader-backup\"")
+    }
+
+    /// Reads every record of a backup. Errors name the line of the bad record.
+    public static func read(_ text: String, file: String) throws(ImportError) -> [SyncRecord] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let firstLine = lines.first.map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard firstLine == header else {
+            return try readWhole(text, file: file)
+        }
+        var records: [SyncRecord] = []
+        var closed = false
+        for (index, raw) in lines.enumerated().dropFirst() {
+            var line = Substring(raw).trimmingWhitespace()
+            if line.isEmpty { continue }
+            if line == footer { closed = true; continue }
+            guard !closed else {
+                throw ImportError(file: file, line: index + 1, reason: "text after the end of the backup")
+            }
+            if line.hasSuffix(",") { line = line.dropLast() }
+            records.append(try decodeRecord(Data(line.utf8), file: file, line: index + 1))
+        }
+        guard closed else {
+            throw ImportError(file: file, line: lines.count, reason: "the backup is cut short: its closing line `\(footer)` is missing")
+        }
+        return records
+    }
+
+    struct File: Decodable {
+        var format: String
+        var version: Int
+        var records: [JSONValue]
+    }
+
+    static func readWhole(_ text: String, file: String) throws(ImportError) -> [SyncRecord] {
+        let document: File
+        do {
+            document = try JSONDecoder().decode(File.self, from: Data(text.utf8))
+        } catch {
+            throw ImportError(file: file, line: nil, reason: "not a reader backup: \(describe(error))")
+        }
+        guard document.format == formatName else {
+            throw ImportError(file: file, line: nil, reason: "format is '\(document.format)', expected '\(formatName)'")
+        }
+        guard document.version == version else {
+            throw ImportError(file: file, line: nil, reason: "backup version \(document.version) is not supported (this reader reads version \(version))")
+        }
+        var records: [SyncRecord] = []
+        for (index, value) in document.records.enumerated() {
+            do {
+                records.append(try record(from: value))
+            } catch let reason as RecordError {
+                throw ImportError(file: file, line: nil, reason: "record \(index + 1): \(reason.message)")
+            } catch {
+                throw ImportError(file: file, line: nil, reason: "record \(index + 1): \(error)")
+            }
+        }
+        return records
+    }
+
+    struct RecordError: Error { var message: String }
+
+    static func decodeRecord(_ data: Data, file: String, line: Int) throws(ImportError) -> SyncRecord {
+        do {
+            let value = try JSONDecoder().decode(JSONValue.self, from: data)
+            return try record(from: value)
+        } catch let error as RecordError {
+            throw ImportError(file: file, line: line, reason: error.message)
+        } catch {
+            throw ImportError(file: file, line: line, reason: "not valid JSON: \(describe(error))")
+        }
+    }
+
+    static func record(from value: JSONValue) throws -> SyncRecord {
+        guard case .object(let object) = value else { throw RecordError(message: "a record must be a JSON object") }
+        guard let entityName = object["entity"]?.stringValue else { throw RecordError(message: "the record has no \"entity\"") }
+        guard let entity = Entity(rawValue: entityName) else { throw RecordError(message: "unknown entity '\(entityName)'") }
+        guard let id = object["id"]?.stringValue, !id.isEmpty else { throw RecordError(message: "the \(entityName) record has no \"id\"") }
+        guard case .object(let fieldObjects)? = object["fields"] else { throw RecordError(message: "the \(entityName) \(id) has no \"fields\" object") }
+        var fields: [String: Stamped] = [:]
+        for (name, fieldValue) in fieldObjects {
+            guard case .object(let parts) = fieldValue, let hlcText = parts["hlc"]?.stringValue, let value = parts["value"] else {
+                throw RecordError(message: "field '\(name)' of \(entityName) \(id) needs \"hlc\" and \"value\"")
+            }
+            guard let hlc = HLC(hlcText) else {
+                throw RecordError(message: "field '\(name)' of \(entityName) \(id) has an invalid clock '\(hlcText)'")
+            }
+            guard let field = entity.field(named: name) else {
+                throw RecordError(message: "\(entityName) has no field '\(name)'")
+            }
+            guard field.kind.accepts(value) else {
+                throw RecordError(message: "field '\(name)' of \(entityName) \(id) has a value of the wrong type")
+            }
+            fields[name] = Stamped(value, at: hlc)
+        }
+        return SyncRecord(entity: entity, id: id, fields: fields)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context):
+            return (context.underlyingError.map { "\($0)" } ?? context.debugDescription)
+        case DecodingError.keyNotFound(let key, _):
+            return "missing \"\(key.stringValue)\""
+        case DecodingError.typeMismatch(_, let context):
+            return context.debugDescription + " at " + context.codingPath.map(\.stringValue).joined(separator: ".")
+        default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Model
+
+/// The reading list as CSV (RFC 4180): one row per paper, for spreadsheets.
+///
+/// Lists inside a cell (authors, tags) are joined with `; `. Fields containing a
+/// comma, quote or line break are quoted, quotes doubled.
+public struct CSVExport<Output: TextOutput> {
+    public static var columns: [String] {
+        ["id", "title", "authors", "year", "published", "venue", "arxiv_id", "doi", "url", "pdf_url", "code_url",
+         "status", "rating", "read_at", "added_at", "tags", "notes", "highlights", "source", "abstract"]
+    }
+
+    public private(set) var output: Output
+
+    public init(output: Output) {
+        self.output = output
+        self.output.write(CSVExport.row(CSVExport.columns))
+    }
+
+    public mutating func write(_ detail: PaperDetail) {
+        let p = detail.paper
+        output.write(CSVExport.row([
+            p.id.lowercased, p.title, p.authors.joined(separator: "; "), p.year.map(String.init) ?? "",
+            p.published ?? "", p.venue ?? "", p.arxiv?.description ?? "", p.doi?.value ?? "", p.url ?? "",
+            p.pdfURL ?? "", p.codeURL ?? "", p.status.rawValue, p.rating.map(String.init) ?? "",
+            p.readAt.map(PaperJSON.isoDate) ?? "", PaperJSON.isoDate(p.addedAt),
+            detail.tags.map(\.value).joined(separator: "; "), String(detail.notes.count),
+            String(detail.highlights.count), p.source ?? "", p.abstract ?? "",
+        ]))
+    }
+
+    public mutating func finish() -> Output { output }
+
+    static func row(_ fields: [String]) -> String { CSVRow.encode(fields) }
+}
+
+/// RFC 4180 row encoding.
+enum CSVRow {
+    static func encode(_ fields: [String]) -> String {
+        fields.map(quote).joined(separator: ",") + "\r\n"
+    }
+
+    static func quote(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Model
+
+/// The stable JSON shape of papers, notes and highlights printed by `--json`.
+///
+/// Every key is always present (`null` when unknown) and keys are sorted, so
+/// scripts can rely on the shape; `docs/json.md` documents it. Dates are
+/// ISO 8601 UTC with milliseconds.
+public enum PaperJSON {
+    /// A paper with its tags; `detail` adds notes and highlights.
+    public static func paper(_ paper: Paper, tags: [TagName]) -> JSONValue {
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        func int(_ i: Int?) -> JSONValue { i.map { .int(Int64($0)) } ?? .null }
+        return .object([
+            "id": .string(paper.id.lowercased),
+            "title": .string(paper.title),
+            "authors": .array(paper.authors.map(JSONValue.string)),
+            "abstract": text(paper.abstract),
+            "published": text(paper.published),
+            "year": int(paper.year),
+            "arxiv_id": text(paper.arxiv?.id),
+            "arxiv_version": int(paper.arxiv?.version),
+            "doi": text(paper.doi?.value),
+            "url": text(paper.url),
+            "pdf_url": text(paper.pdfURL),
+            "code_url": text(paper.codeURL),
+            "venue": text(paper.venue),
+            "source": text(paper.source),
+            "added_at": date(paper.addedAt),
+            "updated_at": paper.updatedAt.map(date) ?? .null,
+            "status": .string(paper.status.rawValue),
+            "rating": int(paper.rating),
+            "read_at": paper.readAt.map(date) ?? .null,
+            "trashed": .bool(paper.isTrashed),
+            "tags": .array(tags.map { .string($0.value) }),
+        ])
+    }
+
+    /// A paper with tags, notes and highlights: the shape of `reader show --json`.
+    public static func detail(_ detail: PaperDetail) -> JSONValue {
+        guard case .object(var object) = paper(detail.paper, tags: detail.tags) else { return .null }
+        object["notes"] = .array(detail.notes.map(note))
+        object["highlights"] = .array(detail.highlights.map(highlight))
+        return .object(object)
+    }
+
+    public static func note(_ note: Note) -> JSONValue {
+        .object([
+            "id": .string(note.id.lowercased),
+            "paper_id": .string(note.paperID.lowercased),
+            "body": .string(note.body),
+            "created_at": date(note.createdAt),
+            "updated_at": date(note.updatedAt),
+            "conflict_of": note.conflictOf.map { .string($0.lowercased) } ?? .null,
+        ])
+    }
+
+    public static func highlight(_ highlight: Highlight) -> JSONValue {
+        .object([
+            "id": .string(highlight.id.lowercased),
+            "paper_id": .string(highlight.paperID.lowercased),
+            "text": .string(highlight.text),
+            "page": highlight.page.map { .int(Int64($0)) } ?? .null,
+            "location": highlight.location.map(JSONValue.string) ?? .null,
+            "comment": highlight.comment.map(JSONValue.string) ?? .null,
+            "created_at": date(highlight.createdAt),
+            "updated_at": date(highlight.updatedAt),
+        ])
+    }
+
+    /// `2026-11-27T00:12:26.123Z`.
+    public static func date(_ date: Date) -> JSONValue {
+        .string(isoDate(date))
+    }
+
+    public static func isoDate(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

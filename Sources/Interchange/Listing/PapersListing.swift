@@ -1,0 +1,116 @@
+import Model
+
+/// The pasted papers listing: what you get by copying a Hugging Face papers page.
+///
+/// A few page-header lines, then for each paper a title line, a blank line and an
+/// abstract paragraph, separated by blank lines:
+///
+/// ```
+/// Get trending papers in your email inbox!
+///
+/// May 30
+///
+/// Attention Is All You Need
+///
+/// The dominant sequence transduction models are based on ...
+/// ```
+///
+/// The header is everything before the first title that is followed by an
+/// abstract. After it the paragraphs must alternate title, abstract; a break in
+/// that pattern is reported with its line.
+public enum PapersListing {
+    /// The longest paragraph taken as a title.
+    static let maxTitleLength = 300
+    /// A paragraph at least this long reads as an abstract, not a header line or a title.
+    static let minAbstractLength = 120
+
+    struct Paragraph {
+        var line: Int
+        var text: String
+        var lineCount: Int
+    }
+
+    /// Parses a listing; `file` names it in errors and in each paper's `source`.
+    public static func parse(_ text: String, file: String) throws(ImportError) -> [PaperDraft] {
+        let paragraphs = split(text)
+        guard let first = paragraphs.indices.first(where: { i in
+            i + 1 < paragraphs.count && isTitle(paragraphs[i]) && isAbstract(paragraphs[i + 1])
+        }) else {
+            throw ImportError(file: file, line: nil, reason: "no papers found: a listing has a title line, a blank line and an abstract paragraph for each paper")
+        }
+        var drafts: [PaperDraft] = []
+        var i = first
+        let source = "listing:" + (file.split(separator: "/").last.map(String.init) ?? file)
+        while i < paragraphs.count {
+            let title = paragraphs[i]
+            guard isTitle(title) else {
+                throw ImportError(file: file, line: title.line, reason: title.text.count > maxTitleLength
+                    ? "expected a paper title, found a \(title.text.count.grouped)-character paragraph; is the title of this abstract missing?"
+                    : "expected a paper title on one line, found \(title.lineCount) lines")
+            }
+            guard i + 1 < paragraphs.count else {
+                throw ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract after it")
+            }
+            let abstract = paragraphs[i + 1]
+            if !isAbstract(abstract), i + 2 < paragraphs.count, isAbstract(paragraphs[i + 2]) {
+                throw ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract: the next paragraph (line \(abstract.line)) looks like another title")
+            }
+            var draft = PaperDraft(title: title.text, abstract: abstract.text)
+            draft.codeURL = CodeLinks.first(in: abstract.text)
+            draft.source = source
+            draft.line = title.line
+            drafts.append(draft)
+            i += 2
+        }
+        return drafts
+    }
+
+    /// Whether a text looks like a listing: used by format detection.
+    public static func looksLikeListing(_ text: String) -> Bool {
+        let paragraphs = split(text)
+        return paragraphs.indices.contains { i in
+            i + 1 < paragraphs.count && isTitle(paragraphs[i]) && isAbstract(paragraphs[i + 1])
+        }
+    }
+
+    static func isTitle(_ p: Paragraph) -> Bool {
+        p.lineCount == 1 && p.text.count <= maxTitleLength
+    }
+
+    static func isAbstract(_ p: Paragraph) -> Bool {
+        p.text.count >= minAbstractLength
+    }
+
+    /// Paragraphs: runs of non-blank lines, joined by spaces, with their first line number.
+    static func split(_ text: String) -> [Paragraph] {
+        var paragraphs: [Paragraph] = []
+        var current: Paragraph?
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            let trimmed = line.trimmingWhitespace()
+            if trimmed.isEmpty {
+                if let done = current { paragraphs.append(done) }
+                current = nil
+            } else if var paragraph = current {
+                paragraph.text += " " + trimmed
+                paragraph.lineCount += 1
+                current = paragraph
+            } else {
+                current = Paragraph(line: lineNumber, text: String(trimmed), lineCount: 1)
+            }
+        }
+        if let done = current { paragraphs.append(done) }
+        return paragraphs
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> Substring {
+        let s = Substring(self)
+        guard let start = s.firstIndex(where: { !$0.isWhitespace }),
+              let end = s.lastIndex(where: { !$0.isWhitespace }) else { return s[s.endIndex...] }
+        return s[start...end]
+    }
+}

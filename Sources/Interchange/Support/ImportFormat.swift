@@ -1,0 +1,14 @@
+/// The formats `reader import` reads.
+public enum ImportFormat: String, CaseIterable, Sendable {
+    /// The pasted papers listing (see ``PapersListing``).
+    case listing
+    /// reader's own JSON backup (see ``ReaderBackup``).
+    case json
+
+    /// The format of `text`, judged by its content; nil when none fits.
+    public static func detect(_ text: String) -> ImportFormat? {
+        if ReaderBackup.looksLikeBackup(text) { return .json }
+        if PapersListing.looksLikeListing(text) { return .listing }
+        return nil
+    }
+}
