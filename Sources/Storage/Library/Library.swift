@@ -50,8 +50,14 @@ public final class Library: Sendable {
         }
         do {
             dbQueue = try DatabaseQueue(path: path, configuration: configuration)
-            try Schema.migrator.migrate(dbQueue)
-            try dbQueue.write { db in try Schema.ensureIdentity(db) }
+            // Read first: most opens find the schema current and need no write lock.
+            let migrator = Schema.migrator
+            if try !dbQueue.read({ db in try migrator.hasCompletedMigrations(db) }) {
+                try migrator.migrate(dbQueue)
+            }
+            if try dbQueue.read({ db in try Schema.meta(db, "node_id") }) == nil {
+                try dbQueue.write { db in try Schema.ensureIdentity(db) }
+            }
         } catch let error as DatabaseError {
             throw StorageError.cannotOpen(path: path, reason: error.message ?? error.description)
         }

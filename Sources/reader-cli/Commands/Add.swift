@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Interchange
+import Model
+import Storage
+
+struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add a paper by arXiv id, DOI or URL, or by title.",
+        discussion: """
+            Works offline: the paper is stored with what you give and nothing is fetched.
+              reader add 2405.12345
+              reader add https://doi.org/10.1145/3442188.3445922 --tag ethics
+              reader add --title "Attention Is All You Need" --author "Ashish Vaswani" --year 2017
+            A paper already in the library is completed with the fields it lacks, never duplicated.
+            """
+    )
+
+    @Argument(help: "An arXiv id, DOI, or URL (arxiv.org, doi.org or any other page).")
+    var identifier: String?
+
+    @Option(help: "The title.") var title: String?
+    @Option(name: .customLong("author"), help: "An author; repeat in order.") var authors: [String] = []
+    @Option(help: "The abstract.") var abstract: String?
+    @Option(help: "The publication year.") var year: Int?
+    @Option(help: "A link to the paper.") var url: String?
+    @Option(name: .customLong("code"), help: "A link to the code.") var codeURL: String?
+    @Option(help: "Journal, conference or venue.") var venue: String?
+    @Option(name: .customLong("tag"), help: "A tag; repeat for more.") var tags: [String] = []
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var output: JSONOption
+
+    func validate() throws {
+        if identifier == nil && (title ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("give an arXiv id, a DOI or a URL, or --title")
+        }
+        if let year, !(1000...9999).contains(year) { throw ValidationError("--year \(year) is not a four-digit year") }
+    }
+
+    func run() throws {
+        var draft = PaperDraft(title: title ?? "", authors: authors, abstract: abstract)
+        draft.year = year
+        draft.venue = venue
+        draft.codeURL = codeURL
+        draft.url = url
+        draft.source = "cli"
+        draft.tags = try tags.map(tagName)
+        if let identifier {
+            switch PaperIdentifier(identifier) {
+            case .arxiv(let id): draft.arxiv = id
+            case .doi(let doi): draft.doi = doi
+            case nil:
+                guard let parsed = URL(string: identifier), let scheme = parsed.scheme, ["http", "https"].contains(scheme.lowercased()), parsed.host != nil else {
+                    throw CLIError("'\(identifier)' is not an arXiv id (2405.12345), a DOI (10.1234/abc) or an http(s) URL")
+                }
+                draft.url = identifier
+                if draft.title.isEmpty { draft.title = identifier }
+            }
+        }
+        let store = try library.open()
+        let outcome = try store.add(draft)
+        guard let detail = try store.detail(outcome.paperID) else { throw CLIError("the paper vanished while it was added; run `reader doctor`") }
+        if output.json { Render.json(PaperJSON.detail(detail)); return }
+        switch outcome {
+        case .added: print("Added " + Render.line(detail.paper, tags: detail.tags))
+        case .merged(_, let fields): print("Already in the library; filled \(fields.joined(separator: ", ")): " + Render.line(detail.paper, tags: detail.tags))
+        case .unchanged: print("Already in the library: " + Render.line(detail.paper, tags: detail.tags))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Interchange
+import Model
+import Storage
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Counts: papers by status, tags, notes, highlights.")
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+        let store = try library.open()
+        let stats = try store.stats()
+        if output.json {
+            Render.json(.object([
+                "library": .string(store.path),
+                "papers": .int(Int64(stats.papers)),
+                "by_status": .object(Dictionary(uniqueKeysWithValues: ReadingStatus.allCases.map { ($0.rawValue, JSONValue.int(Int64(stats.byStatus[$0] ?? 0))) })),
+                "trashed": .int(Int64(stats.trashed)), "tags": .int(Int64(stats.tags)),
+                "notes": .int(Int64(stats.notes)), "highlights": .int(Int64(stats.highlights)),
+                "with_code": .int(Int64(stats.withCode)), "pending_changes": .int(Int64(stats.pendingChanges)),
+                "file_bytes": .int(stats.fileBytes),
+            ]))
+            return
+        }
+        print("Library    \(store.path)")
+        print("Papers     \(stats.papers)" + (stats.trashed > 0 ? " (+\(stats.trashed) in the trash)" : ""))
+        for status in ReadingStatus.allCases {
+            print("  \(status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))\(stats.byStatus[status] ?? 0)")
+        }
+        print("Tags       \(stats.tags)")
+        print("Notes      \(stats.notes)")
+        print("Highlights \(stats.highlights)")
+        print("With code  \(stats.withCode)")
+        print("Unsynced   \(stats.pendingChanges) records")
+    }
+}
+
+struct Doctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the library file, the search index and the clocks; --repair rebuilds a bad index."
+    )
+    @Flag(help: "Rebuild the search index if it disagrees with the data.") var repair = false
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+        let report = try library.open().checkHealth(repair: repair)
+        if output.json {
+            Render.json(.object([
+                "database_ok": .bool(report.databaseOK), "database_problems": .array(report.databaseProblems.map(JSONValue.string)),
+                "search_index_ok": .bool(report.searchIndexOK), "search_index_repaired": .bool(report.searchIndexRepaired),
+                "records_without_clocks": .int(Int64(report.recordsWithoutClocks)), "healthy": .bool(report.isHealthy),
+            ]))
+        } else {
+            print("Database file   " + (report.databaseOK ? "ok" : "PROBLEMS:\n  " + report.databaseProblems.joined(separator: "\n  ")))
+            print("Search index    " + (report.searchIndexOK ? "ok" : report.searchIndexRepaired ? "was inconsistent; rebuilt" : "INCONSISTENT: run `reader doctor --repair`"))
+            print("Clocks          " + (report.recordsWithoutClocks == 0 ? "ok" : "\(report.recordsWithoutClocks) records without clocks"))
+        }
+        if !report.isHealthy { throw ExitCode(2) }
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the library to a new SQLite file (safe while reader is in use).",
+        discussion: "reader backup ~/backups/reader-2026-11-27.sqlite\nOpen the copy with --library PATH; it gets its own sync identity."
+    )
+    @Argument(help: "The new file.") var path: String
+    @OptionGroup var library: LibraryOptions
+
+    func run() throws {
+        let target = LibraryOptions.expand(path)
+        try library.open().backup(to: target)
+        print("Backed up to \(target)")
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Interchange
+import Model
+import Storage
+
+struct NoteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "note",
+        abstract: "Write, list, edit and remove Markdown notes on papers.",
+        subcommands: [AddNote.self, ListNotes.self, EditNote.self, RemoveNote.self]
+    )
+
+    struct AddNote: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Add a note to a paper; without TEXT, $EDITOR opens (- reads standard input).",
+            discussion: "reader note add 2405.12345 \"Key idea: recycle Krylov subspaces.\""
+        )
+        @Argument(help: "The paper.") var paper: String
+        @Argument(help: "The note (Markdown).") var text: String?
+        @OptionGroup var library: LibraryOptions
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let store = try library.open()
+            let found = try store.resolve(paper)
+            let body = try text.map(Editor.textOrStandardInput) ?? Editor.edit("", hint: "Note on: \(found.displayTitle)")
+            let note = try store.addNote(to: found.id, body: body)
+            if output.json { Render.json(PaperJSON.note(note)) } else { print("Added note \(Render.shortID(note.id)) to \(found.displayTitle)") }
+        }
+    }
+
+    struct ListNotes: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List notes, of one paper or of all.")
+        @Argument(help: "The paper (default: all papers).") var paper: String?
+        @OptionGroup var library: LibraryOptions
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let store = try library.open()
+            let notes = try store.notes(of: paper.map { try store.resolve($0).id })
+            if output.json { Render.json(.array(notes.map(PaperJSON.note))); return }
+            var titles: [UUID: String] = [:]
+            for note in notes {
+                if paper == nil {
+                    if titles[note.paperID] == nil { titles[note.paperID] = try store.paper(note.paperID)?.displayTitle ?? "(missing paper)" }
+                    print(Render.term.bold(titles[note.paperID] ?? ""))
+                }
+                print(Render.note(note), terminator: "")
+            }
+        }
+    }
+
+    struct EditNote: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "edit", abstract: "Replace a note's text; without TEXT, $EDITOR opens on it.")
+        @Argument(help: "The note id (or its first characters).") var note: String
+        @Argument(help: "The new text.") var text: String?
+        @OptionGroup var library: LibraryOptions
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let store = try library.open()
+            let current = try store.note(note)
+            let body = try text.map(Editor.textOrStandardInput) ?? Editor.edit(current.body, hint: nil)
+            let edited = try store.editNote(current.id, body: body)
+            if output.json { Render.json(PaperJSON.note(edited)) } else { print("Saved note \(Render.shortID(edited.id))") }
+        }
+    }
+
+    struct RemoveNote: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a note.")
+        @Argument(help: "The note id (or its first characters).") var note: String
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let store = try library.open()
+            let current = try store.note(note)
+            try store.removeNote(current.id)
+            print("Removed note \(Render.shortID(current.id))")
+        }
+    }
+}
+
+/// Text from an argument, standard input (`-`) or the user's editor.
+enum Editor {
+    static func textOrStandardInput(_ text: String) throws -> String {
+        guard text == "-" else { return text }
+        return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Opens `$VISUAL` or `$EDITOR` (default `vi`) on `initial`; returns the saved text.
+    static func edit(_ initial: String, hint: String?) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("reader-note-\(ProcessInfo.processInfo.processIdentifier).md").path
+        let marker = "<!-- reader: lines starting with this marker are ignored. "
+        var template = initial
+        if let hint { template += (template.isEmpty ? "\n" : "\n") + marker + hint + " -->\n" }
+        guard FileManager.default.createFile(atPath: path, contents: Data(template.utf8)) else {
+            throw CLIError("cannot create a temporary file for the editor in \(FileManager.default.temporaryDirectory.path)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", editor + " \"$1\"", "sh", path]
+        do { try process.run() } catch { throw CLIError("cannot start the editor '\(editor)': \(error.localizedDescription); set EDITOR or give the text as an argument") }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CLIError("the editor '\(editor)' exited with status \(process.terminationStatus); nothing was saved")
+        }
+        let saved = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let body = saved.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(marker) }.joined(separator: "\n")
+        guard body.contains(where: { !$0.isWhitespace }) else { throw CLIError("the note is empty; nothing was saved") }
+        return body.trimmingCharacters(in: .newlines)
+    }
+}

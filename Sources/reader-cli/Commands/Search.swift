@@ -1,0 +1,47 @@
+import ArgumentParser
+import Interchange
+import Model
+import Storage
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search titles, authors, abstracts, tags, notes and highlights.",
+        discussion: """
+            Words must all match; "quoted phrases" match as written; -word excludes; word* matches a prefix.
+            Filters: tag:NAME status:STATE year:2024 year:2020..2023 author:NAME
+                     has:notes|highlights|code|pdf|abstract|tags|doi|arxiv  no:... in:trash  (-filter negates)
+              reader search attention -survey tag:ml
+              reader search "neural operator" year:2024
+            """
+    )
+
+    @Argument(help: "The query.")
+    var query: [String]
+
+    @Option(help: "Show at most this many results.")
+    var limit: Int = 20
+
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+        let parsed = try parseQuery(query)
+        let hits = try library.open().search(parsed, limit: limit)
+        if output.json {
+            Render.json(.array(hits.map { hit in
+                guard case .object(var object) = PaperJSON.paper(hit.paper, tags: hit.tags) else { return .null }
+                object["snippet"] = .string(hit.snippet(open: "[", close: "]"))
+                object["score"] = .int(Int64((hit.score * -1000).rounded()))
+                return .object(object)
+            }))
+            return
+        }
+        let marks = Terminal.stdout.matchMarks
+        for hit in hits {
+            print(Render.line(hit.paper, tags: hit.tags))
+            let snippet = hit.snippet(open: marks.open, close: marks.close).split(whereSeparator: \.isNewline).joined(separator: " ")
+            if !snippet.isEmpty { print("          " + snippet) }
+        }
+        if hits.isEmpty { printError("No papers match.") }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Interchange
+import Model
+import Storage
+
+struct Tag: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add (+name or name) and remove (-name) tags on a paper.",
+        discussion: "reader tag 2405.12345 +ml +\"deep learning\" -todo\nTags are case-insensitive; spaces become '-'."
+    )
+
+    @Argument(help: "The paper.") var paper: String
+    @Argument(parsing: .allUnrecognized, help: "+name to add, -name to remove.") var changes: [String] = []
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+        guard !changes.isEmpty else { throw ValidationError("give at least one +tag or -tag") }
+        var adding: [TagName] = [], removing: [TagName] = []
+        for change in changes {
+            if change.hasPrefix("-") { removing.append(try tagName(String(change.dropFirst()))) }
+            else if change.hasPrefix("+") { adding.append(try tagName(String(change.dropFirst()))) }
+            else { adding.append(try tagName(change)) }
+        }
+        let store = try library.open()
+        let found = try store.resolve(paper)
+        let tags = try store.tag(found.id, adding: adding, removing: removing)
+        if output.json {
+            guard let detail = try store.detail(found.id) else { return }
+            Render.json(PaperJSON.detail(detail))
+        } else {
+            print(Render.line(found, tags: tags))
+        }
+    }
+}
+
+struct Tags: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List tags with how many papers carry each.")
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+        let counts = try library.open().tagCounts()
+        if output.json {
+            Render.json(.array(counts.map { .object(["tag": .string($0.tag.value), "papers": .int(Int64($0.papers))]) }))
+        } else {
+            for (tag, papers) in counts { print("\(papers)".padding(toLength: 6, withPad: " ", startingAt: 0) + tag.value) }
+        }
+    }
+}
+
+/// A tag name from the command line, or an error that says what is wrong with it.
+func tagName(_ text: String) throws -> TagName {
+    do { return try TagName(text) } catch { throw CLIError(error.description) }
+}

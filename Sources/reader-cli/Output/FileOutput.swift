@@ -1,0 +1,70 @@
+import Foundation
+import Interchange
+
+/// A buffered ``TextOutput`` to standard output or to a file.
+///
+/// A file is written to a temporary name beside it and renamed into place by
+/// ``commit()``, so an interrupted export never leaves a half-written file.
+final class FileOutput: TextOutput {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private let temporaryPath: String?
+    private let finalPath: String?
+    private static let flushSize = 1 << 18
+
+    /// Standard output.
+    init() {
+        handle = FileHandle.standardOutput
+        temporaryPath = nil
+        finalPath = nil
+        buffer.reserveCapacity(FileOutput.flushSize)
+    }
+
+    /// A new file at `path` (replaced when complete).
+    init(path: String) throws {
+        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw CLIError("cannot write \(path): check that its folder exists and is writable")
+        }
+        self.handle = handle
+        temporaryPath = temporary
+        finalPath = path
+        buffer.reserveCapacity(FileOutput.flushSize)
+    }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= FileOutput.flushSize { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        handle.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and, for a file, moves it into place.
+    func commit() throws {
+        flush()
+        guard let temporaryPath, let finalPath else { return }
+        try handle.close()
+        if rename(temporaryPath, finalPath) != 0 {
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw CLIError("cannot write \(finalPath): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Removes an unfinished file.
+    func discard() {
+        guard let temporaryPath else { return }
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporaryPath)
+    }
+}
+
+/// An error the CLI reports as it is.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

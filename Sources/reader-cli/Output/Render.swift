@@ -1,0 +1,86 @@
+import Foundation
+import Interchange
+import Model
+import Storage
+
+/// Human-readable lines for papers, notes and highlights.
+enum Render {
+    static var term: Terminal { Terminal.stdout }
+
+    static func shortID(_ id: UUID) -> String { String(id.lowercased.prefix(8)) }
+
+    static func day(_ date: Date) -> String { String(PaperJSON.isoDate(date).prefix(10)) }
+
+    /// `a1b2c3d4  queued   Title (2024)  #ml #nlp`
+    static func line(_ paper: Paper, tags: [TagName]) -> String {
+        var text = term.dim(shortID(paper.id)) + "  " + status(paper.status) + "  " + term.bold(paper.displayTitle)
+        if let year = paper.year { text += " (\(year))" }
+        if !tags.isEmpty { text += "  " + term.cyan(tags.map { "#\($0.value)" }.joined(separator: " ")) }
+        return text
+    }
+
+    static func status(_ status: ReadingStatus) -> String {
+        let padded = status.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+        switch status {
+        case .reading: return term.yellow(padded)
+        case .read: return term.green(padded)
+        default: return padded
+        }
+    }
+
+    /// Everything about one paper, for `reader show`.
+    static func detail(_ detail: PaperDetail) -> String {
+        let p = detail.paper
+        var out = term.bold(p.displayTitle) + "\n"
+        if !p.authors.isEmpty { out += p.authors.joined(separator: ", ") + "\n" }
+        var facts: [(String, String)] = [("id", p.id.lowercased), ("status", p.status.rawValue)]
+        if let rating = p.rating { facts.append(("rating", String(repeating: "★", count: rating) + String(repeating: "☆", count: max(0, 5 - rating)))) }
+        if let readAt = p.readAt { facts.append(("read", day(readAt))) }
+        if let year = p.year { facts.append(("year", String(year))) }
+        if let published = p.published { facts.append(("published", published)) }
+        if let venue = p.venue { facts.append(("venue", venue)) }
+        if let arxiv = p.arxiv { facts.append(("arXiv", arxiv.description)) }
+        if let doi = p.doi { facts.append(("DOI", doi.value)) }
+        if let url = p.url { facts.append(("url", url)) }
+        if let pdf = p.pdfURL { facts.append(("pdf", pdf)) }
+        if let code = p.codeURL { facts.append(("code", code)) }
+        if !detail.tags.isEmpty { facts.append(("tags", detail.tags.map(\.value).joined(separator: ", "))) }
+        facts.append(("added", day(p.addedAt)))
+        if let source = p.source { facts.append(("source", source)) }
+        if p.isTrashed { facts.append(("trash", "yes (restore with `reader restore \(shortID(p.id))`)")) }
+        for (key, value) in facts {
+            out += term.dim(key.padding(toLength: 10, withPad: " ", startingAt: 0)) + value + "\n"
+        }
+        if let abstract = p.abstract, !abstract.isEmpty { out += "\n" + abstract + "\n" }
+        if !detail.notes.isEmpty {
+            out += "\n" + term.bold("Notes") + "\n"
+            for note in detail.notes { out += self.note(note) }
+        }
+        if !detail.highlights.isEmpty {
+            out += "\n" + term.bold("Highlights") + "\n"
+            for highlight in detail.highlights { out += self.highlight(highlight) }
+        }
+        return out
+    }
+
+    static func note(_ note: Note) -> String {
+        var out = term.dim("[\(shortID(note.id))] \(day(note.updatedAt))") + "\n"
+        out += note.body.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n"
+        return out
+    }
+
+    static func highlight(_ highlight: Highlight) -> String {
+        var place: [String] = []
+        if let page = highlight.page { place.append("p. \(page)") }
+        if let location = highlight.location { place.append(location) }
+        var out = term.dim("[\(shortID(highlight.id))]" + (place.isEmpty ? "" : " " + place.joined(separator: ", "))) + "\n"
+        out += "  “" + highlight.text + "”\n"
+        if let comment = highlight.comment { out += "  — " + comment + "\n" }
+        return out
+    }
+
+    /// Prints one JSON value on its own line.
+    static func json(_ value: JSONValue) {
+        print(value.canonicalJSON)
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+
+/// `reader`: a local-first reading list for research papers.
+@main
+struct Reader: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reader",
+        abstract: "A local-first reading list for research papers.",
+        discussion: """
+            Papers are referenced by arXiv id (2405.12345), DOI (10.1145/...), the first \
+            characters of their id (a1b2c3d4) or a fragment of their title that only one paper has.
+
+            The library lives in $XDG_DATA_HOME/reader/library.sqlite (~/.local/share/reader/); \
+            use --library PATH or READER_LIBRARY to choose another.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Add.self, Import.self, List.self, Show.self, Search.self,
+            Status.self, Queue.self, Start.self, Done.self, Drop.self,
+            Tag.self, Tags.self, NoteCommand.self, HighlightCommand.self,
+            Remove.self, Restore.self, Trash.self,
+            Export.self, Stats.self, Doctor.self, Backup.self,
+        ]
+    )
+}
