@@ -39,7 +39,13 @@ extension Library {
         var repaired = false
         if !ftsOK, repair {
             try dbQueue.write { db in
-                try db.execute(sql: "INSERT INTO paper_fts(paper_fts) VALUES ('rebuild')")
+                // FTS5's own 'rebuild' fails on this view with SQLite 3.40 ("SQL logic
+                // error"); emptying the index and re-adding every row is equivalent.
+                try db.execute(sql: """
+                    INSERT INTO paper_fts(paper_fts) VALUES ('delete-all');
+                    INSERT INTO paper_fts(rowid, title, authors, abstract, tags, notes, highlights)
+                    SELECT rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source;
+                    """)
             }
             repaired = try searchIndexIsConsistent()
         }
@@ -55,16 +61,26 @@ extension Library {
     /// Whether the FTS index holds exactly the text of the search view: FTS5's own
     /// integrity check compares the index with its content, row by row.
     public func searchIndexIsConsistent() throws -> Bool {
-        try read { db in
+        // FTS5's integrity-check is issued as an INSERT, so it needs a write transaction
+        // (it changes nothing).
+        try dbQueue.write { db in
             let indexed = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper_fts_docsize") ?? -1
             let papers = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper") ?? -2
             guard indexed == papers else { return false }
-            do {
-                try db.execute(sql: "INSERT INTO paper_fts(paper_fts, rank) VALUES ('integrity-check', 1)")
-                return true
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.extendedResultCode == .SQLITE_CORRUPT_VTAB {
-                return false
+            // SQLite 3.44+ compares an external-content index with its content only
+            // when asked with rank = 1; older versions reject that form and always compare.
+            for sql in ["INSERT INTO paper_fts(paper_fts, rank) VALUES ('integrity-check', 1)",
+                        "INSERT INTO paper_fts(paper_fts) VALUES ('integrity-check')"] {
+                do {
+                    try db.execute(sql: sql)
+                    return true
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+                    return false
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+                    continue
+                }
             }
+            return false
         }
     }
 

@@ -202,10 +202,15 @@ extension Library {
     static func uniqueRow(_ db: Database, table: String, kind: String, reference: String, columns: String) throws -> Row {
         let lower = reference.lowercased().trimmingCharacters(in: .whitespaces)
         guard !lower.isEmpty else { throw StorageError.recordNotFound(kind: kind, reference: reference) }
-        let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) WHERE id >= ? AND id < ? LIMIT 2", arguments: [lower, lower + "~"])
+        // Notes and highlights have time-ordered ids (UUIDv7), so ids made in the
+        // same minute share their first characters: a reference may be a prefix
+        // or a suffix (the random end, which is what `reader` prints).
+        let condition = "(id >= ?1 AND id < ?2) OR id LIKE ?3 ESCAPE '\\'"
+        let arguments: StatementArguments = [lower, lower + "~", "%" + QueryCompiler.escapeLike(lower)]
+        let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) WHERE \(condition) LIMIT 2", arguments: arguments)
         guard let first = rows.first else { throw StorageError.recordNotFound(kind: kind, reference: reference) }
         guard rows.count == 1 else {
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE id >= ? AND id < ?", arguments: [lower, lower + "~"]) ?? 2
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE \(condition)", arguments: arguments) ?? 2
             throw StorageError.ambiguousRecord(kind: kind, reference: reference, count: count)
         }
         return first

@@ -28,7 +28,7 @@ struct HighlightCommand: ParsableCommand {
             let store = try library.open()
             let found = try store.resolve(paper)
             let highlight = try store.addHighlight(to: found.id, text: text, page: page, location: location, comment: comment)
-            if output.json { Render.json(PaperJSON.highlight(highlight)) } else { print("Added highlight \(Render.shortID(highlight.id)) to \(found.displayTitle)") }
+            if output.json { Render.json(PaperJSON.highlight(highlight)) } else { print("Added highlight \(Render.annotationID(highlight.id)) to \(found.displayTitle)") }
         }
     }
 
@@ -55,7 +55,7 @@ struct HighlightCommand: ParsableCommand {
             let store = try library.open()
             let current = try store.highlight(highlight)
             try store.removeHighlight(current.id)
-            print("Removed highlight \(Render.shortID(current.id))")
+            print("Removed highlight \(Render.annotationID(current.id))")
         }
     }
 }

@@ -27,7 +27,7 @@ struct NoteCommand: ParsableCommand {
             let found = try store.resolve(paper)
             let body = try text.map(Editor.textOrStandardInput) ?? Editor.edit("", hint: "Note on: \(found.displayTitle)")
             let note = try store.addNote(to: found.id, body: body)
-            if output.json { Render.json(PaperJSON.note(note)) } else { print("Added note \(Render.shortID(note.id)) to \(found.displayTitle)") }
+            if output.json { Render.json(PaperJSON.note(note)) } else { print("Added note \(Render.annotationID(note.id)) to \(found.displayTitle)") }
         }
     }
 
@@ -64,7 +64,7 @@ struct NoteCommand: ParsableCommand {
             let current = try store.note(note)
             let body = try text.map(Editor.textOrStandardInput) ?? Editor.edit(current.body, hint: nil)
             let edited = try store.editNote(current.id, body: body)
-            if output.json { Render.json(PaperJSON.note(edited)) } else { print("Saved note \(Render.shortID(edited.id))") }
+            if output.json { Render.json(PaperJSON.note(edited)) } else { print("Saved note \(Render.annotationID(edited.id))") }
         }
     }
 
@@ -77,7 +77,7 @@ struct NoteCommand: ParsableCommand {
             let store = try library.open()
             let current = try store.note(note)
             try store.removeNote(current.id)
-            print("Removed note \(Render.shortID(current.id))")
+            print("Removed note \(Render.annotationID(current.id))")
         }
     }
 }

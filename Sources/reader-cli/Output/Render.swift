@@ -9,6 +9,9 @@ enum Render {
 
     static func shortID(_ id: UUID) -> String { String(id.lowercased.prefix(8)) }
 
+    /// Notes and highlights have time-ordered ids; their random end tells them apart.
+    static func annotationID(_ id: UUID) -> String { String(id.lowercased.suffix(8)) }
+
     static func day(_ date: Date) -> String { String(PaperJSON.isoDate(date).prefix(10)) }
 
     /// `a1b2c3d4  queued   Title (2024)  #ml #nlp`
@@ -64,7 +67,7 @@ enum Render {
     }
 
     static func note(_ note: Note) -> String {
-        var out = term.dim("[\(shortID(note.id))] \(day(note.updatedAt))") + "\n"
+        var out = term.dim("[\(annotationID(note.id))] \(day(note.updatedAt))") + "\n"
         out += note.body.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n"
         return out
     }
@@ -73,7 +76,7 @@ enum Render {
         var place: [String] = []
         if let page = highlight.page { place.append("p. \(page)") }
         if let location = highlight.location { place.append(location) }
-        var out = term.dim("[\(shortID(highlight.id))]" + (place.isEmpty ? "" : " " + place.joined(separator: ", "))) + "\n"
+        var out = term.dim("[\(annotationID(highlight.id))]" + (place.isEmpty ? "" : " " + place.joined(separator: ", "))) + "\n"
         out += "  “" + highlight.text + "”\n"
         if let comment = highlight.comment { out += "  — " + comment + "\n" }
         return out
