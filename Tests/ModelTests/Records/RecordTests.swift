@@ -1,0 +1,49 @@
+import Foundation
+import Model
+import Testing
+
+@Suite("Tags, statuses and values")
+struct RecordTests {
+    @Test func tagNamesAreCaseFoldedAndSpacesBecomeDashes() throws {
+        #expect(try TagName("Deep  Learning").value == "deep-learning")
+        #expect(try TagName("ÉTÉ").value == "été")
+        #expect(try TagName("e\u{301}t\u{e9}").value == "été")
+    }
+
+    @Test(arguments: ["", "   ", "---", "-ml", String(repeating: "x", count: 65)])
+    func unusableTagNamesAreRefusedWithAReason(text: String) {
+        #expect(throws: TagNameError.self) { try TagName(text) }
+    }
+
+    @Test func statusNamesAreCaseInsensitive() {
+        #expect(ReadingStatus(name: "READ") == .read)
+        #expect(ReadingStatus(name: "done") == nil)
+        #expect(ReadingStatus.namesForMessages == "inbox, queued, reading, read or dropped")
+    }
+
+    @Test func canonicalJSONSortsKeysAndEscapesOnlyWhatJSONRequires() {
+        let value = JSONValue.object(["b": .array([.int(1), .null, .bool(true)]), "a": .string("é \"q\" \\ \n\u{1}")])
+        #expect(value.canonicalJSON == #"{"a":"é \"q\" \\ \n\u0001","b":[1,null,true]}"#)
+        let decoded = try? JSONDecoder().decode(JSONValue.self, from: Data(value.canonicalJSON.utf8))
+        #expect(decoded == value)
+    }
+
+    @Test func floatsAreNotValues() {
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(JSONValue.self, from: Data("1.5".utf8)) }
+    }
+
+    @Test func draftsStoreNormalizedTextOnly() {
+        var draft = PaperDraft(title: "  Attention\n Is   All ", authors: ["Ashish  Vaswani"])
+        draft.arxiv = ArXivID("1706.03762v5")
+        let values = draft.fieldValues
+        #expect(values["title"] == .string("Attention Is All"))
+        #expect(values["authors"] == .array([.string("Ashish Vaswani")]))
+        #expect(values["arxiv_id"] == .string("1706.03762"))
+        #expect(values["arxiv_version"] == .int(5))
+        #expect(values["abstract"] == nil)
+    }
+
+    @Test func matchKeyFoldsCaseAccentsWidthAndPunctuation() {
+        #expect(TextNormalization.matchKey("  Ｃafé: A—B, (2024)! ") == "cafe a b 2024")
+    }
+}

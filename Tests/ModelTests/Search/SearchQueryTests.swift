@@ -1,0 +1,52 @@
+import Model
+import Testing
+
+@Suite("Search query language")
+struct SearchQueryTests {
+    @Test func wordsPhrasesExclusionsAndPrefixes() throws {
+        let query = try SearchQuery(#"attention "neural operator" -survey transform*"#)
+        #expect(query.terms == [.word("attention"), .phrase("neural operator"), .prefix("transform")])
+        #expect(query.excludedTerms == [.word("survey")])
+    }
+
+    @Test func everyFilter() throws {
+        let query = try SearchQuery(#"tag:ML -tag:seen status:queued status:reading year:2020..2023 author:"Ada Lovelace" has:notes has:code no:pdf -has:highlights in:trash"#)
+        #expect(query.tags == [try TagName("ml")])
+        #expect(query.excludedTags == [try TagName("seen")])
+        #expect(query.statuses == [.queued, .reading])
+        #expect(query.years == 2020...2023)
+        #expect(query.authors == ["Ada Lovelace"])
+        #expect(query.has == [.notes, .code])
+        #expect(query.lacks == [.pdf, .highlights])
+        #expect(query.inTrash)
+        #expect(query.terms.isEmpty)
+    }
+
+    @Test(arguments: [("year:2024", 2024...2024), ("year:2020..", 2020...9999), ("year:..2019", 0...2019)])
+    func yearForms(text: String, range: ClosedRange<Int>) throws {
+        #expect(try SearchQuery(text).years == range)
+    }
+
+    @Test(arguments: [
+        ("status:done", "invalid query term 'status:done': unknown status 'done'; use inbox, queued, reading, read or dropped"),
+        ("year:twenty", "invalid query term 'year:twenty': expected a year such as 2024 or a range such as 2020..2023"),
+        ("year:2024..2020", "invalid query term 'year:2024..2020': expected a year such as 2024 or a range such as 2020..2023"),
+        ("tag:", "invalid query term 'tag:': 'tag:' needs a value"),
+        ("has:wings", "invalid query term 'has:wings': unknown attachment 'wings'; use one of notes, highlights, code, pdf, abstract, tags, doi, arxiv"),
+        ("in:inbox", "invalid query term 'in:inbox': only 'in:trash' is supported"),
+    ])
+    func badFilterValuesSayWhatIsWrong(text: String, message: String) {
+        #expect(throws: SearchQueryError.self) { try SearchQuery(text) }
+        do { _ = try SearchQuery(text) } catch { #expect(error.description == message) }
+    }
+
+    @Test(arguments: [#"unclosed "quote"#, "NOT AND OR (", "***", "foo:bar", "-", "\"\"", "a\"b", "tag:\"deep learning\"", "—– …", "🙂 emoji", "SELECT * FROM paper; --"])
+    func anyOtherTextParses(text: String) throws {
+        _ = try SearchQuery(text)
+    }
+
+    @Test func unknownKeysAreWordsAndPunctuationOnlyTermsAreDropped() throws {
+        let query = try SearchQuery("foo:bar *** -")
+        #expect(query.terms == [.word("foo:bar")])
+    }
+}
