@@ -65,7 +65,7 @@ public enum ReaderBackup {
 
     /// Reads every record of a backup. Errors name the line of the bad record.
     public static func read(_ text: String, file: String) throws(ImportError) -> [SyncRecord] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         let firstLine = lines.first.map { String($0).trimmingCharacters(in: .whitespaces) }
         guard firstLine == header else {
             return try readWhole(text, file: file)

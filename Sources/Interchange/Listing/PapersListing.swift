@@ -86,9 +86,9 @@ public enum PapersListing {
         var paragraphs: [Paragraph] = []
         var current: Paragraph?
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // `\r\n` is one Character in Swift, so split on every kind of line end.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty {
                 if let done = current { paragraphs.append(done) }
