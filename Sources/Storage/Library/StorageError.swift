@@ -7,7 +7,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// No paper matches the reference.
     case paperNotFound(reference: String)
-    /// Several papers match the reference; the candidates are listed.
+    /// Several papers match the reference; the first candidates (up to 51) are listed.
     case ambiguousReference(reference: String, candidates: [PaperSummary])
     /// No note or highlight has this id (or id prefix).
     case recordNotFound(kind: String, reference: String)
@@ -27,8 +27,9 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
         case .paperNotFound(let reference):
             "no paper matches '\(reference)'; try `reader search \(reference)` or `reader list`"
         case .ambiguousReference(let reference, let candidates):
-            "'\(reference)' matches \(candidates.count) papers; use a longer id prefix or an arXiv id or DOI:\n"
-                + candidates.map { "  \($0.shortID)  \($0.title)" }.joined(separator: "\n")
+            "'\(reference)' matches \(candidates.count > 50 ? "more than 50" : String(candidates.count)) papers; use more of the title, an id prefix, an arXiv id or a DOI:\n"
+                + candidates.prefix(10).map { "  \($0.shortID)  \($0.title)" }.joined(separator: "\n")
+                + (candidates.count > 10 ? "\n  …" : "")
         case .recordNotFound(let kind, let reference):
             "no \(kind) has an id starting with '\(reference)'; `reader \(kind) list` shows them"
         case .ambiguousRecord(let kind, let reference, let count):

@@ -91,7 +91,7 @@ extension Library {
         return try read { db in
             let trash = inTrash ? 1 : 0
             func fetch(_ condition: String, _ arguments: StatementArguments) throws -> [Paper] {
-                try Row.fetchAll(db, sql: "SELECT \(Library.paperColumns) FROM paper p WHERE coalesce(p.trashed, 0) = \(trash) AND \(condition) ORDER BY p.added_at, p.rowid LIMIT 11", arguments: arguments)
+                try Row.fetchAll(db, sql: "SELECT \(Library.paperColumns) FROM paper p WHERE coalesce(p.trashed, 0) = \(trash) AND \(condition) ORDER BY p.added_at, p.rowid LIMIT 51", arguments: arguments)
                     .map(Library.paper(row:))
             }
             var candidates: [Paper] = []
@@ -107,16 +107,21 @@ extension Library {
             if candidates.isEmpty {
                 let key = TextNormalization.matchKey(reference)
                 if !key.isEmpty {
+                    // An exact title, else the titles holding the fragment as whole
+                    // words ("optima" is not "optimal"), else as any part of a word.
+                    let escaped = QueryCompiler.escapeLike(key)
                     candidates = try fetch("p.match_title = ?", [key])
                     if candidates.isEmpty {
-                        let pattern = "%" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-                        candidates = try fetch("p.match_title LIKE ? ESCAPE '\\'", [pattern])
+                        candidates = try fetch("(' ' || p.match_title || ' ') LIKE ? ESCAPE '\\'", ["% " + escaped + " %"])
+                    }
+                    if candidates.isEmpty {
+                        candidates = try fetch("p.match_title LIKE ? ESCAPE '\\'", ["%" + escaped + "%"])
                     }
                 }
             }
             guard let first = candidates.first else { throw StorageError.paperNotFound(reference: reference) }
             guard candidates.count == 1 else {
-                throw StorageError.ambiguousReference(reference: reference, candidates: candidates.prefix(10).map { PaperSummary(id: $0.id, title: $0.displayTitle) })
+                throw StorageError.ambiguousReference(reference: reference, candidates: candidates.map { PaperSummary(id: $0.id, title: $0.displayTitle) })
             }
             return first
         }

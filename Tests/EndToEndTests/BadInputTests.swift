@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@Suite("reader bad input", .serialized)
+struct BadInputTests {
+    @Test func aMissingFileSaysSo() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let result = try reader.run(["import", "no/such/file.txt"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: no/such/file.txt: no such file\n")
+        #expect(result.stdout == "")
+    }
+
+    @Test func aMalformedListingNamesFileAndLineAndStoresNothing() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let abstract = String(repeating: "An abstract sentence that is long enough. ", count: 10).trimmingCharacters(in: .whitespaces)
+        let file = reader.folder.appendingPathComponent("bad.txt").path
+        try "Header\n\nGood title\n\n\(abstract)\n\n\(abstract)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try reader.run(["import", file])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: \(file):7: expected a paper title, found a 419-character paragraph; is the title of this abstract missing?\n")
+        #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true, "all or nothing: the good first paper is not stored")
+    }
+
+    @Test func aFileInNoKnownFormatIsRefused() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let file = reader.folder.appendingPathComponent("notes.txt").path
+        try "just a line\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try reader.run(["import", file])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: \(file): cannot tell the format; reader reads a papers listing (title line, blank line, abstract) or a reader JSON backup. Use --format to choose\n")
+        let binary = reader.folder.appendingPathComponent("bin.dat").path
+        try Data([0xff, 0xfe, 0x00, 0x41]).write(to: URL(fileURLWithPath: binary))
+        #expect(try reader.run(["import", binary]).stderr == "Error: \(binary): not UTF-8 text\n")
+    }
+
+    @Test func anUnknownReferenceSaysWhatToTry() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        try reader.ok(["import", seedListing])
+        let result = try reader.run(["show", "quantum-gravity"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: no paper matches 'quantum-gravity'; try `reader search quantum-gravity` or `reader list`\n")
+    }
+
+    @Test func anAmbiguousReferenceListsTheCandidates() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        try reader.ok(["import", seedListing])
+        let result = try reader.run(["done", "code generation"])
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+            Error: 'code generation' matches 3 papers; use more of the title, an id prefix, an arXiv id or a DOI:
+              daab2e49  COFFE: A Code Efficiency Benchmark for Code Generation
+              fa239c6f  Evaluating Language Models for Efficient Code Generation
+              923258e6  HumanEval Pro and MBPP Pro: Evaluating Large Language Models on Self-invoking Code Generation
+
+            """)
+        #expect((try reader.json(["list", "status:read"]) as? [Any])?.isEmpty == true)
+        let many = try reader.run(["show", "reasoning"])
+        #expect(many.stderr.hasPrefix("Error: 'reasoning' matches 15 papers;"))
+        #expect(many.stderr.hasSuffix("\n  …\n"))
+        #expect(many.stderr.split(separator: "\n").count == 12)
+    }
+
+    @Test func anInvalidQuerySaysWhichTermAndWhy() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let result = try reader.run(["search", "attention", "status:done"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: invalid query term 'status:done': unknown status 'done'; use inbox, queued, reading, read or dropped\n")
+        #expect(try reader.run(["search", "NOT", "(", "\"unclosed"]).status == 0, "FTS syntax in user text is searched as words")
+    }
+
+    @Test func invalidValuesAreRefusedWithTheRule() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        try reader.ok(["add", "--title", "Rated"])
+        let rating = try reader.run(["done", "Rated", "--rating", "9"])
+        #expect(rating.status == 1)
+        #expect(rating.stderr == "Error: invalid rating: 9 is not between 1 and 5\n")
+        let tag = try reader.run(["tag", "Rated", "+!!!"])
+        #expect(tag.stderr == "Error: invalid tag '!!!': a tag needs at least one letter or digit\n")
+        let note = try reader.run(["note", "add", "Rated", "   "])
+        #expect(note.stderr == "Error: invalid note: it is empty\n")
+        let status = try reader.run(["status", "Rated", "finished"])
+        #expect(status.status == 64)
+        #expect(status.stderr.contains("finished"))
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// Runs the built `reader` binary against a temporary library.
+///
+/// The binary is found beside the test bundle (SwiftPM builds every product
+/// before the tests), or at `READER_BIN`.
+struct ReaderProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let folder: URL
+    var library: String { folder.appendingPathComponent("library.sqlite").path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["READER_BIN"] { return URL(fileURLWithPath: path) }
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+        ]
+        for folder in candidates {
+            let url = folder.appendingPathComponent("reader")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return repositoryRoot.appendingPathComponent(".build/debug/reader")
+    }()
+
+    /// Runs `reader ARGS --library <temp>` (unless `useLibraryOption` is false).
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, useLibraryOption: Bool = true) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments + (useLibraryOption ? ["--library", library] : [])
+        var env = ProcessInfo.processInfo.environment
+        env["READER_LIBRARY"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.currentDirectoryURL = repositoryRoot
+        let id = UUID().uuidString
+        let out = folder.appendingPathComponent("out-\(id)"), err = folder.appendingPathComponent("err-\(id)")
+        try Data().write(to: out)
+        try Data().write(to: err)
+        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        if let stdin {
+            let input = folder.appendingPathComponent("in-\(id)")
+            try Data(stdin.utf8).write(to: input)
+            process.standardInput = try FileHandle(forReadingFrom: input)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return Result(status: process.terminationStatus,
+                      stdout: try String(contentsOf: out, encoding: .utf8),
+                      stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    /// Runs and requires success; returns standard output.
+    @discardableResult
+    func ok(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(arguments, environment: environment, stdin: stdin)
+        #expect(result.status == 0, "reader \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stdout
+    }
+
+    /// Runs with `--json` and decodes the output.
+    func json(_ arguments: [String]) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(try ok(arguments + ["--json"]).utf8))
+    }
+}
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let seedListing = "Examples/trending-papers.txt"
