@@ -48,7 +48,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "reader-bench",
-            dependencies: ["Model"],
+            dependencies: ["Model", "Interchange", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -65,27 +65,57 @@ public enum ReaderBackup {
 
     /// Reads every record of a backup. Errors name the line of the bad record.
     public static func read(_ text: String, file: String) throws(ImportError) -> [SyncRecord] {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        let firstLine = lines.first.map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard firstLine == header else {
-            return try readWhole(text, file: file)
+        var text = text
+        let result: Result<[SyncRecord], ImportError>? = text.withUTF8 { buffer in
+            readLines(buffer, file: file)
         }
+        switch result {
+        case .success(let records)?: return records
+        case .failure(let error)?: throw error
+        case nil: return try readWhole(text, file: file)
+        }
+    }
+
+    /// Reads the one-record-per-line layout; nil when the text does not start
+    /// with the backup's first line (a reformatted backup is read whole).
+    static func readLines(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> Result<[SyncRecord], ImportError>? {
+        let headerBytes = Array(header.utf8), footerBytes = Array(footer.utf8)
         var records: [SyncRecord] = []
-        var closed = false
-        for (index, raw) in lines.enumerated().dropFirst() {
-            var line = Substring(raw).trimmingWhitespace()
-            if line.isEmpty { continue }
-            if line == footer { closed = true; continue }
-            guard !closed else {
-                throw ImportError(file: file, line: index + 1, reason: "text after the end of the backup")
+        var lineNumber = 0
+        var start = 0
+        var sawHeader = false, closed = false
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            lineNumber += 1
+            var low = start, high = end
+            while low < high, [0x20, 0x09, 0x0D].contains(bytes[low]) { low += 1 }
+            while high > low, [0x20, 0x09, 0x0D].contains(bytes[high - 1]) { high -= 1 }
+            let line = UnsafeBufferPointer(rebasing: bytes[low..<high])
+            start = end + 1
+            if !sawHeader {
+                guard line.elementsEqual(headerBytes) else { return nil }
+                sawHeader = true
+                continue
             }
-            if line.hasSuffix(",") { line = line.dropLast() }
-            records.append(try decodeRecord(Data(line.utf8), file: file, line: index + 1))
+            if line.isEmpty { continue }
+            if line.elementsEqual(footerBytes) { closed = true; continue }
+            guard !closed else {
+                return .failure(ImportError(file: file, line: lineNumber, reason: "text after the end of the backup"))
+            }
+            let json = line.last == UInt8(ascii: ",") ? UnsafeBufferPointer(rebasing: line.dropLast()) : line
+            do {
+                records.append(try record(from: try JSONValue(parsingUTF8: json)))
+            } catch let error as RecordError {
+                return .failure(ImportError(file: file, line: lineNumber, reason: error.message))
+            } catch {
+                return .failure(ImportError(file: file, line: lineNumber, reason: "not valid JSON: \(error)"))
+            }
         }
         guard closed else {
-            throw ImportError(file: file, line: lines.count, reason: "the backup is cut short: its closing line `\(footer)` is missing")
+            return .failure(ImportError(file: file, line: lineNumber, reason: "the backup is cut short: its closing line `\(footer)` is missing"))
         }
-        return records
+        return .success(records)
     }
 
     struct File: Decodable {
@@ -121,17 +151,6 @@ public enum ReaderBackup {
     }
 
     struct RecordError: Error { var message: String }
-
-    static func decodeRecord(_ data: Data, file: String, line: Int) throws(ImportError) -> SyncRecord {
-        do {
-            let value = try JSONDecoder().decode(JSONValue.self, from: data)
-            return try record(from: value)
-        } catch let error as RecordError {
-            throw ImportError(file: file, line: line, reason: error.message)
-        } catch {
-            throw ImportError(file: file, line: line, reason: "not valid JSON: \(describe(error))")
-        }
-    }
 
     static func record(from value: JSONValue) throws -> SyncRecord {
         guard case .object(let object) = value else { throw RecordError(message: "a record must be a JSON object") }

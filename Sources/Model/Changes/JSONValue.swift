@@ -49,33 +49,33 @@ public enum JSONValue: Hashable, Sendable {
 
     /// Appends `text` as a JSON string literal, escaping only what JSON requires.
     public static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        var start = text.unicodeScalars.startIndex
-        let scalars = text.unicodeScalars
-        var index = start
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String?
-            switch scalar {
-            case "\"": escape = "\\\""
-            case "\\": escape = "\\\\"
-            case "\n": escape = "\\n"
-            case "\r": escape = "\\r"
-            case "\t": escape = "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escape = nil
-            }
-            if let escape {
-                out.unicodeScalars.append(contentsOf: scalars[start..<index])
-                out += escape
-                start = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
+        out.append("\"")
+        var needsEscape = false
+        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            needsEscape = true
+            break
         }
-        out.unicodeScalars.append(contentsOf: scalars[start..<scalars.endIndex])
-        out += "\""
+        if !needsEscape {
+            out.append(text)
+        } else {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count + 16)
+            for byte in text.utf8 {
+                switch byte {
+                case 0x22: bytes.append(0x5C); bytes.append(0x22)
+                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                default: bytes.append(byte)
+                }
+            }
+            out.append(String(decoding: bytes, as: UTF8.self))
+        }
+        out.append("\"")
     }
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }

@@ -9,6 +9,7 @@ public enum TextNormalization {
     /// TextNormalization.matchKey("Attention Is All You Need!")  // "attention is all you need"
     /// ```
     public static func matchKey(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiMatchKey(text) }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         var out = ""
         out.reserveCapacity(folded.utf8.count)
@@ -25,13 +26,40 @@ public enum TextNormalization {
         return out
     }
 
+    /// ``matchKey(_:)`` for ASCII text, without Foundation's folding.
+    static func asciiMatchKey(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                out.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                out.append(byte + 32)
+            default:
+                pendingSpace = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Stored text: Unicode NFC with `\n` line ends, as the sync design requires.
     public static func storedText(_ text: String) -> String {
+        var hasReturn = false, isASCII = true
+        for byte in text.utf8 {
+            if byte == 0x0D { hasReturn = true }
+            if byte >= 0x80 { isASCII = false }
+        }
         var result = text
-        if result.contains("\r") {
+        if hasReturn {
             result = result.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        if !result.unicodeScalars.allSatisfy(\.isASCII) {
+        if !isASCII {
             result = result.precomposedStringWithCanonicalMapping
         }
         return result

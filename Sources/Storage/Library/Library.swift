@@ -46,7 +46,11 @@ public final class Library: Sendable {
         configuration.foreignKeysEnabled = false
         configuration.label = "reader.library"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // NORMAL is durable across application crashes in WAL mode; a larger page
+            // cache keeps big imports from spilling to the WAL mid-transaction.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+            // Papers to re-index at the end of a write (see ChangeWriter.finish).
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS reindex (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID")
         }
         do {
             dbQueue = try DatabaseQueue(path: path, configuration: configuration)

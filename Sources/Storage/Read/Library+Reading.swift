@@ -227,7 +227,10 @@ extension Library {
 
     static func paper(row: Row) -> Paper {
         let authorsText: String? = row["authors"]
-        let authors: [String] = authorsText.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        var authors: [String] = []
+        if let authorsText, case .array(let names)? = try? JSONValue(parsing: authorsText) {
+            authors = names.compactMap(\.stringValue)
+        }
         let arxivID: String? = row["arxiv_id"]
         let doi: String? = row["doi"]
         let idText: String = row["id"]

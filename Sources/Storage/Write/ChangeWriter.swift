@@ -80,16 +80,22 @@ final class ChangeWriter {
         return winners.keys.sorted()
     }
 
-    /// Re-adds the index entries of the papers this transaction touched and
-    /// saves the clock. Called once, just before the commit.
+    /// Re-adds the index entries of the papers this transaction touched, in one
+    /// statement, and saves the clock. Called once, just before the commit.
+    ///
+    /// One statement matters: FTS5 flushes its pending terms into a new segment at
+    /// every statement that writes it, so re-indexing papers one statement at a time
+    /// is several times slower than doing them all at once.
     func finish() throws {
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO paper_fts(rowid, title, authors, abstract, tags, notes, highlights)
-            SELECT rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source
-            WHERE rowid = (SELECT rowid FROM paper WHERE id = ?)
-            """)
-        for paperID in unindexedOrder {
-            try insert.execute(arguments: [paperID])
+        if !unindexedOrder.isEmpty {
+            let add = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.reindex (id) VALUES (?)")
+            for paperID in unindexedOrder { try add.execute(arguments: [paperID]) }
+            try db.execute(sql: """
+                INSERT INTO paper_fts(rowid, title, authors, abstract, tags, notes, highlights)
+                SELECT rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source
+                WHERE rowid IN (SELECT p.rowid FROM paper p JOIN temp.reindex r ON r.id = p.id) ORDER BY rowid;
+                DELETE FROM temp.reindex;
+                """)
         }
         unindexed.removeAll()
         unindexedOrder.removeAll()
@@ -157,15 +163,17 @@ final class ChangeWriter {
         }
     }
 
-    /// Removes a paper's index entry, using the text it was indexed with, once per transaction.
+    /// Removes a paper's index entry, using the text it was indexed with, once per
+    /// transaction. A paper not yet in the index (a new one) costs no FTS statement.
     private func unindex(_ paperID: String) throws {
         guard unindexed.insert(paperID).inserted else { return }
         unindexedOrder.append(paperID)
+        guard let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM paper WHERE id = ?"), arguments: [paperID]) else { return }
         try db.cachedStatement(sql: """
             INSERT INTO paper_fts(paper_fts, rowid, title, authors, abstract, tags, notes, highlights)
             SELECT 'delete', rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source
-            WHERE rowid = (SELECT rowid FROM paper WHERE id = ?)
-            """).execute(arguments: [paperID])
+            WHERE rowid = ?
+            """).execute(arguments: [rowid])
     }
 
     static func validated(_ entity: Entity, _ name: String, _ value: JSONValue, id: String? = nil) throws -> JSONValue {

@@ -43,8 +43,8 @@ struct StoredRecord {
     }
 
     static func decodeClocks(_ text: String) -> [String: HLC] {
-        guard let object = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { return [:] }
-        return object.compactMapValues(HLC.init)
+        guard case .object(let object)? = try? JSONValue(parsing: text) else { return [:] }
+        return object.compactMapValues { $0.stringValue.flatMap(HLC.init) }
     }
 }
 
@@ -68,7 +68,7 @@ extension JSONValue {
         case .boolean: self = Int64.fromDatabaseValue(databaseValue).map { .bool($0 != 0) } ?? .null
         case .json:
             guard let text = String.fromDatabaseValue(databaseValue) else { self = .null; return }
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            self = try JSONValue(parsing: text)
         }
     }
 }

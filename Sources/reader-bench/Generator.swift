@@ -1,0 +1,97 @@
+import Foundation
+import Interchange
+import Model
+
+/// Generates N realistic papers: titles and abstracts drawn from the seed
+/// listing, unique arXiv ids, 1 to 12 authors, years 2015-2025. Deterministic.
+///
+/// Writes a reader backup (what `reader import` reads) and the same rows as JSON
+/// lines for the baseline.
+struct Generator {
+    let seed: [PaperDraft]
+    let count: Int
+    let folder: String
+
+    struct Files {
+        var backup: String
+        var rows: String
+        var sampleArXivID: String
+    }
+
+    static let givenNames = ["Ada", "Grace", "Alan", "Barbara", "Edsger", "Donald", "Frances", "John", "Leslie", "Margaret", "Niklaus", "Radia", "Shafi", "Tim", "Yoshua", "Fei-Fei"]
+    static let familyNames = ["Lovelace", "Hopper", "Turing", "Liskov", "Dijkstra", "Knuth", "Allen", "McCarthy", "Lamport", "Hamilton", "Wirth", "Perlman", "Goldwasser", "Berners-Lee", "Bengio", "Li", "Müller", "García", "Østergaard", "Nakamura"]
+
+    func write() throws -> Files {
+        var random = SplitMix(seed: UInt64(count))
+        let node = NodeID(rawValue: 0x00be_0c4b_e4c4_0001)
+        let backupPath = folder + "/generated-\(count).json"
+        let rowsPath = folder + "/generated-\(count).jsonl"
+        _ = FileManager.default.createFile(atPath: backupPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: rowsPath, contents: nil)
+        guard let backupHandle = FileHandle(forWritingAtPath: backupPath), let rowsHandle = FileHandle(forWritingAtPath: rowsPath) else {
+            throw BenchError("cannot write in \(folder)")
+        }
+        var backup = ReaderBackup.Writer(output: BufferedFile(handle: backupHandle))
+        var rows = BufferedFile(handle: rowsHandle)
+        var clock = HybridClock(node: node)
+        let baseMillis: UInt64 = 1_700_000_000_000
+        var sample = ""
+        var records: [SyncRecord] = []
+        for index in 0..<count {
+            let source = seed[index % seed.count]
+            let title = index < seed.count ? source.title : source.title + " (\(index / seed.count + 1))"
+            let month = 1 + (index / 99_999) % 12, year = 15 + (index / (99_999 * 12)) % 11
+            let arxiv = String(format: "%02d%02d.%05d", year, month, index % 99_999 + 1)
+            if index == count / 2 { sample = arxiv }
+            let authors = (0..<(1 + Int(random.next() % 12))).map { _ in
+                Self.givenNames[Int(random.next() % UInt64(Self.givenNames.count))] + " " + Self.familyNames[Int(random.next() % UInt64(Self.familyNames.count))]
+            }
+            let added = baseMillis + UInt64(index) * 1000
+            let hlc = clock.now(wallMillis: added)
+            let id = StableID.paper(.arxiv(ArXivID(arxiv)!)).lowercased
+            let fields: [String: JSONValue] = [
+                "title": .string(title), "authors": .array(authors.map(JSONValue.string)), "abstract": .string(source.abstract ?? ""),
+                "year": .int(Int64(2015 + (index % 11))), "arxiv_id": .string(arxiv), "added_at": .int(Int64(added)),
+                "status": .string("inbox"), "trashed": .bool(false),
+            ]
+            records.append(SyncRecord(entity: .paper, id: id, fields: fields.mapValues { Stamped($0, at: hlc) }))
+            let clocks = JSONValue.object(fields.mapValues { _ in .string(hlc.description) }).canonicalJSON
+            rows.write(JSONValue.object([
+                "id": .string(id), "title": .string(title), "authors": .array(authors.map(JSONValue.string)),
+                "abstract": .string(source.abstract ?? ""), "year": .int(Int64(2015 + (index % 11))), "arxiv_id": .string(arxiv),
+                "added_at": .int(Int64(added)), "match_title": .string(TextNormalization.matchKey(title)), "clocks": .string(clocks),
+            ]).canonicalJSON + "\n")
+        }
+        // A backup lists records sorted by id, as `reader export` writes them.
+        for record in records.sorted(by: { $0.id < $1.id }) { backup.write(record) }
+        var finished = backup.finish()
+        finished.flush()
+        rows.flush()
+        return Files(backup: backupPath, rows: rowsPath, sampleArXivID: sample)
+    }
+}
+
+struct BufferedFile: TextOutput {
+    let handle: FileHandle
+    var buffer: [UInt8] = []
+    mutating func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count > 1 << 20 { flush() }
+    }
+    mutating func flush() {
+        handle.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
