@@ -41,8 +41,8 @@ struct Bench: ParsableCommand {
         let startup = try runner.median(runs) { try runner.time([reader, "--version"]) }
         let sqliteStartup = try runner.median(runs) { try runner.time(["/usr/bin/sqlite3", ":memory:", "SELECT 1"]) }
         print("start-up: `reader --version` \(ms(startup.seconds)), `sqlite3 :memory: 'SELECT 1'` \(ms(sqliteStartup.seconds))\n")
-        print("| papers | import reader | import baseline | ratio | list --limit 20 | sqlite3 list | search | sqlite3 search | show | tag | export json | export RSS | import RSS |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| papers | import | baseline insert | ratio | import RSS | list --limit 20 | sqlite3 list | search krylov | sqlite3 | search operator | sqlite3 | show | tag | export json | export RSS |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes {
             let generated = try Generator(seed: seed, count: size, folder: work).write()
             // reader import, fresh library each run
@@ -68,14 +68,25 @@ struct Bench: ParsableCommand {
                 try? FileManager.default.removeItem(atPath: out + "-shm")
             }
             let baseline = baselines.sorted()[baselines.count / 2]
-            let word = "operator"
             let list = try runner.median(runs) { try runner.time([reader, "list", "--limit", "20", "--library", library]) }
             let sqliteList = try runner.median(runs) {
                 try runner.time(["/usr/bin/sqlite3", library, "SELECT id, title, status, year FROM paper WHERE coalesce(trashed, 0) = 0 ORDER BY added_at DESC, rowid DESC LIMIT 20"])
             }
-            let search = try runner.median(runs) { try runner.time([reader, "search", word, "--library", library]) }
-            let sqliteSearch = try runner.median(runs) {
-                try runner.time(["/usr/bin/sqlite3", library, "SELECT p.id, p.title, snippet(paper_fts, -1, '[', ']', '…', 24) FROM paper_fts JOIN paper p ON p.rowid = paper_fts.rowid WHERE paper_fts MATCH '\"\(word)\"' AND coalesce(p.trashed, 0) = 0 ORDER BY bm25(paper_fts, 10.0, 4.0, 1.0, 6.0, 3.0, 3.0) LIMIT 20"])
+            // A specific word (in one seed abstract: about 1% of the papers) and a common one (about 11%).
+            var searches: [(reader: Measurement, sqlite: Measurement)] = []
+            for word in ["krylov", "operator"] {
+                let match = "(\"\(word)\") NOT state:trashed"
+                let ours = try runner.median(runs) { try runner.time([reader, "search", word, "--library", library]) }
+                let plain = try runner.median(runs) {
+                    try runner.time(["/usr/bin/sqlite3", library, """
+                        SELECT p.id, p.title, snippet(paper_fts, -1, '[', ']', '…', 24), bm25(paper_fts, 10.0, 4.0, 1.0, 6.0, 3.0, 3.0, 0.0) AS score
+                        FROM paper_fts JOIN paper p ON p.rowid = paper_fts.rowid
+                        WHERE paper_fts MATCH '\(match)' AND paper_fts.rowid IN (
+                            SELECT rowid FROM paper_fts WHERE paper_fts MATCH '\(match)' ORDER BY bm25(paper_fts, 10.0, 4.0, 1.0, 6.0, 3.0, 3.0, 0.0) LIMIT 20)
+                        ORDER BY score
+                        """])
+                }
+                searches.append((ours, plain))
             }
             let target = generated.sampleArXivID
             let show = try runner.median(runs) { try runner.time([reader, "show", target, "--library", library]) }
@@ -84,10 +95,16 @@ struct Bench: ParsableCommand {
                 flip.toggle()
                 return try runner.time([reader, "tag", target, flip ? "+bench" : "-bench", "--library", library])
             }
-            let export = try runner.median(3) { try runner.time([reader, "export", "--format", "json", "-o", work + "/export.json", "--library", library]) }
-            print("| \(size) | \(ms(importMedian.seconds)) (\(Int(Double(size) / importMedian.seconds)) papers/s) | \(ms(baseline)) | \(String(format: "%.2f", importMedian.seconds / baseline))x | \(ms(list.seconds)) | \(ms(sqliteList.seconds)) | \(ms(search.seconds)) | \(ms(sqliteSearch.seconds)) | \(ms(show.seconds)) | \(ms(tag.seconds)) | \(ms(export.seconds)) | \(mib(export.peakRSS)) | \(mib(importMedian.peakRSS)) |")
+            let exportCommand = [reader, "export", "--format", "json", "-o", work + "/export.json", "--library", library]
+            let export = try runner.median(3) { try runner.time(exportCommand) }
+            let exportRSS = try runner.peakRSS(exportCommand)
+            let importRSS = try runner.peakRSS([reader, "import", generated.backup, "--library", work + "/rss-\(size).sqlite"])
+            print("| \(size) | \(ms(importMedian.seconds)) (\(Int(Double(size) / importMedian.seconds)) papers/s) | \(ms(baseline)) | \(String(format: "%.2f", importMedian.seconds / baseline))x | \(mib(importRSS)) | \(ms(list.seconds)) | \(ms(sqliteList.seconds)) | \(ms(searches[0].reader.seconds)) | \(ms(searches[0].sqlite.seconds)) | \(ms(searches[1].reader.seconds)) | \(ms(searches[1].sqlite.seconds)) | \(ms(show.seconds)) | \(ms(tag.seconds)) | \(ms(export.seconds)) | \(mib(exportRSS)) |")
             for run in 0..<importRuns where !keep || run < importRuns - 1 {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: work + "/lib-\(size)-\(run).sqlite" + suffix) }
+            }
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: work + "/rss-\(size).sqlite" + suffix)
             }
         }
     }
@@ -96,5 +113,5 @@ struct Bench: ParsableCommand {
         seconds >= 1 ? String(format: "%.2f s", seconds) : String(format: "%.1f ms", seconds * 1000)
     }
 
-    func mib(_ kib: Int) -> String { String(format: "%.0f MiB", Double(kib) / 1024) }
+    func mib(_ kib: Int?) -> String { kib.map { String(format: "%.0f MiB", Double($0) / 1024) } ?? "n/a" }
 }

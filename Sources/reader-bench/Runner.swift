@@ -3,30 +3,40 @@ import Foundation
 import Glibc
 #endif
 
-/// One run of a process: wall time and peak resident memory.
+/// One run of a process: its wall time.
 struct Measurement {
     var seconds: Double
-    /// Kilobytes, from the child's own `rusage`.
-    var peakRSS: Int
 }
 
-/// Runs processes with posix_spawn and wait4, so each run's own peak RSS is known.
+/// Runs processes with posix_spawn, timing them whole.
 struct Runner {
     let reader: String
 
     func time(_ arguments: [String]) throws -> Measurement {
         let start = DispatchTime.now().uptimeNanoseconds
-        let (status, usage) = try spawn(arguments, output: "/dev/null")
+        let status = try spawn(arguments, output: "/dev/null")
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         guard status == 0 else { throw BenchError("\(arguments.joined(separator: " ")) exited with \(status)") }
-        return Measurement(seconds: seconds, peakRSS: usage.ru_maxrss)
+        return Measurement(seconds: seconds)
+    }
+
+    /// Peak resident memory of one run of the command, in kilobytes, measured by GNU
+    /// time: `wait4`'s own figure would include the benchmark's memory, which a child
+    /// shares until it execs.
+    func peakRSS(_ arguments: [String]) throws -> Int? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else { return nil }
+        let file = NSTemporaryDirectory() + "reader-bench-rss-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let status = try spawn(["/usr/bin/time", "-f", "%M", "-o", file] + arguments, output: "/dev/null")
+        guard status == 0 else { throw BenchError("\(arguments.joined(separator: " ")) exited with \(status)") }
+        return Int(try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Runs and returns standard output.
     func output(_ arguments: [String]) throws -> String {
         let file = NSTemporaryDirectory() + "reader-bench-out-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let (status, _) = try spawn(arguments, output: file)
+        let status = try spawn(arguments, output: file)
         guard status == 0 else { throw BenchError("\(arguments.joined(separator: " ")) exited with \(status)") }
         return try String(contentsOfFile: file, encoding: .utf8)
     }
@@ -39,10 +49,10 @@ struct Runner {
 
     static func median(_ results: [Measurement]) -> Measurement {
         let sorted = results.sorted { $0.seconds < $1.seconds }
-        return Measurement(seconds: sorted[sorted.count / 2].seconds, peakRSS: results.map(\.peakRSS).max() ?? 0)
+        return sorted[sorted.count / 2]
     }
 
-    private func spawn(_ arguments: [String], output: String) throws -> (Int32, rusage) {
+    private func spawn(_ arguments: [String], output: String) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -56,10 +66,9 @@ struct Runner {
         let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environment)
         guard result == 0 else { throw BenchError("cannot start \(arguments[0]): \(String(cString: strerror(result)))") }
         var status: Int32 = 0
-        var usage = rusage()
-        _ = wait4(pid, &status, 0, &usage)
+        _ = waitpid(pid, &status, 0)
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exit, usage)
+        return exit
     }
 }
 

@@ -50,11 +50,9 @@ public enum JSONValue: Hashable, Sendable {
     /// Appends `text` as a JSON string literal, escaping only what JSON requires.
     public static func writeString(_ text: String, to out: inout String) {
         out.append("\"")
-        var needsEscape = false
-        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            needsEscape = true
-            break
-        }
+        let needsEscape = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+        } ?? text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
         if !needsEscape {
             out.append(text)
         } else {

@@ -43,8 +43,8 @@ extension Library {
                 // error"); emptying the index and re-adding every row is equivalent.
                 try db.execute(sql: """
                     INSERT INTO paper_fts(paper_fts) VALUES ('delete-all');
-                    INSERT INTO paper_fts(rowid, title, authors, abstract, tags, notes, highlights)
-                    SELECT rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source;
+                    INSERT INTO paper_fts(rowid, \(Schema.searchColumns))
+                    SELECT rowid, \(Schema.searchColumns) FROM paper_search_source;
                     """)
             }
             repaired = try searchIndexIsConsistent()
@@ -132,8 +132,8 @@ extension Library {
     func damageSearchIndex(paperID: UUID) throws {
         try dbQueue.write { db in
             try db.execute(sql: """
-                INSERT INTO paper_fts(paper_fts, rowid, title, authors, abstract, tags, notes, highlights)
-                SELECT 'delete', rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source
+                INSERT INTO paper_fts(paper_fts, rowid, \(Schema.searchColumns))
+                SELECT 'delete', rowid, \(Schema.searchColumns) FROM paper_search_source
                 WHERE rowid = (SELECT rowid FROM paper WHERE id = ?)
                 """, arguments: [paperID.lowercased])
         }

@@ -81,11 +81,12 @@ enum Schema {
                     coalesce((SELECT group_concat(n.body, char(10)) FROM note n
                               WHERE n.paper_id = p.id AND coalesce(n.trashed, 0) = 0), '') AS notes,
                     coalesce((SELECT group_concat(coalesce(h.text, '') || char(10) || coalesce(h.comment, ''), char(10))
-                              FROM highlight h WHERE h.paper_id = p.id AND coalesce(h.trashed, 0) = 0), '') AS highlights
+                              FROM highlight h WHERE h.paper_id = p.id AND coalesce(h.trashed, 0) = 0), '') AS highlights,
+                    CASE WHEN p.trashed = 1 THEN 'trashed' ELSE '' END AS state
                 FROM paper p;
 
                 CREATE VIRTUAL TABLE paper_fts USING fts5(
-                    title, authors, abstract, tags, notes, highlights,
+                    title, authors, abstract, tags, notes, highlights, state,
                     content = 'paper_search_source', content_rowid = 'rowid',
                     tokenize = 'porter unicode61 remove_diacritics 2'
                 );
@@ -117,6 +118,17 @@ enum Schema {
         try db.cachedStatement(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             .execute(arguments: [key, value])
     }
+}
+
+extension Schema {
+    /// The columns of `paper_fts` and of its content view `paper_search_source`.
+    /// `state` holds the token `trashed` for papers in the trash, so that a search
+    /// can leave them out inside FTS5 (`NOT state:trashed`) without reading every
+    /// matching paper's row.
+    static let searchColumns = "title, authors, abstract, tags, notes, highlights, state"
+
+    /// bm25 weights, in `searchColumns` order: a match in the title counts most.
+    static let searchWeights = "10.0, 4.0, 1.0, 6.0, 3.0, 3.0, 0.0"
 }
 
 extension Entity {

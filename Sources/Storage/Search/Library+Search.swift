@@ -44,16 +44,28 @@ extension Library {
             }
         }
         return try read { db in
-            // Weights: title 10, authors 4, abstract 1, tags 6, notes 3, highlights 3.
+            // Rank the matches with bm25 and keep the best `limit`; only then read
+            // their rows and make snippets (SQLite computes every result column
+            // before it sorts, so a snippet in the ranking query would be made for
+            // every match). Without filters the ranking reads the index alone.
+            let weights = Schema.searchWeights
+            let ranking = compiled.needsPaperRow
+                ? """
+                  SELECT paper_fts.rowid FROM paper_fts JOIN paper p ON p.rowid = paper_fts.rowid
+                  WHERE paper_fts MATCH ? AND \(compiled.whereClause)
+                  ORDER BY bm25(paper_fts, \(weights)) LIMIT \(max(0, limit))
+                  """
+                : "SELECT rowid FROM paper_fts WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts, \(weights)) LIMIT \(max(0, limit))"
             let sql = """
                 SELECT \(Library.paperColumns),
                     snippet(paper_fts, -1, char(1), char(2), '…', 24) AS snippet,
-                    bm25(paper_fts, 10.0, 4.0, 1.0, 6.0, 3.0, 3.0) AS score
+                    bm25(paper_fts, \(weights)) AS score
                 FROM paper_fts JOIN paper p ON p.rowid = paper_fts.rowid
-                WHERE paper_fts MATCH ? AND \(compiled.whereClause)
-                ORDER BY score LIMIT \(max(0, limit))
+                WHERE paper_fts MATCH ? AND paper_fts.rowid IN (\(ranking))
+                ORDER BY score, p.rowid
                 """
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments([match] + compiled.arguments))
+            let arguments: [(any DatabaseValueConvertible)?] = [match, match] + (compiled.needsPaperRow ? compiled.arguments : [])
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             let papers = rows.map(Library.paper(row:))
             let tags = try Library.tagNames(db, papers: papers.map(\.id.lowercased))
             return zip(rows, papers).map { row, paper in

@@ -7,54 +7,67 @@ import Model
 /// no input can be FTS5 syntax: `NOT`, `(`, `*` or a stray quote are searched
 /// as the words they contain, never raise an error.
 struct QueryCompiler {
-    var conditions: [String] = []
+    /// Conditions that need the paper's row (`p`), other than the trash.
+    var paperConditions: [String] = []
     var arguments: [(any DatabaseValueConvertible)?] = []
-    /// The FTS5 expression for the required terms, when there are any.
+    /// Papers in the trash, or not, by the paper's row.
+    let trashCondition: String
+    /// The FTS5 expression, when the query has words: the words, minus the
+    /// excluded words, restricted to the trash or to the list through the `state`
+    /// column, so that ranking needs no paper rows.
     var matchExpression: String?
 
     init(_ query: SearchQuery) {
-        conditions.append(query.inTrash ? "coalesce(p.trashed, 0) = 1" : "coalesce(p.trashed, 0) = 0")
+        trashCondition = query.inTrash ? "coalesce(p.trashed, 0) = 1" : "coalesce(p.trashed, 0) = 0"
         if !query.terms.isEmpty {
-            matchExpression = query.terms.map(QueryCompiler.fts).joined(separator: " AND ")
-        }
-        if !query.excludedTerms.isEmpty {
-            conditions.append("p.rowid NOT IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)")
+            var expression = "(" + query.terms.map(QueryCompiler.fts).joined(separator: " AND ") + ")"
+            if !query.excludedTerms.isEmpty {
+                expression += " NOT (" + query.excludedTerms.map(QueryCompiler.fts).joined(separator: " OR ") + ")"
+            }
+            expression += query.inTrash ? " AND state:trashed" : " NOT state:trashed"
+            matchExpression = expression
+        } else if !query.excludedTerms.isEmpty {
+            paperConditions.append("p.rowid NOT IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)")
             arguments.append(query.excludedTerms.map(QueryCompiler.fts).joined(separator: " OR "))
         }
         let tagCondition = "EXISTS (SELECT 1 FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id WHERE pt.paper_id = p.id AND pt.present = 1 AND t.name = ?)"
         for tag in query.tags {
-            conditions.append(tagCondition)
+            paperConditions.append(tagCondition)
             arguments.append(tag.value)
         }
         for tag in query.excludedTags {
-            conditions.append("NOT " + tagCondition)
+            paperConditions.append("NOT " + tagCondition)
             arguments.append(tag.value)
         }
         if !query.statuses.isEmpty {
-            conditions.append("coalesce(p.status, 'inbox') IN (\(query.statuses.map { _ in "?" }.joined(separator: ",")))")
+            paperConditions.append("coalesce(p.status, 'inbox') IN (\(query.statuses.map { _ in "?" }.joined(separator: ",")))")
             arguments += query.statuses.map(\.rawValue)
         }
         for status in query.excludedStatuses {
-            conditions.append("coalesce(p.status, 'inbox') <> ?")
+            paperConditions.append("coalesce(p.status, 'inbox') <> ?")
             arguments.append(status.rawValue)
         }
         if let years = query.years {
-            conditions.append("p.year BETWEEN ? AND ?")
+            paperConditions.append("p.year BETWEEN ? AND ?")
             arguments += [years.lowerBound, years.upperBound]
         }
         for author in query.authors {
-            conditions.append("EXISTS (SELECT 1 FROM json_each(p.authors) a WHERE a.value LIKE ? ESCAPE '\\')")
+            paperConditions.append("EXISTS (SELECT 1 FROM json_each(p.authors) a WHERE a.value LIKE ? ESCAPE '\\')")
             arguments.append("%" + QueryCompiler.escapeLike(author) + "%")
         }
         for attachment in query.has {
-            conditions.append(QueryCompiler.condition(attachment))
+            paperConditions.append(QueryCompiler.condition(attachment))
         }
         for attachment in query.lacks {
-            conditions.append("NOT (" + QueryCompiler.condition(attachment) + ")")
+            paperConditions.append("NOT (" + QueryCompiler.condition(attachment) + ")")
         }
     }
 
-    var whereClause: String { conditions.joined(separator: " AND ") }
+    /// Every condition on `paper p`, the trash included; binds ``arguments``.
+    var whereClause: String { ([trashCondition] + paperConditions).joined(separator: " AND ") }
+
+    /// Whether filtering needs the paper rows beyond what the FTS index knows.
+    var needsPaperRow: Bool { !paperConditions.isEmpty }
 
     static func condition(_ attachment: SearchQuery.Attachment) -> String {
         switch attachment {

@@ -91,8 +91,8 @@ final class ChangeWriter {
             let add = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.reindex (id) VALUES (?)")
             for paperID in unindexedOrder { try add.execute(arguments: [paperID]) }
             try db.execute(sql: """
-                INSERT INTO paper_fts(rowid, title, authors, abstract, tags, notes, highlights)
-                SELECT rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source
+                INSERT INTO paper_fts(rowid, \(Schema.searchColumns))
+                SELECT rowid, \(Schema.searchColumns) FROM paper_search_source
                 WHERE rowid IN (SELECT p.rowid FROM paper p JOIN temp.reindex r ON r.id = p.id) ORDER BY rowid;
                 DELETE FROM temp.reindex;
                 """)
@@ -170,8 +170,8 @@ final class ChangeWriter {
         unindexedOrder.append(paperID)
         guard let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM paper WHERE id = ?"), arguments: [paperID]) else { return }
         try db.cachedStatement(sql: """
-            INSERT INTO paper_fts(paper_fts, rowid, title, authors, abstract, tags, notes, highlights)
-            SELECT 'delete', rowid, title, authors, abstract, tags, notes, highlights FROM paper_search_source
+            INSERT INTO paper_fts(paper_fts, rowid, \(Schema.searchColumns))
+            SELECT 'delete', rowid, \(Schema.searchColumns) FROM paper_search_source
             WHERE rowid = ?
             """).execute(arguments: [rowid])
     }
