@@ -83,7 +83,8 @@ final class ChangeWriter {
     /// Re-adds the index entries of the papers this transaction touched, in one
     /// statement, and saves the clock. Called once, just before the commit.
     ///
-    /// One statement matters: FTS5 flushes its pending terms into a new segment at
+    /// `CROSS JOIN` makes SQLite start from the few papers to re-index instead of
+    /// scanning every paper id. One statement matters: FTS5 flushes its pending terms into a new segment at
     /// every statement that writes it, so re-indexing papers one statement at a time
     /// is several times slower than doing them all at once.
     func finish() throws {
@@ -93,7 +94,7 @@ final class ChangeWriter {
             try db.execute(sql: """
                 INSERT INTO paper_fts(rowid, \(Schema.searchColumns))
                 SELECT rowid, \(Schema.searchColumns) FROM paper_search_source
-                WHERE rowid IN (SELECT p.rowid FROM paper p JOIN temp.reindex r ON r.id = p.id) ORDER BY rowid;
+                WHERE rowid IN (SELECT p.rowid FROM temp.reindex r CROSS JOIN paper p ON p.id = r.id) ORDER BY rowid;
                 DELETE FROM temp.reindex;
                 """)
         }

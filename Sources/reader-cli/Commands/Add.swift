@@ -6,6 +6,7 @@ import Storage
 
 struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "add",
         abstract: "Add a paper by arXiv id, DOI or URL, or by title.",
         discussion: """
             Works offline: the paper is stored with what you give and nothing is fetched.

@@ -5,6 +5,7 @@ import Storage
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export the library: json (lossless backup), markdown or csv.",
         discussion: """
             reader export --format json -o backup.json       # everything, restorable with `reader import`

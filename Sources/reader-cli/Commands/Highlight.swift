@@ -7,8 +7,7 @@ struct HighlightCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "highlight",
         abstract: "Keep quoted passages of papers, with page and comment.",
-        subcommands: [AddHighlight.self, ListHighlights.self, RemoveHighlight.self],
-        defaultSubcommand: nil
+        subcommands: [AddHighlight.self, ListHighlights.self, RemoveHighlight.self]
     )
 
     struct AddHighlight: ParsableCommand {

@@ -6,6 +6,7 @@ import Storage
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Import papers from a file (a pasted papers listing or a reader JSON backup).",
         discussion: """
             The whole file is imported in one transaction: if any record is bad, nothing is \

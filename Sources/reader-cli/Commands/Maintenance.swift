@@ -5,7 +5,7 @@ import Model
 import Storage
 
 struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Counts: papers by status, tags, notes, highlights.")
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts: papers by status, tags, notes, highlights.")
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
@@ -39,6 +39,7 @@ struct Stats: ParsableCommand {
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Check the library file, the search index and the clocks; --repair rebuilds a bad index."
     )
     @Flag(help: "Rebuild the search index if it disagrees with the data.") var repair = false
@@ -64,6 +65,7 @@ struct Doctor: ParsableCommand {
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backup",
         abstract: "Copy the library to a new SQLite file (safe while reader is in use).",
         discussion: "reader backup ~/backups/reader-2026-11-27.sqlite\nOpen the copy with --library PATH; it gets its own sync identity."
     )

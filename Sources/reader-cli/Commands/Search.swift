@@ -5,6 +5,7 @@ import Storage
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Search titles, authors, abstracts, tags, notes and highlights.",
         discussion: """
             Words must all match; "quoted phrases" match as written; -word excludes; word* matches a prefix.

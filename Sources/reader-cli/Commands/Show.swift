@@ -4,6 +4,7 @@ import Storage
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show a paper with its notes and highlights.",
         discussion: "reader show 2405.12345\nreader show a1b2c3d4 --json"
     )

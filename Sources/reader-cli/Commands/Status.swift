@@ -24,6 +24,7 @@ func setStatus(_ status: ReadingStatus, of references: [String], rating: Int?, l
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Set a paper's reading status: inbox, queued, reading, read or dropped.",
         discussion: "reader status 2405.12345 read --rating 4"
     )
@@ -40,7 +41,7 @@ struct Status: ParsableCommand {
 }
 
 struct Queue: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Queue papers to read (status queued).")
+    static let configuration = CommandConfiguration(commandName: "queue", abstract: "Queue papers to read (status queued).")
     @Argument(help: "The papers.") var papers: [String]
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
@@ -48,7 +49,7 @@ struct Queue: ParsableCommand {
 }
 
 struct Start: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Start reading a paper (status reading).")
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Start reading a paper (status reading).")
     @Argument(help: "The papers.") var papers: [String]
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
@@ -56,7 +57,7 @@ struct Start: ParsableCommand {
 }
 
 struct Done: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Mark papers read, optionally with a rating.")
+    static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark papers read, optionally with a rating.")
     @Argument(help: "The papers.") var papers: [String]
     @Option(help: "A rating from 1 to 5.") var rating: Int?
     @OptionGroup var library: LibraryOptions
@@ -65,7 +66,7 @@ struct Done: ParsableCommand {
 }
 
 struct Drop: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Drop papers you will not read (status dropped).")
+    static let configuration = CommandConfiguration(commandName: "drop", abstract: "Drop papers you will not read (status dropped).")
     @Argument(help: "The papers.") var papers: [String]
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption

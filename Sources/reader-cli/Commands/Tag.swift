@@ -5,6 +5,7 @@ import Storage
 
 struct Tag: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tag",
         abstract: "Add (+name or name) and remove (-name) tags on a paper.",
         discussion: "reader tag 2405.12345 +ml +\"deep learning\" -todo\nTags are case-insensitive; spaces become '-'."
     )
@@ -35,7 +36,7 @@ struct Tag: ParsableCommand {
 }
 
 struct Tags: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List tags with how many papers carry each.")
+    static let configuration = CommandConfiguration(commandName: "tags", abstract: "List tags with how many papers carry each.")
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 

@@ -17,7 +17,7 @@ struct Remove: ParsableCommand {
 }
 
 struct Restore: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Bring papers back from the trash.")
+    static let configuration = CommandConfiguration(commandName: "restore", abstract: "Bring papers back from the trash.")
     @Argument(help: "The papers.") var papers: [String]
     @OptionGroup var library: LibraryOptions
 
@@ -30,7 +30,7 @@ struct Restore: ParsableCommand {
 }
 
 struct Trash: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the papers in the trash.")
+    static let configuration = CommandConfiguration(commandName: "trash", abstract: "List the papers in the trash.")
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
