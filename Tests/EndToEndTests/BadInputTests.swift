@@ -90,4 +90,19 @@ struct BadInputTests {
         #expect(status.status == 64)
         #expect(status.stderr.contains("finished"))
     }
+
+    @Test func aBadRecordInABackupNamesItsLineAndRestoresNothing() throws {
+        let source = try ReaderProcess(), target = try ReaderProcess()
+        defer { source.remove(); target.remove() }
+        try source.ok(["import", seedListing])
+        var lines = try source.ok(["export", "--format", "json"]).components(separatedBy: "\n")
+        lines[40] = lines[40].replacingOccurrences(of: #""status":{"hlc":""#, with: #""status":{"hlc":"soon","x":""#)
+        let file = target.folder.appendingPathComponent("broken.json").path
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try target.run(["import", file])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("Error: \(file):41: field 'status' of paper "))
+        #expect(result.stderr.hasSuffix(" has an invalid clock 'soon'\n"))
+        #expect((try target.json(["list"]) as? [Any])?.isEmpty == true)
+    }
 }

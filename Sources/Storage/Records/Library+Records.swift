@@ -4,6 +4,8 @@ import Model
 
 /// The counts of a ``Library/merge(_:)``.
 public struct MergeReport: Hashable, Sendable {
+    /// Every record merged.
+    public var records: Int { created + updated + unchanged }
     /// Records that did not exist before.
     public var created = 0
     /// Existing records with at least one field replaced by a newer value.
@@ -72,15 +74,31 @@ extension Library {
     /// Nothing is written if any record is invalid.
     @discardableResult
     public func merge(_ records: some Sequence<SyncRecord>) throws -> MergeReport {
+        try merge { emit in
+            for record in records { try emit(record) }
+        }
+    }
+
+    /// Merges the records that `produce` emits, in one transaction; if `produce`
+    /// or any record fails, nothing is written. Lets a reader parse while the
+    /// library stores, without holding every record in memory first.
+    ///
+    /// ```swift
+    /// try library.merge { emit in try ReaderBackup.forEachRecord(in: data, file: path, emit) }
+    /// ```
+    @discardableResult
+    public func merge(_ produce: ((SyncRecord) throws -> Void) throws -> Void) throws -> MergeReport {
         try write { writer in
             var report = MergeReport()
-            for record in records {
+            try produce { record in
                 guard UUID(uuidString: record.id) != nil, record.id == record.id.lowercased() else {
                     throw StorageError.invalidRecord(entity: record.entity.rawValue, id: record.id, reason: "the id is not a lower-case UUID")
                 }
-                let existed = try writer.load(record.entity, id: record.id) != nil
-                let changed = try writer.merge(record)
-                if !existed { report.created += 1 } else if changed.isEmpty { report.unchanged += 1 } else { report.updated += 1 }
+                switch try writer.merge(record) {
+                case .created: report.created += 1
+                case .updated: report.updated += 1
+                case .unchanged: report.unchanged += 1
+                }
             }
             return report
         }

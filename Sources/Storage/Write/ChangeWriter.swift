@@ -63,21 +63,38 @@ final class ChangeWriter {
         return true
     }
 
+    /// What a merge did to one record.
+    enum MergeOutcome: Equatable {
+        /// The record did not exist; all its fields were stored.
+        case created
+        /// These fields had older clocks and were replaced.
+        case updated([String])
+        /// Every field was already as new or newer.
+        case unchanged
+    }
+
     /// Merges a stamped record: each field whose clock is newer than the stored
-    /// one wins. Returns the names of the fields that changed.
+    /// one wins. Values are stored as received (the writer normalized them), so
+    /// that every replica holds the same bytes.
     @discardableResult
-    func merge(_ record: SyncRecord) throws -> [String] {
+    func merge(_ record: SyncRecord) throws -> MergeOutcome {
+        for (name, stamped) in record.fields {
+            try Self.check(record.entity, name, stamped.value, id: record.id)
+            clock.receive(stamped.hlc)
+        }
+        guard !record.fields.isEmpty else { return .unchanged }
+        // Most merged records are new (a restore, a first sync): try to insert
+        // first, and read the stored record only when it exists.
+        if try insertIfNew(record.entity, id: record.id, fields: record.fields) { return .created }
         let current = try load(record.entity, id: record.id)
         var winners: [String: Stamped] = [:]
         for (name, stamped) in record.fields {
-            _ = try Self.validated(record.entity, name, stamped.value, id: record.id)
-            clock.receive(stamped.hlc)
             if let stored = current?.clocks[name], !(stamped.hlc > stored) { continue }
             winners[name] = stamped
         }
-        guard !winners.isEmpty else { return [] }
+        guard !winners.isEmpty else { return .unchanged }
         try store(record.entity, id: record.id, current: current, updates: winners)
-        return winners.keys.sorted()
+        return .updated(winners.keys.sorted())
     }
 
     /// Re-adds the index entries of the papers this transaction touched, in one
@@ -109,23 +126,11 @@ final class ChangeWriter {
 
     private func store(_ entity: Entity, id: String, current: StoredRecord?, updates: [String: Stamped]) throws {
         for paperID in try indexedPapers(affectedBy: entity, id: id, current: current, updates: updates) {
-            try unindex(paperID)
+            try unindex(paperID, mayBeIndexed: !(entity == .paper && current == nil))
         }
         var clocks = current?.clocks ?? [:]
-        var newest = current.map { UInt64($0.changedAt) } ?? 0
-        for (name, stamped) in updates {
-            clocks[name] = stamped.hlc
-            newest = max(newest, stamped.hlc.millis)
-        }
-        let names = updates.keys.sorted()
-        var columns = names
-        var arguments: [(any DatabaseValueConvertible)?] = names.map { updates[$0]!.value.databaseValue }
-        if entity == .paper, let title = updates["title"] {
-            columns.append("match_title")
-            arguments.append(TextNormalization.matchKey(title.value.stringValue ?? ""))
-        }
-        columns += ["clocks", "changed_at"]
-        arguments += [StoredRecord.encodeClocks(clocks), Int64(newest)]
+        for (name, stamped) in updates { clocks[name] = stamped.hlc }
+        let (columns, arguments) = Self.columns(entity, updates: updates, clocks: clocks, changedAt: current?.changedAt)
         if current == nil {
             let sql = "INSERT INTO \(entity.table) (id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
             try db.cachedStatement(sql: sql).execute(arguments: StatementArguments([id] + arguments))
@@ -133,7 +138,47 @@ final class ChangeWriter {
             let sql = "UPDATE \(entity.table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
             try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments + [id]))
         }
-        try queue(entity, id: id, fields: names, isNew: current == nil)
+        try queue(entity, id: id, fields: updates.keys.sorted(), isNew: current == nil)
+    }
+
+    /// Inserts a record that does not exist yet; returns false, changing nothing
+    /// but the search index bookkeeping, when it exists.
+    private func insertIfNew(_ entity: Entity, id: String, fields: [String: Stamped]) throws -> Bool {
+        // A new note, highlight or membership changes its paper's search text:
+        // take the paper out of the index first (a new paper has nothing to take out).
+        let papers = try indexedPapers(affectedBy: entity, id: id, current: nil, updates: fields)
+        if entity != .paper {
+            for paperID in papers { try unindex(paperID, mayBeIndexed: true) }
+        }
+        let (columns, arguments) = Self.columns(entity, updates: fields, clocks: fields.mapValues(\.hlc), changedAt: nil)
+        let sql = "INSERT OR IGNORE INTO \(entity.table) (id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments([id] + arguments))
+        guard db.changesCount == 1 else { return false }
+        if entity == .paper { try unindex(id, mayBeIndexed: false) }
+        try queue(entity, id: id, fields: fields.keys.sorted(), isNew: true)
+        return true
+    }
+
+    /// The columns and values that store `updates`: the fields, the match key of a
+    /// paper's title, the clocks and the local change time.
+    private static func columns(_ entity: Entity, updates: [String: Stamped], clocks: [String: HLC], changedAt: Int64?) -> ([String], [(any DatabaseValueConvertible)?]) {
+        let names = updates.keys.sorted()
+        var columns = names
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        arguments.reserveCapacity(names.count + 3)
+        var newest = changedAt.map { UInt64(max(0, $0)) } ?? 0
+        for name in names {
+            let stamped = updates[name]!
+            arguments.append(stamped.value.databaseValue)
+            newest = max(newest, stamped.hlc.millis)
+        }
+        if entity == .paper, let title = updates["title"] {
+            columns.append("match_title")
+            arguments.append(TextNormalization.matchKey(title.value.stringValue ?? ""))
+        }
+        columns += ["clocks", "changed_at"]
+        arguments += [StoredRecord.encodeClocks(clocks), Int64(newest)]
+        return (columns, arguments)
     }
 
     /// Adds the record's changed fields to its pending outbox row, moving it to the end.
@@ -165,11 +210,14 @@ final class ChangeWriter {
     }
 
     /// Removes a paper's index entry, using the text it was indexed with, once per
-    /// transaction. A paper not yet in the index (a new one) costs no FTS statement.
-    private func unindex(_ paperID: String) throws {
+    /// transaction, and marks the paper for re-indexing at ``finish()``. A paper that
+    /// cannot be indexed yet (a new one) costs no statement.
+    private func unindex(_ paperID: String, mayBeIndexed: Bool) throws {
         guard unindexed.insert(paperID).inserted else { return }
         unindexedOrder.append(paperID)
-        guard let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM paper WHERE id = ?"), arguments: [paperID]) else { return }
+        guard mayBeIndexed,
+              let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM paper WHERE id = ?"), arguments: [paperID])
+        else { return }
         try db.cachedStatement(sql: """
             INSERT INTO paper_fts(paper_fts, rowid, \(Schema.searchColumns))
             SELECT 'delete', rowid, \(Schema.searchColumns) FROM paper_search_source
@@ -177,13 +225,19 @@ final class ChangeWriter {
             """).execute(arguments: [rowid])
     }
 
-    static func validated(_ entity: Entity, _ name: String, _ value: JSONValue, id: String? = nil) throws -> JSONValue {
+    /// Checks that the entity has the field and the value is of its kind.
+    static func check(_ entity: Entity, _ name: String, _ value: JSONValue, id: String? = nil) throws {
         guard let field = entity.field(named: name) else {
             throw StorageError.invalidRecord(entity: entity.rawValue, id: id ?? "?", reason: "unknown field '\(name)'")
         }
         guard field.kind.accepts(value) else {
             throw StorageError.invalidRecord(entity: entity.rawValue, id: id ?? "?", reason: "field '\(name)' cannot hold \(value.canonicalJSON.prefix(40))")
         }
+    }
+
+    /// A checked local value, its text in NFC with `\n` line ends.
+    static func validated(_ entity: Entity, _ name: String, _ value: JSONValue, id: String? = nil) throws -> JSONValue {
+        try check(entity, name, value, id: id)
         if case .string(let text) = value {
             return .string(TextNormalization.storedText(text))
         }

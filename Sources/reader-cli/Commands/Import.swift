@@ -27,11 +27,13 @@ struct Import: ParsableCommand {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-        let text = try Self.readText(file)
+        let data = try Self.readData(file)
         let name = file == "-" ? "<stdin>" : file
+        // Judge the format by the first bytes; a backup is then read as bytes.
+        guard let head = Self.utf8Head(data) else { throw CLIError("\(name): not UTF-8 text") }
         let chosen: ImportFormat
         if format == "auto" {
-            guard let detected = ImportFormat.detect(text) else {
+            guard let detected = ImportFormat.detect(head) else {
                 throw CLIError("\(name): cannot tell the format; reader reads a papers listing (title line, blank line, abstract) or a reader JSON backup. Use --format to choose")
             }
             chosen = detected
@@ -44,6 +46,7 @@ struct Import: ParsableCommand {
         let store = try library.open()
         switch chosen {
         case .listing:
+            guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(name): not UTF-8 text") }
             let drafts = try PapersListing.parse(text, file: name)
             let report = try store.importPapers(drafts)
             if output.json {
@@ -58,40 +61,42 @@ struct Import: ParsableCommand {
                 print("Imported \(drafts.count) papers from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there.")
             }
         case .json:
-            let records = try ReaderBackup.read(text, file: name)
-            let report = try store.merge(records)
+            let report = try store.merge { emit in try ReaderBackup.forEachRecord(in: data, file: name, emit) }
             if output.json {
                 Render.json(.object([
-                    "file": .string(name), "format": .string("json"), "records": .int(Int64(records.count)),
+                    "file": .string(name), "format": .string("json"), "records": .int(Int64(report.records)),
                     "created": .int(Int64(report.created)), "updated": .int(Int64(report.updated)), "unchanged": .int(Int64(report.unchanged)),
                 ]))
             } else if report.created == 0 && report.updated == 0 {
-                print("Nothing new: all \(records.count) records in \(name) are already in the library.")
+                print("Nothing new: all \(report.records) records in \(name) are already in the library.")
             } else {
-                print("Restored \(records.count) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there.")
+                print("Restored \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there.")
             }
         }
     }
 
-    /// The file's text; a clear error when it is missing, unreadable or not UTF-8.
-    static func readText(_ file: String) throws -> String {
-        let data: Data
-        if file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-                throw CLIError("\(file): no such file")
-            }
-            guard !isDirectory.boolValue else { throw CLIError("\(file): is a folder, not a file") }
-            guard let contents = FileManager.default.contents(atPath: file) else {
-                throw CLIError("\(file): cannot be read (check its permissions)")
-            }
-            data = contents
+    /// The first 64 KiB as text, or nil when they are not UTF-8 (a cut through the
+    /// last character is allowed).
+    static func utf8Head(_ data: Data) -> String? {
+        let limit = 64 * 1024
+        let prefix = data.prefix(limit)
+        for cut in 0...(prefix.count < limit ? 0 : 3) {
+            if let text = String(data: prefix.dropLast(cut), encoding: .utf8) { return text }
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError("\(file == "-" ? "<stdin>" : file): not UTF-8 text")
+        return nil
+    }
+
+    /// The file's bytes; a clear error when it is missing or unreadable.
+    static func readData(_ file: String) throws -> Data {
+        if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+            throw CLIError("\(file): no such file")
         }
-        return text
+        guard !isDirectory.boolValue else { throw CLIError("\(file): is a folder, not a file") }
+        guard let contents = FileManager.default.contents(atPath: file) else {
+            throw CLIError("\(file): cannot be read (check its permissions)")
+        }
+        return contents
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Interchange
 import Model
 import Testing
@@ -62,5 +63,23 @@ struct ReaderBackupTests {
         let records = try ReaderBackup.read(text, file: "pretty.json")
         #expect(records.count == 1)
         #expect(records[0].fields["name"]?.value == .string("ml"))
+    }
+
+    @Test func recordsAreReadInOrderAcrossParsingBatchesAndABadOneStopsTheReadAtItsLine() throws {
+        var writer = ReaderBackup.Writer(output: "")
+        let records = (0..<3000).map { i in record(String(format: "00000000-0000-5000-8000-%012d", i), title: "Paper \(i)") }
+        for r in records { writer.write(r) }
+        let text = writer.finish()
+        var seen: [SyncRecord] = []
+        try ReaderBackup.forEachRecord(in: Data(text.utf8), file: "big.json") { seen.append($0) }
+        #expect(seen == records)
+
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[2501] = #"{"entity":"paper","fields":{},"id":"x"#  // line 2502: cut short
+        var count = 0
+        #expect(throws: ImportError(file: "big.json", line: 2502, reason: "not valid JSON: unterminated string at byte 38")) {
+            try ReaderBackup.forEachRecord(in: Data(lines.joined(separator: "\n").utf8), file: "big.json") { _ in count += 1 }
+        }
+        #expect(count <= 2500, "no record after the bad one is handed over")
     }
 }
