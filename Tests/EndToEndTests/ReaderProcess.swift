@@ -38,12 +38,13 @@ struct ReaderProcess {
 
     /// Runs `reader ARGS --library <temp>` (unless `useLibraryOption` is false).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, useLibraryOption: Bool = true) throws -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, useLibraryOption: Bool = true, executable: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable.map(URL.init(fileURLWithPath:)) ?? Self.binary
         process.arguments = arguments + (useLibraryOption ? ["--library", library] : [])
         var env = ProcessInfo.processInfo.environment
         env["READER_LIBRARY"] = nil
+        env["NO_COLOR"] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.currentDirectoryURL = repositoryRoot

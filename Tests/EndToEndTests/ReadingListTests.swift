@@ -138,4 +138,39 @@ struct ReadingListTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("_reader"))
     }
+
+    @Test func notesAndHighlightsAreEditedAndRemovedByTheirPrintedIDs() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        try reader.ok(["add", "--title", "Annotated paper"])
+        let added = try reader.ok(["note", "add", "annotated", "first draft"])
+        let noteID = try #require(added.split(separator: " ").dropFirst(2).first.map(String.init))
+        #expect(added == "Added note \(noteID) to Annotated paper\n")
+        #expect(try reader.ok(["note", "edit", noteID, "second draft"]) == "Saved note \(noteID)\n")
+        try reader.ok(["note", "edit", noteID], environment: ["EDITOR": "sed -i 's/second/third/'"])
+        #expect((try reader.json(["note", "list", "annotated"]) as? [[String: Any]])?.map { $0["body"] as? String } == ["third draft"])
+        #expect(try reader.ok(["note", "rm", noteID]) == "Removed note \(noteID)\n")
+        #expect((try reader.json(["note", "list"]) as? [Any])?.isEmpty == true)
+        #expect(try reader.run(["note", "rm", noteID]).stderr == "Error: no note matches '\(noteID)'; `reader note list` shows them\n")
+
+        let highlight = try #require(try reader.json(["highlight", "add", "annotated", "a passage", "--location", "Fig. 2"]) as? [String: Any])
+        let highlightID = try #require((highlight["id"] as? String)?.suffix(8)).description
+        #expect(try reader.ok(["highlight", "list"]) == "[\(highlightID)] Fig. 2\n  “a passage”\n")
+        try reader.ok(["highlight", "rm", highlightID])
+        #expect(try reader.ok(["highlight", "list"]) == "")
+    }
+
+    @Test func colourOnlyOnATerminalAndNeverWithNO_COLOR() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        try reader.ok(["add", "--title", "Coloured"])
+        func onTerminal(_ noColor: String?) throws -> String {
+            let command = "\(ReaderProcess.binary.path) list --library \(reader.library)"
+            return try reader.run(["-qec", command, "/dev/null"], environment: noColor.map { ["NO_COLOR": $0] } ?? [:], useLibraryOption: false, executable: "/usr/bin/script").stdout
+        }
+        #expect(try onTerminal(nil).contains("\u{1B}["))
+        #expect(try onTerminal("1").contains("Coloured"))
+        #expect(!(try onTerminal("1").contains("\u{1B}[")))
+    }
 }

@@ -152,4 +152,22 @@ struct DurabilityTests {
         #expect(bodies.count == 200)
         #expect(try temp.library.searchIndexIsConsistent())
     }
+
+    @Test func restoringAnOlderBackupKeepsNewerEditsAndTheIndexExact() throws {
+        let temp = try TemporaryLibrary()
+        try fill(temp.library)
+        let backup = try ReaderBackup.read(try records(temp.library), file: "old.json")
+        let paper = try temp.library.resolve("hostile").id
+        try temp.library.setStatus(.dropped, of: paper)
+        try temp.library.tag(paper, removing: [try TagName("ml")])
+        let note = try temp.library.addNote(to: paper, body: "written after the backup")
+        let report = try temp.library.merge(backup)
+        #expect(report.created == 0 && report.updated == 0)
+        let detail = try #require(try temp.library.detail(paper))
+        #expect(detail.paper.status == .dropped)
+        #expect(!detail.tags.contains(try TagName("ml")))
+        #expect(detail.notes.contains(note))
+        #expect(try temp.library.searchIndexIsConsistent())
+        #expect(try temp.library.search("written after").map(\.paper.id) == [paper])
+    }
 }

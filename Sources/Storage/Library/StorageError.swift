@@ -9,7 +9,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case paperNotFound(reference: String)
     /// Several papers match the reference; the first candidates (up to 51) are listed.
     case ambiguousReference(reference: String, candidates: [PaperSummary])
-    /// No note or highlight has this id (or id prefix).
+    /// No note or highlight (not removed) has this id, id prefix or id end.
     case recordNotFound(kind: String, reference: String)
     /// Several notes or highlights start with this id prefix.
     case ambiguousRecord(kind: String, reference: String, count: Int)
@@ -31,7 +31,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
                 + candidates.prefix(10).map { "  \($0.shortID)  \($0.title)" }.joined(separator: "\n")
                 + (candidates.count > 10 ? "\n  …" : "")
         case .recordNotFound(let kind, let reference):
-            "no \(kind) has an id starting with '\(reference)'; `reader \(kind) list` shows them"
+            "no \(kind) matches '\(reference)'; `reader \(kind) list` shows them"
         case .ambiguousRecord(let kind, let reference, let count):
             "'\(reference)' matches \(count) \(kind)s; give more characters of the id"
         case .invalidValue(let field, let reason):
@@ -42,12 +42,4 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(path) exists already; choose a new file name or remove it first"
         }
     }
-}
-
-/// A paper named in a message: its short id and title.
-public struct PaperSummary: Equatable, Sendable {
-    public let id: UUID
-    public let title: String
-    /// The first 8 characters of the id, enough to reference the paper.
-    public var shortID: String { String(id.lowercased.prefix(8)) }
 }

@@ -2,34 +2,6 @@ import Foundation
 import GRDB
 import Model
 
-/// What `reader doctor` found.
-public struct DoctorReport: Hashable, Sendable {
-    /// `PRAGMA integrity_check` said "ok".
-    public var databaseOK: Bool
-    /// The messages of `PRAGMA integrity_check` when it did not.
-    public var databaseProblems: [String]
-    /// The full-text index agrees with the papers, tags, notes and highlights.
-    public var searchIndexOK: Bool
-    /// The index was rebuilt in this run.
-    public var searchIndexRepaired: Bool
-    /// Records whose `clocks` are missing or unreadable.
-    public var recordsWithoutClocks: Int
-    public var isHealthy: Bool { databaseOK && (searchIndexOK || searchIndexRepaired) && recordsWithoutClocks == 0 }
-}
-
-/// Counts for `reader stats`.
-public struct LibraryStats: Hashable, Sendable {
-    public var papers: Int
-    public var byStatus: [ReadingStatus: Int]
-    public var trashed: Int
-    public var tags: Int
-    public var notes: Int
-    public var highlights: Int
-    public var withCode: Int
-    public var pendingChanges: Int
-    public var fileBytes: Int64
-}
-
 extension Library {
     /// Checks the database file, the search index and the clocks; with `repair`,
     /// rebuilds a search index that disagrees with the data.

@@ -2,33 +2,6 @@ import Foundation
 import GRDB
 import Model
 
-/// How ``Library/list(_:sort:limit:)`` orders papers.
-public enum PaperSort: String, CaseIterable, Sendable {
-    /// Newest first.
-    case added
-    /// A to Z.
-    case title
-    /// Newest publication year first.
-    case year
-    /// Most recently changed first.
-    case updated
-
-    var orderBy: String {
-        switch self {
-        case .added: "p.added_at DESC, p.rowid DESC"
-        case .title: "p.title COLLATE NOCASE ASC, p.rowid ASC"
-        case .year: "p.year IS NULL, p.year DESC, p.added_at DESC, p.rowid DESC"
-        case .updated: "p.changed_at DESC, p.rowid DESC"
-        }
-    }
-}
-
-/// A paper listed with its tags.
-public struct ListedPaper: Hashable, Sendable {
-    public var paper: Paper
-    public var tags: [TagName]
-}
-
 extension Library {
     static let paperColumns = "p.rowid, p.id, p.title, p.authors, p.abstract, p.published, p.year, p.arxiv_id, p.arxiv_version, p.doi, p.url, p.pdf_url, p.code_url, p.venue, p.source, p.added_at, p.status, p.rating, p.read_at, p.trashed, p.changed_at"
 
@@ -127,7 +100,7 @@ extension Library {
         }
     }
 
-    /// A note by id or unique id prefix.
+    /// A note (not removed) by id, unique id prefix, or the 8-character id end `reader` prints.
     public func note(_ reference: String) throws -> Note {
         try read { db in
             let row: Row = try Library.uniqueRow(db, table: "note", kind: "note", reference: reference,
@@ -136,7 +109,7 @@ extension Library {
         }
     }
 
-    /// A highlight by id or unique id prefix.
+    /// A highlight (not removed) by id, unique id prefix, or the 8-character id end `reader` prints.
     public func highlight(_ reference: String) throws -> Highlight {
         try read { db in
             let row: Row = try Library.uniqueRow(db, table: "highlight", kind: "highlight", reference: reference,
@@ -210,7 +183,7 @@ extension Library {
         // Notes and highlights have time-ordered ids (UUIDv7), so ids made in the
         // same minute share their first characters: a reference may be a prefix
         // or a suffix (the random end, which is what `reader` prints).
-        let condition = "(id >= ?1 AND id < ?2) OR id LIKE ?3 ESCAPE '\\'"
+        let condition = "((id >= ?1 AND id < ?2) OR id LIKE ?3 ESCAPE '\\') AND coalesce(trashed, 0) = 0"
         let arguments: StatementArguments = [lower, lower + "~", "%" + QueryCompiler.escapeLike(lower)]
         let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) WHERE \(condition) LIMIT 2", arguments: arguments)
         guard let first = rows.first else { throw StorageError.recordNotFound(kind: kind, reference: reference) }

@@ -2,18 +2,6 @@ import Foundation
 import GRDB
 import Model
 
-/// The counts of a ``Library/merge(_:)``.
-public struct MergeReport: Hashable, Sendable {
-    /// Every record merged.
-    public var records: Int { created + updated + unchanged }
-    /// Records that did not exist before.
-    public var created = 0
-    /// Existing records with at least one field replaced by a newer value.
-    public var updated = 0
-    /// Records whose every field was already as new or newer.
-    public var unchanged = 0
-}
-
 extension Library {
     /// Calls `body` with every record (papers, notes, highlights, tags, memberships)
     /// with each field's value and clock, sorted by entity then id. Streams: one

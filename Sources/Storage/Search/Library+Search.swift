@@ -2,27 +2,6 @@ import Foundation
 import GRDB
 import Model
 
-/// A search result: the paper, its tags, where the words matched, and its rank.
-public struct SearchHit: Hashable, Sendable {
-    public var paper: Paper
-    public var tags: [TagName]
-    /// A passage around the best match, with matches between ``SearchHit/markStart``
-    /// and ``SearchHit/markEnd``; use ``snippet(open:close:)`` to render it.
-    public var rawSnippet: String
-    /// bm25 score: lower is better.
-    public var score: Double
-
-    /// Marks SQLite puts around matched words in ``rawSnippet``.
-    public static let markStart = "\u{1}"
-    public static let markEnd = "\u{2}"
-
-    /// The snippet with matches wrapped in `open` and `close`, e.g. ANSI colours or `**`.
-    public func snippet(open: String, close: String) -> String {
-        rawSnippet.replacingOccurrences(of: SearchHit.markStart, with: open)
-            .replacingOccurrences(of: SearchHit.markEnd, with: close)
-    }
-}
-
 extension Library {
     /// Ranked full-text search over titles, authors, abstracts, tags, notes and
     /// highlights, narrowed by the query's filters.

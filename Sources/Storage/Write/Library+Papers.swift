@@ -2,34 +2,6 @@ import Foundation
 import GRDB
 import Model
 
-/// What happened to one draft given to ``Library/add(_:)`` or ``Library/importPapers(_:)``.
-public enum AddOutcome: Hashable, Sendable {
-    /// A new paper.
-    case added(UUID)
-    /// The paper was already there; these fields it lacked were filled.
-    case merged(UUID, fields: [String])
-    /// The paper was already there with everything the draft had.
-    case unchanged(UUID)
-
-    /// The paper concerned.
-    public var paperID: UUID {
-        switch self {
-        case .added(let id), .merged(let id, _), .unchanged(let id): id
-        }
-    }
-}
-
-/// The counts of one import.
-public struct ImportReport: Hashable, Sendable {
-    public var added = 0
-    public var merged = 0
-    public var unchanged = 0
-    /// The outcome of each draft, in input order.
-    public var outcomes: [AddOutcome] = []
-
-    public init() {}
-}
-
 extension Library {
     /// Adds a paper, or completes the one it matches (same arXiv id, DOI or
     /// normalized title): fields the library lacks are filled, nothing it has is

@@ -14,11 +14,9 @@ func setStatus(_ status: ReadingStatus, of references: [String], rating: Int?, l
     for paper in papers {
         try store.setStatus(status, of: paper.id, rating: rating)
     }
-    let details = try papers.compactMap { try store.detail($0.id) }
-    if json {
-        Render.json(.array(details.map(PaperJSON.detail)))
-    } else {
-        for detail in details { print(Render.line(detail.paper, tags: detail.tags)) }
+    if json { return try printPapers(papers, from: store) }
+    for detail in try papers.compactMap({ try store.detail($0.id) }) {
+        print(Render.line(detail.paper, tags: detail.tags))
     }
 }
 

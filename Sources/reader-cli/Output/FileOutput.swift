@@ -62,9 +62,3 @@ final class FileOutput: TextOutput {
         try? FileManager.default.removeItem(atPath: temporaryPath)
     }
 }
-
-/// An error the CLI reports as it is.
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
-}

@@ -46,4 +46,24 @@ struct RecordTests {
     @Test func matchKeyFoldsCaseAccentsWidthAndPunctuation() {
         #expect(TextNormalization.matchKey("  Ｃafé: A—B, (2024)! ") == "cafe a b 2024")
     }
+
+    @Test(arguments: [
+        (#"{"a":[1,-2,"x",null,true,false,{}],"b":"\u00e9\ud83d\ude00\n\"\\\/"}"#, JSONValue.object(["a": .array([.int(1), .int(-2), .string("x"), .null, .bool(true), .bool(false), .object([:])]), "b": .string("é😀\n\"\\/")])),
+        (" [ ] ", .array([])),
+        ("9223372036854775807", .int(Int64.max)),
+        ("-9223372036854775808", .int(Int64.min)),
+    ])
+    func theJSONParserReadsValidJSON(text: String, value: JSONValue) throws {
+        #expect(try JSONValue(parsing: text) == value)
+    }
+
+    @Test(arguments: ["", "1.5", "1e3", "01", "[1,]", "{\"a\" 1}", "\"unterminated", "\"\\ud800\"", "nul", "[1] 2", "9223372036854775808", "\"tab\there\"", "{1:2}"])
+    func theJSONParserRefusesInvalidJSONAndFloats(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+    }
+
+    @Test func parsingWhatCanonicalJSONWroteGivesTheSameValue() throws {
+        let value = JSONValue.object(["text": .string("Ünïcode \u{1} \t \"q\" 🙂 \r\n"), "n": .int(-5), "list": .array([.null, .bool(true)])])
+        #expect(try JSONValue(parsing: value.canonicalJSON) == value)
+    }
 }

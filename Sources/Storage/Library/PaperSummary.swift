@@ -1,0 +1,10 @@
+import Foundation
+import Model
+
+/// A paper named in a message: its short id and title.
+public struct PaperSummary: Equatable, Sendable {
+    public let id: UUID
+    public let title: String
+    /// The first 8 characters of the id, enough to reference the paper.
+    public var shortID: String { String(id.lowercased.prefix(8)) }
+}

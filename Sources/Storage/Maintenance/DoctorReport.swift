@@ -1,0 +1,14 @@
+/// What `reader doctor` found.
+public struct DoctorReport: Hashable, Sendable {
+    /// `PRAGMA integrity_check` said "ok".
+    public var databaseOK: Bool
+    /// The messages of `PRAGMA integrity_check` when it did not.
+    public var databaseProblems: [String]
+    /// The full-text index agrees with the papers, tags, notes and highlights.
+    public var searchIndexOK: Bool
+    /// The index was rebuilt in this run.
+    public var searchIndexRepaired: Bool
+    /// Records whose `clocks` are missing or unreadable.
+    public var recordsWithoutClocks: Int
+    public var isHealthy: Bool { databaseOK && (searchIndexOK || searchIndexRepaired) && recordsWithoutClocks == 0 }
+}

@@ -1,0 +1,5 @@
+/// An error the CLI reports as it is.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
