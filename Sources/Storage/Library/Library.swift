@@ -41,11 +41,18 @@ public final class Library: Sendable {
             }
         }
         var configuration = Configuration()
-        configuration.journalMode = .wal
         configuration.busyMode = .timeout(30)
         configuration.foreignKeysEnabled = false
         configuration.label = "reader.library"
         configuration.prepareDatabase { db in
+            // WAL mode is stored in the file: set it once. (GRDB's `.wal` setting also
+            // writes a transaction whenever the -wal file is empty, which is at every
+            // start of a short-lived process: a write lock and a commit for a `list`.)
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                    throw StorageError.cannotOpen(path: path, reason: "SQLite could not switch the file to WAL mode")
+                }
+            }
             // NORMAL is durable across application crashes in WAL mode; a larger page
             // cache keeps big imports from spilling to the WAL mid-transaction.
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")

@@ -17,7 +17,15 @@ public struct SearchHit: Hashable, Sendable {
 
     /// The snippet with matches wrapped in `open` and `close`, e.g. ANSI colours or `**`.
     public func snippet(open: String, close: String) -> String {
-        rawSnippet.replacingOccurrences(of: SearchHit.markStart, with: open)
-            .replacingOccurrences(of: SearchHit.markEnd, with: close)
+        var out = ""
+        out.reserveCapacity(rawSnippet.utf8.count + 16)
+        for scalar in rawSnippet.unicodeScalars {
+            switch scalar {
+            case "\u{1}": out += open
+            case "\u{2}": out += close
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
