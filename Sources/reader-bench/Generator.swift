@@ -22,7 +22,7 @@ struct Generator {
     static let familyNames = ["Lovelace", "Hopper", "Turing", "Liskov", "Dijkstra", "Knuth", "Allen", "McCarthy", "Lamport", "Hamilton", "Wirth", "Perlman", "Goldwasser", "Berners-Lee", "Bengio", "Li", "Müller", "García", "Østergaard", "Nakamura"]
 
     func write() throws -> Files {
-        var random = SplitMix(seed: UInt64(count))
+        var random = SplitMix64(seed: UInt64(count))
         let node = NodeID(rawValue: 0x00be_0c4b_e4c4_0001)
         let backupPath = folder + "/generated-\(count).json"
         let rowsPath = folder + "/generated-\(count).jsonl"
@@ -81,17 +81,5 @@ struct BufferedFile: TextOutput {
     mutating func flush() {
         handle.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

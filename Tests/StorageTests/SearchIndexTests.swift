@@ -29,7 +29,7 @@ struct SearchIndexTests {
 
     @Test(arguments: [1, 2, 3])
     func theIndexStaysExactThroughEditsDeletesAndRestores(seed: UInt64) throws {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         print("search index exactness: seed \(seed)")
         let temp = try TemporaryLibrary()
         let lib = temp.library
@@ -149,18 +149,5 @@ struct SearchIndexTests {
         #expect(repaired.searchIndexRepaired)
         #expect(try temp.library.searchIndexIsConsistent())
         #expect(try temp.library.search("indexed").map(\.paper.id) == [id])
-    }
-}
-
-/// A small seeded generator, so a failing case can be replayed from its seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// The pasted papers listing: what you get by copying a Hugging Face papers page.
@@ -89,7 +90,7 @@ public enum PapersListing {
         // `\r\n` is one Character in Swift, so split on every kind of line end.
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let trimmed = line.trimmingWhitespace()
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty {
                 if let done = current { paragraphs.append(done) }
                 current = nil
@@ -103,14 +104,5 @@ public enum PapersListing {
         }
         if let done = current { paragraphs.append(done) }
         return paragraphs
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> Substring {
-        let s = Substring(self)
-        guard let start = s.firstIndex(where: { !$0.isWhitespace }),
-              let end = s.lastIndex(where: { !$0.isWhitespace }) else { return s[s.endIndex...] }
-        return s[start...end]
     }
 }
