@@ -21,18 +21,20 @@ extension Library {
     /// Papers matching a query's filters (and words, if any), in `sort` order.
     public func list(_ query: SearchQuery = SearchQuery(), sort: PaperSort = .added, limit: Int? = nil) throws -> [ListedPaper] {
         try read { db in
-            let compiled = QueryCompiler(query)
-            var sql = "SELECT \(Library.paperColumns) FROM paper p WHERE \(compiled.whereClause)"
-            var arguments = compiled.arguments
-            if let match = compiled.matchExpression {
-                sql += " AND p.rowid IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
-                arguments.append(match)
-            }
+            var (sql, arguments) = QueryCompiler(query).select(Library.paperColumns)
             sql += " ORDER BY \(sort.orderBy)"
             if let limit { sql += " LIMIT \(max(0, limit))" }
-            let papers = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Library.paper(row:))
+            let papers = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Library.paper(row:))
             let tags = try Library.tagNames(db, papers: papers.map(\.id.lowercased))
             return papers.map { ListedPaper(paper: $0, tags: tags[$0.id.lowercased] ?? []) }
+        }
+    }
+
+    /// How many papers match a query's filters (and words, if any).
+    public func count(_ query: SearchQuery) throws -> Int {
+        try read { db in
+            let (sql, arguments) = QueryCompiler(query).select("count(*)")
+            return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
         }
     }
 
@@ -40,15 +42,9 @@ extension Library {
     /// reading in batches so that memory stays flat however large the library.
     public func forEachDetail(_ query: SearchQuery = SearchQuery(), sort: PaperSort = .added, _ body: (PaperDetail) throws -> Void) throws {
         try read { db in
-            let compiled = QueryCompiler(query)
-            var sql = "SELECT \(Library.paperColumns) FROM paper p WHERE \(compiled.whereClause)"
-            var arguments = compiled.arguments
-            if let match = compiled.matchExpression {
-                sql += " AND p.rowid IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
-                arguments.append(match)
-            }
+            var (sql, arguments) = QueryCompiler(query).select(Library.paperColumns)
             sql += " ORDER BY \(sort.orderBy)"
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try cursor.next() {
                 try body(try Library.detail(db, paper: Library.paper(row: row)))
             }

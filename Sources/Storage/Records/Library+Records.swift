@@ -45,14 +45,8 @@ extension Library {
 
     private func forEachPaperRow(_ query: SearchQuery, _ body: (String) -> Void) throws {
         try read { db in
-            let compiled = QueryCompiler(query)
-            var sql = "SELECT p.id FROM paper p WHERE \(compiled.whereClause)"
-            var arguments = compiled.arguments
-            if let match = compiled.matchExpression {
-                sql += " AND p.rowid IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
-                arguments.append(match)
-            }
-            let cursor = try String.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            let (sql, arguments) = QueryCompiler(query).select("p.id")
+            let cursor = try String.fetchCursor(db, sql: sql, arguments: arguments)
             while let id = try cursor.next() { body(id) }
         }
     }

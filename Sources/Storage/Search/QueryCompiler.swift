@@ -66,6 +66,18 @@ struct QueryCompiler {
     /// Every condition on `paper p`, the trash included; binds ``arguments``.
     var whereClause: String { ([trashCondition] + paperConditions).joined(separator: " AND ") }
 
+    /// `SELECT columns FROM paper p` for every paper the query matches (its words
+    /// too, when it has some), unordered, with its arguments.
+    func select(_ columns: String) -> (sql: String, arguments: StatementArguments) {
+        var sql = "SELECT \(columns) FROM paper p WHERE \(whereClause)"
+        var arguments = self.arguments
+        if let matchExpression {
+            sql += " AND p.rowid IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
+            arguments.append(matchExpression)
+        }
+        return (sql, StatementArguments(arguments))
+    }
+
     /// Whether filtering needs the paper rows beyond what the FTS index knows.
     var needsPaperRow: Bool { !paperConditions.isEmpty }
 

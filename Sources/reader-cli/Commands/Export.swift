@@ -39,7 +39,7 @@ struct Export: ParsableCommand {
                 for status in groups {
                     var section = parsed
                     section.statuses = [status]
-                    let count = try store.list(section).count
+                    let count = try store.count(section)
                     guard count > 0 else { continue }
                     writer.section(status, count: count)
                     try store.forEachDetail(section, sort: sort) { writer.write($0) }
