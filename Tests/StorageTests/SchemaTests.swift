@@ -14,6 +14,7 @@ struct SchemaTests {
              try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"))
         }
         #expect(mode == "wal")
+        #expect(try temp.library.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
         for table in ["meta", "paper", "tag", "paper_tag", "note", "highlight", "outbox", "paper_fts", "paper_search_source"] {
             #expect(tables.contains(table), "missing \(table)")
         }

@@ -56,17 +56,13 @@ public final class Library: Sendable {
             // NORMAL is durable across application crashes in WAL mode; a larger page
             // cache keeps big imports from spilling to the WAL mid-transaction.
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
-            // Papers to re-index at the end of a write (see ChangeWriter.finish).
-            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS reindex (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID")
         }
         do {
             dbQueue = try DatabaseQueue(path: path, configuration: configuration)
-            // Read first: most opens find the schema current and need no write lock.
-            let migrator = Schema.migrator
-            if try !dbQueue.read({ db in try migrator.hasCompletedMigrations(db) }) {
-                try migrator.migrate(dbQueue)
-            }
-            if try dbQueue.read({ db in try Schema.meta(db, "node_id") }) == nil {
+            // Most opens find a current schema: check it with one read of the file
+            // header (`user_version`, set by the last migration) and take no write lock.
+            if try dbQueue.read({ db in try Schema.isCurrent(db) }) == false {
+                try Schema.migrator.migrate(dbQueue)
                 try dbQueue.write { db in try Schema.ensureIdentity(db) }
             }
         } catch let error as DatabaseError {

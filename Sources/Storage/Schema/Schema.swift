@@ -95,12 +95,23 @@ enum Schema {
         return migrator
     }
 
-    /// Gives a new library its node id and creation time.
+    /// The schema version a current library has in `PRAGMA user_version`: the
+    /// number of migrations. Bump it with every new migration.
+    static let version = 1
+
+    /// Whether the library has every migration and its identity, judged from the
+    /// file header alone.
+    static func isCurrent(_ db: Database) throws -> Bool {
+        try Int.fetchOne(db, sql: "PRAGMA user_version") == version
+    }
+
+    /// Gives a new library its node id and creation time, and marks the schema current.
     static func ensureIdentity(_ db: Database) throws {
         if try meta(db, "node_id") == nil {
             try setMeta(db, "node_id", NodeID.random().description)
             try setMeta(db, "created_at", String(Int64(Date().timeIntervalSince1970 * 1000)))
         }
+        try db.execute(sql: "PRAGMA user_version = \(version)")
     }
 
     static func nodeID(_ db: Database) throws -> NodeID {

@@ -106,6 +106,7 @@ final class ChangeWriter {
     /// is several times slower than doing them all at once.
     func finish() throws {
         if !unindexedOrder.isEmpty {
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS reindex (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID")
             let add = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.reindex (id) VALUES (?)")
             for paperID in unindexedOrder { try add.execute(arguments: [paperID]) }
             try db.execute(sql: """
