@@ -68,6 +68,18 @@ struct ReadingListTests {
         #expect(try reader.ok(["doctor"]) == "Database file   ok\nSearch index    ok\nClocks          ok\n")
     }
 
+    @Test func standardInputCanBeImported() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let listing = try String(contentsOf: repositoryRoot.appendingPathComponent(seedListing), encoding: .utf8)
+        #expect(try reader.ok(["import", "-"], stdin: listing) == "Imported 97 papers from <stdin>: 97 added, 0 merged, 0 already there.\n")
+        let backup = try reader.ok(["export", "--format", "json"])
+        let other = try ReaderProcess()
+        defer { other.remove() }
+        #expect(try other.ok(["import", "-", "--format", "json"], stdin: backup).hasPrefix("Restored "))
+        #expect(try other.ok(["export", "--format", "json"]) == backup)
+    }
+
     @Test func aJSONExportImportedIntoAnEmptyLibraryGivesTheSameLibrary() throws {
         let a = try ReaderProcess(), b = try ReaderProcess()
         defer { a.remove(); b.remove() }

@@ -49,12 +49,27 @@ public enum ReaderBackup {
     }
 
     /// One record as canonical JSON.
+    ///
+    /// Written directly rather than through a ``JSONValue`` tree: the keys' order
+    /// (`entity`, `fields`, `id`; `hlc`, `value`) is already the sorted one, and an
+    /// export writes this for every record.
     public static func encode(_ record: SyncRecord, to out: inout String) {
-        var fields: [String: JSONValue] = [:]
-        for (name, stamped) in record.fields {
-            fields[name] = .object(["hlc": .string(stamped.hlc.description), "value": stamped.value])
+        out += "{\"entity\":"
+        JSONValue.writeString(record.entity.rawValue, to: &out)
+        out += ",\"fields\":{"
+        for (index, name) in record.fields.keys.sorted().enumerated() {
+            guard let stamped = record.fields[name] else { continue }
+            if index > 0 { out += "," }
+            JSONValue.writeString(name, to: &out)
+            out += ":{\"hlc\":\""
+            out += stamped.hlc.description
+            out += "\",\"value\":"
+            stamped.value.write(to: &out)
+            out += "}"
         }
-        JSONValue.object(["entity": .string(record.entity.rawValue), "id": .string(record.id), "fields": .object(fields)]).write(to: &out)
+        out += "},\"id\":"
+        JSONValue.writeString(record.id, to: &out)
+        out += "}"
     }
 
     /// Whether a text is a reader backup (checked on its first bytes).
