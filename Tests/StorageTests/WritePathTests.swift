@@ -113,4 +113,22 @@ struct WritePathTests {
         #expect(paper.status == .queued)
         #expect(try temp.library.lastClock.map { $0 >= new } == true, "receiving ratchets the clock")
     }
+
+    @Test func oneMergeThatUpdatesOldPapersAndAddsNewOnesKeepsTheIndexExact() throws {
+        let temp = try TemporaryLibrary()
+        let old = try temp.library.add(draft("Alpha paper")).paperID.lowercased
+        let node = NodeID(rawValue: 7)
+        let future = HLC(millis: 9_000_000_000_000, counter: 0, node: node)
+        let newPaper = "00000000-0000-5000-8000-000000000009"
+        try temp.library.merge([
+            SyncRecord(entity: .paper, id: newPaper, fields: ["title": Stamped(.string("Gamma paper"), at: future)]),
+            SyncRecord(entity: .paper, id: old, fields: ["title": Stamped(.string("Beta paper"), at: future)]),
+            SyncRecord(entity: .note, id: "00000000-0000-7000-8000-000000000001", fields: [
+                "paper_id": Stamped(.string(newPaper), at: future), "body": Stamped(.string("delta note"), at: future)]),
+        ])
+        #expect(try temp.library.searchIndexIsConsistent())
+        #expect(try temp.library.search("alpha").isEmpty)
+        #expect(try temp.library.search("beta").map(\.paper.id.lowercased) == [old])
+        #expect(try temp.library.search("gamma delta").map(\.paper.id.lowercased) == [newPaper])
+    }
 }

@@ -23,6 +23,9 @@ final class ChangeWriter {
     /// Papers whose index entry was removed in this transaction and must be re-added.
     private var unindexed: Set<String> = []
     private var unindexedOrder: [String] = []
+    /// Papers inserted in this transaction have rowids from this one on; they are
+    /// indexed together at ``finish()`` without being listed one by one.
+    private var newPapersFrom: Int64?
     private var random = SystemRandomNumberGenerator()
 
     init(db: Database, wallMillis: UInt64) throws {
@@ -105,6 +108,13 @@ final class ChangeWriter {
     /// every statement that writes it, so re-indexing papers one statement at a time
     /// is several times slower than doing them all at once.
     func finish() throws {
+        if let newPapersFrom {
+            try db.cachedStatement(sql: """
+                INSERT INTO paper_fts(rowid, \(Schema.searchColumns))
+                SELECT rowid, \(Schema.searchColumns) FROM paper_search_source WHERE rowid >= ? ORDER BY rowid
+                """).execute(arguments: [newPapersFrom])
+            self.newPapersFrom = nil
+        }
         if !unindexedOrder.isEmpty {
             try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS reindex (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID")
             let add = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.reindex (id) VALUES (?)")
@@ -127,7 +137,11 @@ final class ChangeWriter {
 
     private func store(_ entity: Entity, id: String, current: StoredRecord?, updates: [String: Stamped]) throws {
         for paperID in try indexedPapers(affectedBy: entity, id: id, current: current, updates: updates) {
-            try unindex(paperID, mayBeIndexed: !(entity == .paper && current == nil))
+            if entity == .paper && current == nil {
+                try willInsertPaper(paperID)
+            } else {
+                try unindex(paperID, mayBeIndexed: true)
+            }
         }
         var clocks = current?.clocks ?? [:]
         for (name, stamped) in updates { clocks[name] = stamped.hlc }
@@ -151,11 +165,12 @@ final class ChangeWriter {
         if entity != .paper {
             for paperID in papers { try unindex(paperID, mayBeIndexed: true) }
         }
+        if entity == .paper { try startNewPapers() }
         let (columns, arguments) = Self.columns(entity, updates: fields, clocks: fields.mapValues(\.hlc), changedAt: nil)
         let sql = "INSERT OR IGNORE INTO \(entity.table) (id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
         try db.cachedStatement(sql: sql).execute(arguments: StatementArguments([id] + arguments))
         guard db.changesCount == 1 else { return false }
-        if entity == .paper { try unindex(id, mayBeIndexed: false) }
+        if entity == .paper { unindexed.insert(id) }
         try queue(entity, id: id, fields: fields.keys.sorted(), isNew: true)
         return true
     }
@@ -207,6 +222,20 @@ final class ChangeWriter {
         case .tag:
             guard updates["name"] != nil else { return [] }
             return try String.fetchAll(db.cachedStatement(sql: "SELECT paper_id FROM paper_tag WHERE tag_id = ? AND present = 1"), arguments: [id])
+        }
+    }
+
+    /// Notes that a paper is about to be inserted: it has nothing in the index to
+    /// remove, and it is indexed with every other new paper at ``finish()``.
+    private func willInsertPaper(_ paperID: String) throws {
+        try startNewPapers()
+        unindexed.insert(paperID)
+    }
+
+    /// Remembers the first rowid a paper inserted in this transaction can have.
+    private func startNewPapers() throws {
+        if newPapersFrom == nil {
+            newPapersFrom = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(rowid), 0) + 1 FROM paper")) ?? 1
         }
     }
 
