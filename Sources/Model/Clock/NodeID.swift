@@ -27,20 +27,10 @@ public struct NodeID: RawRepresentable, Hashable, Comparable, Sendable, CustomSt
     }
 
     /// The 16-digit lower-case hex form used inside an HLC's text form.
-    public var description: String { FixedWidth.hex(rawValue, digits: 16) }
+    public var description: String {
+        let text = String(rawValue, radix: 16)
+        return String(repeating: "0", count: 16 - text.utf8.count) + text
+    }
 
     public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
-/// Zero-padded number formatting without Foundation's `String(format:)`.
-enum FixedWidth {
-    static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.utf8.count)) + text
-    }
-
-    static func decimal(_ value: UInt64, digits: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, digits - text.utf8.count)) + text
-    }
 }
