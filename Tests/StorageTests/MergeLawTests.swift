@@ -1,0 +1,66 @@
+import Foundation
+import Interchange
+import Model
+import Testing
+@testable import Storage
+
+/// The merge laws the sync design relies on: applying the same field changes in
+/// any order, any number of times, gives byte-identical libraries.
+@Suite("Merge laws")
+struct MergeLawTests {
+    static let ids = (1...4).map { String(format: "00000000-0000-5000-8000-%012d", $0) }
+
+    /// A random value of a field's kind.
+    static func value(_ kind: Entity.FieldKind, _ random: inout SplitMix64) -> JSONValue {
+        if random.next() % 8 == 0 { return .null }
+        switch kind {
+        case .text: return .string(["alpha", "beta gamma", "Ünïcode 🙂", "line\nbreak", ""][Int(random.next() % 5)])
+        case .integer: return .int(Int64(random.next() % 2000) - 1000)
+        case .boolean: return .bool(random.next() % 2 == 0)
+        case .json: return .array((0..<Int(random.next() % 3)).map { .string("author \($0)") })
+        }
+    }
+
+    /// `count` field changes with distinct clocks over a few records of each entity.
+    static func changes(count: Int, seed: UInt64) -> [SyncRecord] {
+        var random = SplitMix64(seed: seed)
+        return (0..<count).map { i in
+            let entity = Entity.allCases[Int(random.next() % UInt64(Entity.allCases.count))]
+            let field = entity.fields[Int(random.next() % UInt64(entity.fields.count))]
+            // Few distinct milliseconds, so that ties are broken by counter and node.
+            let hlc = HLC(millis: 1_700_000_000_000 + random.next() % 5, counter: UInt16(i), node: NodeID(rawValue: random.next() % 3))
+            return SyncRecord(entity: entity, id: ids[Int(random.next() % UInt64(ids.count))],
+                              fields: [field.name: Stamped(value(field.kind, &random), at: hlc)])
+        }
+    }
+
+    static func dump(_ library: Library) throws -> String {
+        var writer = ReaderBackup.Writer(output: "")
+        try library.forEachRecord { writer.write($0) }
+        return writer.finish()
+    }
+
+    @Test(arguments: 0..<20)
+    func anyOrderAndAnyDuplicatesGiveTheSameLibrary(case number: Int) throws {
+        let seed = 0x5EED_0000 + UInt64(number)
+        let changes = Self.changes(count: 200, seed: seed)
+        var random = SplitMix64(seed: seed ^ 0xFFFF)
+        var shuffled = changes.shuffled(using: &random)
+        shuffled += (0..<50).map { _ in changes[Int(random.next() % UInt64(changes.count))] }
+        shuffled.shuffle(using: &random)
+
+        let inOrder = try TemporaryLibrary(), scrambled = try TemporaryLibrary(), inBatches = try TemporaryLibrary()
+        try inOrder.library.merge(changes)
+        try scrambled.library.merge(shuffled)
+        for batch in stride(from: 0, to: shuffled.count, by: 37).map({ shuffled[$0..<min($0 + 37, shuffled.count)] }) {
+            try inBatches.library.merge(batch)
+        }
+        let expected = try Self.dump(inOrder.library)
+        #expect(try Self.dump(scrambled.library) == expected, "seed \(seed): order or duplicates changed the result")
+        #expect(try Self.dump(inBatches.library) == expected, "seed \(seed): batching changed the result")
+        #expect(try scrambled.library.searchIndexIsConsistent(), "seed \(seed)")
+        // Merging everything again changes nothing.
+        let again = try scrambled.library.merge(changes)
+        #expect(again.created == 0 && again.updated == 0, "seed \(seed): merging twice is not idempotent")
+    }
+}
