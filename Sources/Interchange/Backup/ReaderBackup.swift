@@ -18,7 +18,9 @@ import Model
 /// Restoring merges field by field, last writer wins, so restoring into a
 /// library that already has newer edits keeps them.
 public enum ReaderBackup {
+    /// The `format` of a backup file.
     public static let formatName = "reader-backup"
+    /// The backup format version this reader writes and reads.
     public static let version = 1
     static let header = "{\"format\":\"reader-backup\",\"records\":["
     static let footer = "],\"version\":1}"
@@ -26,14 +28,17 @@ public enum ReaderBackup {
     /// Writes a backup, record by record: call ``Writer/write(_:)`` for each
     /// record in (entity, id) order, then ``Writer/finish()``.
     public struct Writer<Output: TextOutput> {
+        /// Where the backup goes.
         public private(set) var output: Output
         private var count = 0
 
+        /// Creates a value from its fields.
         public init(output: Output) {
             self.output = output
             self.output.write(ReaderBackup.header)
         }
 
+        /// Writes one record on its own line.
         public mutating func write(_ record: SyncRecord) {
             var line = count == 0 ? "\n" : ",\n"
             ReaderBackup.encode(record, to: &line)

@@ -6,18 +6,22 @@ import Model
 /// Lists inside a cell (authors, tags) are joined with `; `. Fields containing a
 /// comma, quote or line break are quoted, quotes doubled.
 public struct CSVExport<Output: TextOutput> {
+    /// The header row, in column order.
     public static var columns: [String] {
         ["id", "title", "authors", "year", "published", "venue", "arxiv_id", "doi", "url", "pdf_url", "code_url",
          "status", "rating", "read_at", "added_at", "tags", "notes", "highlights", "source", "abstract"]
     }
 
+    /// Where the CSV goes.
     public private(set) var output: Output
 
+    /// Creates a value from its fields.
     public init(output: Output) {
         self.output = output
         self.output.write(CSVExport.row(CSVExport.columns))
     }
 
+    /// Writes one paper's row.
     public mutating func write(_ detail: PaperDetail) {
         let p = detail.paper
         output.write(CSVExport.row([
@@ -30,6 +34,7 @@ public struct CSVExport<Output: TextOutput> {
         ]))
     }
 
+    /// The output, when every row is written.
     public mutating func finish() -> Output { output }
 
     static func row(_ fields: [String]) -> String { CSVRow.encode(fields) }

@@ -44,6 +44,7 @@ public enum PaperJSON {
         return .object(object)
     }
 
+    /// A note: the shape of `reader note list --json`.
     public static func note(_ note: Note) -> JSONValue {
         .object([
             "id": .string(note.id.lowercased),
@@ -55,6 +56,7 @@ public enum PaperJSON {
         ])
     }
 
+    /// A highlight: the shape of `reader highlight list --json`.
     public static func highlight(_ highlight: Highlight) -> JSONValue {
         .object([
             "id": .string(highlight.id.lowercased),
@@ -73,6 +75,7 @@ public enum PaperJSON {
         .string(isoDate(date))
     }
 
+    /// The text of `date(_:)`.
     public static func isoDate(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }

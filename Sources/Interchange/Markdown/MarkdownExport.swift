@@ -7,8 +7,10 @@ import Model
 /// each paper in it. Each paper shows its title (linked), authors, year,
 /// identifiers, tags, rating, abstract (folded), notes and highlights.
 public struct MarkdownExport<Output: TextOutput> {
+    /// Where the Markdown goes.
     public private(set) var output: Output
 
+    /// Creates a value from its fields.
     public init(output: Output, title: String = "Reading list") {
         self.output = output
         self.output.write("# \(title)\n")
@@ -67,6 +69,7 @@ public struct MarkdownExport<Output: TextOutput> {
         output.write(out)
     }
 
+    /// The output, when every section is written.
     public mutating func finish() -> Output { output }
 
     static func heading(_ status: ReadingStatus) -> String {

@@ -36,12 +36,16 @@ public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, Custom
         fields.first { $0.name == name }
     }
 
+    /// The text form.
     public var description: String { rawValue }
+    /// Order by name, as a canonical dump sorts records.
     public static func < (lhs: Entity, rhs: Entity) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// One synced field: its name and the kind of value it holds.
     public struct Field: Hashable, Sendable {
+        /// The field's name.
         public let name: String
+        /// How its value is typed and stored.
         public let kind: FieldKind
         init(_ name: String, _ kind: FieldKind) { self.name = name; self.kind = kind }
     }

@@ -2,7 +2,9 @@
 public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Byte offset of the problem in the text.
     public let offset: Int
+    /// What is wrong, in words for a terminal.
     public let reason: String
+    /// The text form.
     public var description: String { "\(reason) at byte \(offset + 1)" }
 }
 

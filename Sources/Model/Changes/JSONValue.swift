@@ -76,13 +76,18 @@ public enum JSONValue: Hashable, Sendable {
         out.append("\"")
     }
 
+    /// The string, when the value is one.
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    /// The integer, when the value is one.
     public var intValue: Int64? { if case .int(let i) = self { i } else { nil } }
+    /// The boolean, when the value is one.
     public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+    /// Whether the value is `null`.
     public var isNull: Bool { self == .null }
 }
 
 extension JSONValue: Codable {
+    /// Decodes any JSON value but a non-integer number.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null; return }
@@ -94,6 +99,7 @@ extension JSONValue: Codable {
         throw DecodingError.dataCorruptedError(in: container, debugDescription: "a value must be null, a boolean, an integer, a string, an array or an object (no floats)")
     }
 
+    /// Encodes the value as the JSON it stands for.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

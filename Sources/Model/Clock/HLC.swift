@@ -24,6 +24,7 @@ public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible, Loss
     /// The library copy that made the timestamp.
     public var node: NodeID
 
+    /// Creates a value from its fields.
     public init(millis: UInt64, counter: UInt16, node: NodeID) {
         self.millis = min(millis, HLC.maxMillis)
         self.counter = counter
@@ -82,6 +83,7 @@ public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible, Loss
         }
     }
 
+    /// Clock order: milliseconds, then counter, then node id.
     public static func < (lhs: HLC, rhs: HLC) -> Bool {
         (lhs.millis, lhs.counter, lhs.node.rawValue) < (rhs.millis, rhs.counter, rhs.node.rawValue)
     }

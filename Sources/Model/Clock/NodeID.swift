@@ -10,8 +10,10 @@
 /// print(node!)   // 8f3a1b2c3d4e5f60
 /// ```
 public struct NodeID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The 64 bits.
     public var rawValue: UInt64
 
+    /// Creates a value from its fields.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
     /// Parses the fixed-width form: 16 lower- or upper-case hex digits.
@@ -32,5 +34,6 @@ public struct NodeID: RawRepresentable, Hashable, Comparable, Sendable, CustomSt
         return String(repeating: "0", count: 16 - text.utf8.count) + text
     }
 
+    /// Numeric order.
     public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -16,6 +16,7 @@ public struct ArXivID: Hashable, Sendable, CustomStringConvertible {
     /// The version number, when one was given.
     public let version: Int?
 
+    /// Parses `text`; nil when it is not one.
     public init?(_ text: String) {
         var rest = Substring(text.trimmingWhitespace())
         for prefix in ["https://", "http://"] where rest.lowercased().hasPrefix(prefix) {
@@ -43,6 +44,7 @@ public struct ArXivID: Hashable, Sendable, CustomStringConvertible {
         self.version = parsed.version
     }
 
+    /// An arXiv id from its stored parts; nil when `id` is not a version-less arXiv id.
     public init?(id: String, version: Int?) {
         guard let parsed = ArXivID.parseBare(Substring(id)), parsed.version == nil else { return nil }
         self.id = parsed.id

@@ -11,6 +11,7 @@ public struct DOI: Hashable, Sendable, CustomStringConvertible {
     /// The normalized DOI: `10.` prefix, registrant, `/`, suffix, lower case.
     public let value: String
 
+    /// Parses `text`; nil when it is not one.
     public init?(_ text: String) {
         var rest = Substring(text.trimmingWhitespace())
         var fromURL = false
@@ -39,6 +40,7 @@ public struct DOI: Hashable, Sendable, CustomStringConvertible {
         self.value = lower
     }
 
+    /// The text form.
     public var description: String { value }
 }
 

@@ -19,6 +19,7 @@ public enum PaperIdentifier: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The text form.
     public var description: String {
         switch self {
         case .arxiv(let id): "arXiv:\(id)"

@@ -6,32 +6,46 @@ import Foundation
 /// ``readAt`` say where the reader is with it. Every property maps to one synced
 /// field of the `paper` entity (see ``Entity/paper``).
 public struct Paper: Hashable, Sendable, Identifiable {
+    /// The record's id.
     public var id: UUID
+    /// The title, as the source gives it.
     public var title: String
     /// Author names in order, as written by the source.
     public var authors: [String]
+    /// The abstract, when known.
     public var abstract: String?
     /// The publication date as far as it is known: `2024`, `2024-05` or `2024-05-30`.
     public var published: String?
+    /// The publication year.
     public var year: Int?
+    /// The arXiv id, with its version when known.
     public var arxiv: ArXivID?
+    /// The DOI, normalized.
     public var doi: DOI?
+    /// A link to the paper's page.
     public var url: String?
+    /// A link to the PDF.
     public var pdfURL: String?
+    /// A link to the code.
     public var codeURL: String?
+    /// The journal, conference or venue.
     public var venue: String?
     /// Where the paper came from: `listing:trending-papers.txt`, `cli`, `bibtex:refs.bib`.
     public var source: String?
+    /// When the paper entered the library.
     public var addedAt: Date
+    /// Where the reader is with the paper.
     public var status: ReadingStatus
     /// 1 to 5, when the reader gave one.
     public var rating: Int?
+    /// When the paper was last marked read.
     public var readAt: Date?
     /// In the trash: hidden from the list, restorable.
     public var isTrashed: Bool
     /// When any field last changed (local bookkeeping, not synced).
     public var updatedAt: Date?
 
+    /// Creates a value from its fields.
     public init(
         id: UUID, title: String, authors: [String] = [], abstract: String? = nil,
         published: String? = nil, year: Int? = nil, arxiv: ArXivID? = nil, doi: DOI? = nil,

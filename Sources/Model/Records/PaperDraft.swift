@@ -11,22 +11,36 @@ import Foundation
 /// draft.arxiv = ArXivID("1706.03762")
 /// ```
 public struct PaperDraft: Hashable, Sendable {
+    /// The title, as the source gives it.
     public var title: String
+    /// Author names, in order.
     public var authors: [String] = []
+    /// The abstract, when known.
     public var abstract: String?
+    /// The publication date, as precise as known.
     public var published: String?
+    /// The publication year.
     public var year: Int?
+    /// The arXiv id, with its version when known.
     public var arxiv: ArXivID?
+    /// The DOI, normalized.
     public var doi: DOI?
+    /// A link to the paper's page.
     public var url: String?
+    /// A link to the PDF.
     public var pdfURL: String?
+    /// A link to the code.
     public var codeURL: String?
+    /// The journal, conference or venue.
     public var venue: String?
+    /// Where it came from.
     public var source: String?
+    /// Its tags, sorted.
     public var tags: [TagName] = []
     /// The line of the source where the record starts.
     public var line: Int?
 
+    /// Creates a value from its fields.
     public init(title: String = "", authors: [String] = [], abstract: String? = nil, arxiv: ArXivID? = nil, doi: DOI? = nil) {
         self.title = title; self.authors = authors; self.abstract = abstract; self.arxiv = arxiv; self.doi = doi
     }

@@ -10,6 +10,7 @@ public enum ReadingStatus: String, CaseIterable, Codable, Hashable, Sendable, Cu
         self.init(rawValue: text.lowercased())
     }
 
+    /// The text form.
     public var description: String { rawValue }
 
     /// All names, for messages: `inbox, queued, reading, read or dropped`.

@@ -11,6 +11,7 @@ public struct TagName: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The longest accepted name, in characters.
     public static let maxLength = 64
 
+    /// The normalized text.
     public let value: String
 
     /// Normalizes `text`; throws when nothing usable is left.
@@ -30,13 +31,18 @@ public struct TagName: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.value = folded
     }
 
+    /// The text form.
     public var description: String { value }
+    /// Alphabetical order.
     public static func < (lhs: TagName, rhs: TagName) -> Bool { lhs.value < rhs.value }
 }
 
 /// A tag name that cannot be used, and why.
 public struct TagNameError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The text as given.
     public let text: String
+    /// What is wrong, in words for a terminal.
     public let reason: String
+    /// The text form.
     public var description: String { "invalid tag '\(text)': \(reason)" }
 }

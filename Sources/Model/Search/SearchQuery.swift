@@ -25,16 +25,25 @@ public struct SearchQuery: Hashable, Sendable {
         case notes, highlights, code, pdf, abstract, tags, doi, arxiv
     }
 
+    /// Terms every result must match.
     public var terms: [Term] = []
+    /// Terms no result may match.
     public var excludedTerms: [Term] = []
+    /// Tags every result must carry.
     public var tags: [TagName] = []
+    /// Tags no result may carry.
     public var excludedTags: [TagName] = []
     /// Papers in any of these statuses (empty: any status).
     public var statuses: [ReadingStatus] = []
+    /// Statuses no result may be in.
     public var excludedStatuses: [ReadingStatus] = []
+    /// The publication years results must fall in.
     public var years: ClosedRange<Int>?
+    /// Texts that an author name of every result must contain, one per `author:` term.
     public var authors: [String] = []
+    /// What every result must have.
     public var has: [Attachment] = []
+    /// What no result may have.
     public var lacks: [Attachment] = []
     /// Search the trash instead of the reading list.
     public var inTrash = false
@@ -183,6 +192,8 @@ public struct SearchQuery: Hashable, Sendable {
 public struct SearchQueryError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The offending token as typed, e.g. `status:done`.
     public let token: String
+    /// What is wrong, in words for a terminal.
     public let reason: String
+    /// The text form.
     public var description: String { "invalid query term '\(token)': \(reason)" }
 }

@@ -20,6 +20,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The backup target exists already.
     case backupTargetExists(path: String)
 
+    /// The text form.
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason):

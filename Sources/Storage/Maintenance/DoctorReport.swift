@@ -10,5 +10,6 @@ public struct DoctorReport: Hashable, Sendable {
     public var searchIndexRepaired: Bool
     /// Records whose `clocks` are missing or unreadable.
     public var recordsWithoutClocks: Int
+    /// Nothing needs the user's attention.
     public var isHealthy: Bool { databaseOK && (searchIndexOK || searchIndexRepaired) && recordsWithoutClocks == 0 }
 }

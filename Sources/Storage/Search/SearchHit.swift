@@ -3,7 +3,9 @@ import Model
 
 /// A search result: the paper, its tags, where the words matched, and its rank.
 public struct SearchHit: Hashable, Sendable {
+    /// The paper.
     public var paper: Paper
+    /// Its tags, sorted.
     public var tags: [TagName]
     /// A passage around the best match, with matches between ``SearchHit/markStart``
     /// and ``SearchHit/markEnd``; use ``snippet(open:close:)`` to render it.
@@ -13,6 +15,7 @@ public struct SearchHit: Hashable, Sendable {
 
     /// Marks SQLite puts around matched words in ``rawSnippet``.
     public static let markStart = "\u{1}"
+    /// Mark SQLite puts after a matched word.
     public static let markEnd = "\u{2}"
 
     /// The snippet with matches wrapped in `open` and `close`, e.g. ANSI colours or `**`.

@@ -4,6 +4,7 @@ import Model
 import Storage
 
 extension ReadingStatus: ExpressibleByArgument {
+    /// Parses `text`; nil when it is not one.
     public init?(argument: String) { self.init(name: argument) }
 }
 
