@@ -31,7 +31,7 @@ struct BadInputTests {
         try "just a line\n".write(toFile: file, atomically: true, encoding: .utf8)
         let result = try reader.run(["import", file])
         #expect(result.status == 1)
-        #expect(result.stderr == "Error: \(file): cannot tell the format; reader reads a papers listing (title line, blank line, abstract) or a reader JSON backup. Use --format to choose\n")
+        #expect(result.stderr == "Error: \(file): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX or a reader JSON backup. Use --format to choose\n")
         let binary = reader.folder.appendingPathComponent("bin.dat").path
         try Data([0xff, 0xfe, 0x00, 0x41]).write(to: URL(fileURLWithPath: binary))
         #expect(try reader.run(["import", binary]).stderr == "Error: \(binary): not UTF-8 text\n")
@@ -104,5 +104,16 @@ struct BadInputTests {
         #expect(result.stderr.hasPrefix("Error: \(file):41: field 'status' of paper "))
         #expect(result.stderr.hasSuffix(" has an invalid clock 'soon'\n"))
         #expect((try target.json(["list"]) as? [Any])?.isEmpty == true)
+    }
+
+    @Test func aMalformedBibTeXEntryNamesItsLineAndStoresNothing() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let file = reader.folder.appendingPathComponent("refs.bib").path
+        try "@article{good, title = {Fine}}\n\n@article{bad,\n  title = {Unclosed\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try reader.run(["import", file])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: \(file):3: unbalanced braces: the file ends before this entry's value is closed\n")
+        #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true)
     }
 }

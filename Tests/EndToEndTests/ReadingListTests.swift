@@ -68,6 +68,21 @@ struct ReadingListTests {
         #expect(try reader.ok(["doctor"]) == "Database file   ok\nSearch index    ok\nClocks          ok\n")
     }
 
+    @Test func aBibTeXFileIsImportedWithAuthorsIdentifiersAndUnicode() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib"]) == "Imported 3 papers from Tests/Fixtures/refs.bib: 3 added, 0 merged, 0 already there.\n")
+        let paper = try #require(try reader.json(["show", "1706.03762"]) as? [String: Any])
+        #expect(paper["title"] as? String == "Attention Is All You Need")
+        #expect((paper["authors"] as? [String])?.first == "Ashish Vaswani")
+        #expect(paper["venue"] as? String == "Advances in Neural Information Processing Systems 30")
+        #expect(try reader.ok(["show", "10.1007/BF01700692"]).hasPrefix("Über formal unentscheidbare Sätze der Principia Mathematica\nKurt Gödel\n"))
+        #expect((try reader.json(["search", "author:gödel"]) as? [Any])?.count == 1)
+        // The same paper from the seed listing's arXiv id, added by hand, is not added again.
+        #expect(try reader.ok(["add", "arXiv:1706.03762"]).hasPrefix("Already in the library: "))
+        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib"]) == "Nothing new: all 3 papers in Tests/Fixtures/refs.bib are already in the library.\n")
+    }
+
     @Test func standardInputCanBeImported() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }

@@ -4,10 +4,13 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     case listing
     /// reader's own JSON backup (see ``ReaderBackup``).
     case json
+    /// BibTeX or BibLaTeX (see ``BibTeX``).
+    case bibtex
 
     /// The format of `text`, judged by its content; nil when none fits.
     public static func detect(_ text: String) -> ImportFormat? {
         if ReaderBackup.looksLikeBackup(text) { return .json }
+        if BibTeX.looksLikeBibTeX(text) { return .bibtex }
         if PapersListing.looksLikeListing(text) { return .listing }
         return nil
     }

@@ -7,12 +7,13 @@ import Storage
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import papers from a file (a pasted papers listing or a reader JSON backup).",
+        abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX or a reader JSON backup.",
         discussion: """
             The whole file is imported in one transaction: if any record is bad, nothing is \
             stored and the error names its line. Papers already in the library (same arXiv id, \
             DOI or title) are completed, never duplicated.
               reader import Examples/trending-papers.txt
+              reader import refs.bib
               reader import backup.json
             """
     )
@@ -20,7 +21,7 @@ struct Import: ParsableCommand {
     @Argument(help: "The file to import, or - for standard input.")
     var file: String
 
-    @Option(help: "auto (judge by content), listing or json.")
+    @Option(help: "auto (judge by content), listing, bibtex or json.")
     var format: String = "auto"
 
     @OptionGroup var library: LibraryOptions
@@ -34,24 +35,24 @@ struct Import: ParsableCommand {
         let chosen: ImportFormat
         if format == "auto" {
             guard let detected = ImportFormat.detect(head) else {
-                throw CLIError("\(name): cannot tell the format; reader reads a papers listing (title line, blank line, abstract) or a reader JSON backup. Use --format to choose")
+                throw CLIError("\(name): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX or a reader JSON backup. Use --format to choose")
             }
             chosen = detected
         } else {
             guard let named = ImportFormat(rawValue: format) else {
-                throw CLIError("unknown format '\(format)'; use auto, listing or json")
+                throw CLIError("unknown format '\(format)'; use auto, listing, bibtex or json")
             }
             chosen = named
         }
         let store = try library.open()
         switch chosen {
-        case .listing:
+        case .listing, .bibtex:
             guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(name): not UTF-8 text") }
-            let drafts = try PapersListing.parse(text, file: name)
+            let drafts = chosen == .bibtex ? try BibTeX.parse(text, file: name) : try PapersListing.parse(text, file: name)
             let report = try store.importPapers(drafts)
             if output.json {
                 Render.json(.object([
-                    "file": .string(name), "format": .string("listing"), "papers": .int(Int64(drafts.count)),
+                    "file": .string(name), "format": .string(chosen.rawValue), "papers": .int(Int64(drafts.count)),
                     "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)),
                     "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
                 ]))

@@ -1,0 +1,133 @@
+import Foundation
+import Model
+
+/// Reads BibTeX and BibLaTeX files into paper drafts.
+///
+/// Every entry with a title (or a DOI or arXiv id) becomes a draft: LaTeX turned
+/// into Unicode, authors as "Given Family" in order, the year and month, the DOI,
+/// the arXiv id (from `eprint` with `archivePrefix`/`eprinttype` arXiv, or an
+/// arxiv.org URL), the venue (`journal`, `journaltitle` or `booktitle`), the URL and
+/// the abstract. `@comment`, `@preamble` and text between entries are skipped.
+///
+/// ```swift
+/// let drafts = try BibTeX.parse(try String(contentsOfFile: "refs.bib"), file: "refs.bib")
+/// ```
+public enum BibTeX {
+    /// The drafts of every entry, in file order; the first bad entry stops the read
+    /// with its line.
+    public static func parse(_ text: String, file: String) throws(ImportError) -> [PaperDraft] {
+        var parser = BibTeXParser(text, file: file)
+        let source = "bibtex:" + (file.split(separator: "/").last.map(String.init) ?? file)
+        return try parser.entries().map { entry throws(ImportError) in try draft(entry, source: source, file: file) }
+    }
+
+    /// Whether a text looks like BibTeX: a line that starts with `@type{`.
+    public static func looksLikeBibTeX(_ text: String) -> Bool {
+        for line in text.split(whereSeparator: \.isNewline).prefix(2000) {
+            let trimmed = line.drop { $0.isWhitespace }
+            guard trimmed.first == "@" else { continue }
+            let rest = trimmed.dropFirst()
+            let name = rest.prefix { $0.isLetter }
+            let after = rest.dropFirst(name.count).drop { $0.isWhitespace }
+            if !name.isEmpty, after.first == "{" || after.first == "(" { return true }
+        }
+        return false
+    }
+
+    static func draft(_ entry: BibTeXParser.Entry, source: String, file: String) throws(ImportError) -> PaperDraft {
+        func text(_ name: String) -> String? {
+            guard let raw = entry.value(name) else { return nil }
+            let value = TextNormalization.singleLine(LaTeX.toUnicode(raw))
+            return value.isEmpty ? nil : value
+        }
+        var draft = PaperDraft(title: text("title") ?? "")
+        draft.authors = entry.value("author").map(authors) ?? []
+        if let raw = entry.value("abstract") {
+            let abstract = LaTeX.toUnicode(raw).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            draft.abstract = abstract.isEmpty ? nil : abstract
+        }
+        let date = text("date")  // BibLaTeX: 2024-05-30, 2024-05 or 2024
+        if let year = text("year").flatMap({ Int($0.prefix(4)) }) ?? date.flatMap({ Int($0.prefix(4)) }), (1000...9999).contains(year) {
+            draft.year = year
+            if let date, date.count >= 7, date.hasPrefix(String(year)) {
+                draft.published = String(date.prefix(10))
+            } else if let month = text("month").flatMap(monthNumber) {
+                draft.published = "\(year)-" + (month < 10 ? "0" : "") + "\(month)"
+            } else {
+                draft.published = String(year)
+            }
+        }
+        draft.doi = text("doi").flatMap(DOI.init)
+        draft.url = text("url")
+        let archive = (text("archiveprefix") ?? text("eprinttype"))?.lowercased()
+        if let eprint = text("eprint"), archive == nil || archive == "arxiv" {
+            draft.arxiv = ArXivID(eprint)
+        }
+        if draft.arxiv == nil, let url = draft.url { draft.arxiv = ArXivID(url) }
+        if draft.arxiv == nil, let journal = text("journal"), let range = journal.range(of: "arXiv:", options: .caseInsensitive) {
+            draft.arxiv = ArXivID(String(journal[range.upperBound...].prefix { !$0.isWhitespace }))
+        }
+        draft.venue = text("journal") ?? text("journaltitle") ?? text("booktitle")
+        if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }
+        draft.source = source
+        draft.line = entry.line
+        guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {
+            throw ImportError(file: file, line: entry.line, reason: "@\(entry.type){\(entry.key)} has no title, DOI or arXiv id")
+        }
+        return draft
+    }
+
+    /// Authors split on `and` outside braces, each as "Given Family".
+    static func authors(_ raw: String) -> [String] {
+        var names: [String] = []
+        var current = ""
+        var depth = 0
+        let words = raw.split(omittingEmptySubsequences: false, whereSeparator: \.isWhitespace)
+        for word in words {
+            for c in word {
+                if c == "{" { depth += 1 } else if c == "}" { depth -= 1 }
+            }
+            if depth == 0, word.lowercased() == "and" {
+                names.append(current)
+                current = ""
+            } else if !word.isEmpty {
+                current += (current.isEmpty ? "" : " ") + word
+            }
+        }
+        names.append(current)
+        return names.compactMap { name in
+            let parts = splitOutsideBraces(name, on: ",").map { TextNormalization.singleLine(LaTeX.toUnicode($0)) }
+            let text: String
+            switch parts.count {
+            case 0: return nil
+            case 1: text = parts[0]
+            case 2: text = parts[1] + " " + parts[0]                 // Family, Given
+            default: text = parts[2] + " " + parts[0] + " " + parts[1] // Family, Jr, Given
+            }
+            let clean = TextNormalization.singleLine(text)
+            return clean.isEmpty || clean.lowercased() == "others" ? nil : clean
+        }
+    }
+
+    static func splitOutsideBraces(_ text: String, on separator: Character) -> [String] {
+        var parts: [String] = [], current = "", depth = 0
+        for c in text {
+            if c == "{" { depth += 1 } else if c == "}" { depth -= 1 }
+            if c == separator, depth == 0 { parts.append(current); current = "" } else { current.append(c) }
+        }
+        parts.append(current)
+        return parts.filter { !$0.trimmingWhitespaceAndBraces.isEmpty }
+    }
+
+    static func monthNumber(_ text: String) -> Int? {
+        if let number = Int(text), (1...12).contains(number) { return number }
+        let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        return names.firstIndex(of: String(text.lowercased().prefix(3))).map { $0 + 1 }
+    }
+}
+
+extension String {
+    var trimmingWhitespaceAndBraces: String {
+        String(filter { !$0.isWhitespace && $0 != "{" && $0 != "}" })
+    }
+}

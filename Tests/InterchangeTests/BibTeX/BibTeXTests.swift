@@ -1,0 +1,62 @@
+import Interchange
+import Model
+import Testing
+
+@Suite("BibTeX import")
+struct BibTeXTests {
+    @Test func aRealisticBibliographyBecomesDrafts() throws {
+        let drafts = try BibTeX.parse(try repositoryText("Tests/Fixtures/refs.bib"), file: "refs.bib")
+        #expect(drafts.count == 3)
+
+        let attention = drafts[0]
+        #expect(attention.title == "Attention Is All You Need")
+        #expect(attention.authors.first == "Ashish Vaswani")
+        #expect(attention.authors.count == 8)
+        #expect(attention.authors.contains("Łukasz Kaiser"))
+        #expect(attention.venue == "Advances in Neural Information Processing Systems 30")
+        #expect(attention.year == 2017 && attention.published == "2017-12")
+        #expect(attention.arxiv == ArXivID("1706.03762"))
+        #expect(attention.source == "bibtex:refs.bib")
+        #expect(attention.line == 8)
+
+        let goedel = drafts[1]
+        #expect(goedel.title == "Über formal unentscheidbare Sätze der Principia Mathematica")
+        #expect(goedel.authors == ["Kurt Gödel"])
+        #expect(goedel.venue == "Monatshefte für Mathematik und Physik")
+        #expect(goedel.doi == DOI("10.1007/bf01700692"))
+        #expect(goedel.published == "1931")
+
+        let divergence = drafts[2]
+        #expect(divergence.title == "$f$-Divergence Minimization for BERT: 50% Faster & Naïve—Really")
+        #expect(divergence.authors == ["Văn Nguyễn"])
+        #expect(divergence.published == "2024-05-30" && divergence.year == 2024)
+        #expect(divergence.arxiv == ArXivID("2405.12345v2"))
+        #expect(divergence.abstract == "We show that multi-line abstracts keep “quotes” and braces.")
+        #expect(BibTeX.looksLikeBibTeX(try repositoryText("Tests/Fixtures/refs.bib")))
+    }
+
+    @Test(arguments: [
+        (#"{\"o}"#, "ö"), (#"\'e"#, "é"), (#"\`{a}"#, "à"), (#"\c{c}\c c"#, "çç"), (#"\v{s}"#, "š"), (#"\ss{}"#, "ß"),
+        (#"\o \AE"#, "øÆ"), (##"\& \% \$ \# \_"##, "& % $ # _"), ("a--b---c", "a–b—c"), ("a~b", "a\u{A0}b"),
+        (#"$\alpha$-{BERT}"#, #"$\alpha$-BERT"#), (#"\emph{word}"#, "word"), (#"na\"{\i}ve"#, "naïve"),
+    ] as [(String, String)])
+    func latexBecomesUnicode(latex: String, text: String) {
+        #expect(LaTeX.toUnicode(latex) == text)
+    }
+
+    @Test func badEntriesAreReportedAtTheirLine() {
+        let unclosed = "@article{a,\n  title = {Fine},\n}\n\n@article{b,\n  title = {Never closed,\n  year = 2020\n"
+        #expect(throws: ImportError(file: "bad.bib", line: 5, reason: "unbalanced braces: the file ends before this entry's value is closed")) {
+            try BibTeX.parse(unclosed, file: "bad.bib")
+        }
+        #expect(throws: ImportError(file: "bad.bib", line: 2, reason: "unknown @string 'nips'")) {
+            try BibTeX.parse("\n@inproceedings{x, title = {T}, booktitle = nips}", file: "bad.bib")
+        }
+        #expect(throws: ImportError(file: "bad.bib", line: 1, reason: "@misc{empty} has no title, DOI or arXiv id")) {
+            try BibTeX.parse("@misc{empty, note = {nothing else}}", file: "bad.bib")
+        }
+        #expect(throws: ImportError(file: "bad.bib", line: 1, reason: "expected '=' in field 'title' of @article{k")) {
+            try BibTeX.parse("@article{k, title {T}}", file: "bad.bib")
+        }
+    }
+}
