@@ -83,6 +83,21 @@ struct ReadingListTests {
         #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib"]) == "Nothing new: all 3 papers in Tests/Fixtures/refs.bib are already in the library.\n")
     }
 
+    @Test func hfDailyPapersAreImportedAndMatchTheSamePaperFromBibTeX() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        #expect(try reader.ok(["import", "Tests/Fixtures/hf-daily-papers.json"]) == "Imported 2 papers from Tests/Fixtures/hf-daily-papers.json: 2 added, 0 merged, 0 already there.\n")
+        let hits = try #require(try reader.json(["list", "has:code"]) as? [[String: Any]])
+        #expect(hits.map { $0["arxiv_id"] as? String } == ["2405.21060"])
+        // The same paper known by its arXiv id from another source is completed, not duplicated.
+        let bib = reader.folder.appendingPathComponent("ssm.bib").path
+        try "@article{dao2024, title = {Transformers are {SSMs}}, journal = {ICML}, eprint = {2405.21060}, archivePrefix = {arXiv}}".write(toFile: bib, atomically: true, encoding: .utf8)
+        #expect(try reader.ok(["import", bib]) == "Imported 1 paper from \(bib): 0 added, 1 merged, 0 already there.\n")
+        let paper = try #require(try reader.json(["show", "2405.21060"]) as? [String: Any])
+        #expect(paper["venue"] as? String == "ICML")
+        #expect(paper["title"] as? String == "Transformers are SSMs: Generalized Models and Efficient Algorithms Through Structured State Space Duality")
+    }
+
     @Test func standardInputCanBeImported() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }

@@ -6,10 +6,13 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     case json
     /// BibTeX or BibLaTeX (see ``BibTeX``).
     case bibtex
+    /// The Hugging Face daily papers JSON (see ``DailyPapers``).
+    case hfDaily = "hf-daily"
 
     /// The format of `text`, judged by its content; nil when none fits.
     public static func detect(_ text: String) -> ImportFormat? {
         if ReaderBackup.looksLikeBackup(text) { return .json }
+        if DailyPapers.looksLikeDailyPapers(text) { return .hfDaily }
         if BibTeX.looksLikeBibTeX(text) { return .bibtex }
         if PapersListing.looksLikeListing(text) { return .listing }
         return nil

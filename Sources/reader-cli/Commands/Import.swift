@@ -7,7 +7,7 @@ import Storage
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX or a reader JSON backup.",
+        abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX, Hugging Face daily papers JSON or a reader JSON backup.",
         discussion: """
             The whole file is imported in one transaction: if any record is bad, nothing is \
             stored and the error names its line. Papers already in the library (same arXiv id, \
@@ -21,7 +21,7 @@ struct Import: ParsableCommand {
     @Argument(help: "The file to import, or - for standard input.")
     var file: String
 
-    @Option(help: "auto (judge by content), listing, bibtex or json.")
+    @Option(help: "auto (judge by content), listing, bibtex, hf-daily or json.")
     var format: String = "auto"
 
     @OptionGroup var library: LibraryOptions
@@ -40,15 +40,20 @@ struct Import: ParsableCommand {
             chosen = detected
         } else {
             guard let named = ImportFormat(rawValue: format) else {
-                throw CLIError("unknown format '\(format)'; use auto, listing, bibtex or json")
+                throw CLIError("unknown format '\(format)'; use auto, listing, bibtex, hf-daily or json")
             }
             chosen = named
         }
         let store = try library.open()
         switch chosen {
-        case .listing, .bibtex:
-            guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(name): not UTF-8 text") }
-            let drafts = chosen == .bibtex ? try BibTeX.parse(text, file: name) : try PapersListing.parse(text, file: name)
+        case .listing, .bibtex, .hfDaily:
+            let drafts: [PaperDraft]
+            if chosen == .hfDaily {
+                drafts = try DailyPapers.parse(data, file: name)
+            } else {
+                guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(name): not UTF-8 text") }
+                drafts = chosen == .bibtex ? try BibTeX.parse(text, file: name) : try PapersListing.parse(text, file: name)
+            }
             let report = try store.importPapers(drafts)
             if output.json {
                 Render.json(.object([
@@ -57,9 +62,9 @@ struct Import: ParsableCommand {
                     "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
                 ]))
             } else if report.added == 0 && report.merged == 0 {
-                print("Nothing new: all \(drafts.count) papers in \(name) are already in the library.")
+                print("Nothing new: \(drafts.count == 1 ? "the paper" : "all \(drafts.count) papers") in \(name) \(drafts.count == 1 ? "is" : "are") already in the library.")
             } else {
-                print("Imported \(drafts.count) papers from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there.")
+                print("Imported \(drafts.count) paper\(drafts.count == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there.")
             }
         case .json:
             let report = try store.merge { emit in try ReaderBackup.forEachRecord(in: data, file: name, emit) }
