@@ -98,6 +98,14 @@ struct ReadingListTests {
         #expect(paper["title"] as? String == "Transformers are SSMs: Generalized Models and Efficient Algorithms Through Structured State Space Duality")
     }
 
+    @Test func aZoteroCSLJSONExportIsImported() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        #expect(try reader.ok(["import", "Tests/Fixtures/zotero.csl.json"]) == "Imported 3 papers from Tests/Fixtures/zotero.csl.json: 3 added, 0 merged, 0 already there.\n")
+        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib"]) == "Imported 3 papers from Tests/Fixtures/refs.bib: 1 added, 1 merged, 1 already there.\n")
+        #expect((try reader.json(["list"]) as? [Any])?.count == 4, "the same papers from Zotero and from BibTeX are one each")
+    }
+
     @Test func standardInputCanBeImported() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }

@@ -1,0 +1,128 @@
+import Foundation
+import Model
+
+/// Reads CSL-JSON, as Zotero and pandoc export it: an array of items, or one item.
+///
+/// Read into each paper: `title`, `author` (given, particles, family, suffix, or a
+/// `literal` name), `issued` (`date-parts`, or `raw`/`literal` text starting with a
+/// year), `DOI`, `URL`, `abstract`, `container-title` as the venue, and the arXiv id
+/// from `number` of an arXiv item (CSL 1.0.2 preprints), an arXiv DOI
+/// (`10.48550/arXiv.…`), an arxiv.org URL or a Zotero `note` such as `arXiv:2405.12345`.
+public enum CSLJSON {
+    /// The drafts of every item, in file order; a bad item stops the read, named by
+    /// its position and id.
+    public static func parse(_ data: Data, file: String) throws(ImportError) -> [PaperDraft] {
+        let document: JSONValue
+        do {
+            document = try data.withUnsafeBytes { raw throws(JSONParseError) in
+                try JSONValue(parsingUTF8: raw.bindMemory(to: UInt8.self))
+            }
+        } catch {
+            throw ImportError(file: file, line: nil, reason: "not valid JSON: \(error)")
+        }
+        let items: [JSONValue]
+        switch document {
+        case .array(let array): items = array
+        case .object: items = [document]
+        default: throw ImportError(file: file, line: nil, reason: "expected a CSL-JSON item or an array of items")
+        }
+        let source = "csl-json:" + (file.split(separator: "/").last.map(String.init) ?? file)
+        var drafts: [PaperDraft] = []
+        for (index, item) in items.enumerated() {
+            guard case .object(let fields) = item else {
+                throw ImportError(file: file, line: nil, reason: "item \(index + 1): expected an object")
+            }
+            var draft = try draft(fields, number: index + 1, file: file)
+            draft.source = source
+            drafts.append(draft)
+        }
+        return drafts
+    }
+
+    /// Whether a text starts like CSL-JSON.
+    public static func looksLikeCSL(_ text: String) -> Bool {
+        let start = text.drop { $0.isWhitespace }
+        guard start.first == "[" || start.first == "{" else { return false }
+        let head = start.prefix(4096)
+        return head.contains("\"type\"") && (head.contains("\"issued\"") || head.contains("\"author\"") || head.contains("\"container-title\"") || head.contains("\"title\""))
+    }
+
+    static func draft(_ fields: [String: JSONValue], number: Int, file: String) throws(ImportError) -> PaperDraft {
+        func text(_ name: String) -> String? {
+            switch fields[name] {
+            case .string(let value)?:
+                let clean = TextNormalization.singleLine(value)
+                return clean.isEmpty ? nil : clean
+            case .int(let value)?: return String(value)
+            default: return nil
+            }
+        }
+        let label = text("id").map { "item \(number) (\($0))" } ?? "item \(number)"
+        var draft = PaperDraft(title: text("title") ?? "")
+        if case .array(let authors)? = fields["author"] {
+            draft.authors = authors.compactMap(name)
+        }
+        if let abstract = fields["abstract"]?.stringValue {
+            let clean = abstract.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            draft.abstract = clean.isEmpty ? nil : clean
+        }
+        if let (year, published) = date(fields["issued"]) {
+            draft.year = year
+            draft.published = published
+        }
+        draft.doi = text("DOI").flatMap(DOI.init)
+        draft.url = text("URL")
+        draft.venue = text("container-title")
+        let archive = (text("publisher") ?? text("archive") ?? "").lowercased()
+        if archive.contains("arxiv") {
+            draft.arxiv = text("number").flatMap(ArXivID.init) ?? text("archive_location").flatMap(ArXivID.init)
+        }
+        if draft.arxiv == nil, let doi = draft.doi?.value, doi.hasPrefix("10.48550/arxiv.") {
+            draft.arxiv = ArXivID(String(doi.dropFirst("10.48550/arxiv.".count)))
+        }
+        if draft.arxiv == nil, let url = draft.url { draft.arxiv = ArXivID(url) }
+        if draft.arxiv == nil, let note = text("note"), let range = note.range(of: "arXiv:", options: .caseInsensitive) {
+            draft.arxiv = ArXivID(String(note[range.lowerBound...].prefix { !$0.isWhitespace }))
+        }
+        if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }
+        guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {
+            throw ImportError(file: file, line: nil, reason: "\(label): no title, DOI or arXiv id")
+        }
+        return draft
+    }
+
+    /// "Given particle Family suffix", or the literal name.
+    static func name(_ value: JSONValue) -> String? {
+        guard case .object(let parts) = value else { return nil }
+        if let literal = parts["literal"]?.stringValue { return TextNormalization.singleLine(literal) }
+        let pieces = ["given", "dropping-particle", "non-dropping-particle", "family", "suffix"].compactMap { parts[$0]?.stringValue }
+        let name = TextNormalization.singleLine(pieces.joined(separator: " "))
+        return name.isEmpty ? nil : name
+    }
+
+    /// The year and the date as precise as given: `date-parts`, or text that starts with a year.
+    static func date(_ value: JSONValue?) -> (Int, String)? {
+        guard case .object(let date)? = value else { return nil }
+        if case .array(let ranges)? = date["date-parts"], case .array(let parts)? = ranges.first {
+            let numbers = parts.compactMap { part -> Int? in
+                switch part {
+                case .int(let n): Int(n)
+                case .string(let s): Int(s)
+                default: nil
+                }
+            }
+            guard let year = numbers.first, (1000...9999).contains(year) else { return nil }
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            var text = String(year)
+            if numbers.count > 1, (1...12).contains(numbers[1]) { text += "-" + two(numbers[1]) }
+            if numbers.count > 2, numbers.count > 1, (1...31).contains(numbers[2]) { text += "-" + two(numbers[2]) }
+            return (year, text)
+        }
+        for key in ["raw", "literal"] {
+            if let raw = date[key]?.stringValue, let year = Int(raw.prefix(4)), (1000...9999).contains(year) {
+                return (year, String(year))
+            }
+        }
+        return nil
+    }
+}
