@@ -10,12 +10,15 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     case hfDaily = "hf-daily"
     /// CSL-JSON, as Zotero exports it (see ``CSLJSON``).
     case csl = "csl-json"
+    /// RIS (see ``RIS``).
+    case ris
 
     /// The format of `text`, judged by its content; nil when none fits.
     public static func detect(_ text: String) -> ImportFormat? {
         if ReaderBackup.looksLikeBackup(text) { return .json }
         if DailyPapers.looksLikeDailyPapers(text) { return .hfDaily }
         if CSLJSON.looksLikeCSL(text) { return .csl }
+        if RIS.looksLikeRIS(text) { return .ris }
         if BibTeX.looksLikeBibTeX(text) { return .bibtex }
         if PapersListing.looksLikeListing(text) { return .listing }
         return nil

@@ -7,7 +7,7 @@ import Storage
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX, CSL-JSON, Hugging Face daily papers JSON or a reader JSON backup.",
+        abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX, CSL-JSON, RIS, Hugging Face daily papers JSON or a reader JSON backup.",
         discussion: """
             The whole file is imported in one transaction: if any record is bad, nothing is \
             stored and the error names its line. Papers already in the library (same arXiv id, \
@@ -21,7 +21,7 @@ struct Import: ParsableCommand {
     @Argument(help: "The file to import, or - for standard input.")
     var file: String
 
-    @Option(help: "auto (judge by content), listing, bibtex, csl-json, hf-daily or json.")
+    @Option(help: "auto (judge by content), listing, bibtex, csl-json, ris, hf-daily or json.")
     var format: String = "auto"
 
     @OptionGroup var library: LibraryOptions
@@ -35,18 +35,18 @@ struct Import: ParsableCommand {
         let chosen: ImportFormat
         if format == "auto" {
             guard let detected = ImportFormat.detect(head) else {
-                throw CLIError("\(name): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, Hugging Face daily papers JSON or a reader JSON backup. Use --format to choose")
+                throw CLIError("\(name): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, RIS, Hugging Face daily papers JSON or a reader JSON backup. Use --format to choose")
             }
             chosen = detected
         } else {
             guard let named = ImportFormat(rawValue: format) else {
-                throw CLIError("unknown format '\(format)'; use auto, listing, bibtex, csl-json, hf-daily or json")
+                throw CLIError("unknown format '\(format)'; use auto, listing, bibtex, csl-json, ris, hf-daily or json")
             }
             chosen = named
         }
         let store = try library.open()
         switch chosen {
-        case .listing, .bibtex, .hfDaily, .csl:
+        case .listing, .bibtex, .hfDaily, .csl, .ris:
             let drafts: [PaperDraft]
             if chosen == .hfDaily {
                 drafts = try DailyPapers.parse(data, file: name)
@@ -54,7 +54,11 @@ struct Import: ParsableCommand {
                 drafts = try CSLJSON.parse(data, file: name)
             } else {
                 guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(name): not UTF-8 text") }
-                drafts = chosen == .bibtex ? try BibTeX.parse(text, file: name) : try PapersListing.parse(text, file: name)
+                switch chosen {
+                case .bibtex: drafts = try BibTeX.parse(text, file: name)
+                case .ris: drafts = try RIS.parse(text, file: name)
+                default: drafts = try PapersListing.parse(text, file: name)
+                }
             }
             let report = try store.importPapers(drafts)
             if output.json {

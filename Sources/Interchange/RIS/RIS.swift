@@ -1,0 +1,105 @@
+import Foundation
+import Model
+
+/// Reads RIS files (EndNote, Zotero, Mendeley, publishers' "export citation").
+///
+/// Each record runs from `TY  - ` to `ER  - `; a line without a tag continues the
+/// field above it. Read into each paper: `TI`/`T1` title, `AU`/`A1` authors
+/// (`Family, Given` turned into `Given Family`), `PY`/`Y1`/`DA` date, `DO` DOI, `UR`
+/// URL, `AB`/`N2` abstract, `T2`/`JO`/`JF`/`BT` venue, and the arXiv id from an
+/// arxiv.org URL or an arXiv DOI. Errors name the line.
+public enum RIS {
+    /// The drafts of every record, in file order.
+    public static func parse(_ text: String, file: String) throws(ImportError) -> [PaperDraft] {
+        let source = "ris:" + (file.split(separator: "/").last.map(String.init) ?? file)
+        var drafts: [PaperDraft] = []
+        var fields: [(tag: String, value: String)] = []
+        var start: Int?
+        var lineNumber = 0
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            lineNumber += 1
+            let line = rawLine.hasPrefix("\u{FEFF}") ? rawLine.dropFirst() : rawLine
+            if let (tag, value) = tagged(line) {
+                if tag == "TY" {
+                    if let start { throw ImportError(file: file, line: start, reason: "the record has no ER line before the next TY") }
+                    start = lineNumber
+                    fields = [(tag, value)]
+                } else if tag == "ER" {
+                    guard let recordStart = start else { throw ImportError(file: file, line: lineNumber, reason: "ER without a TY line before it") }
+                    drafts.append(try draft(fields, line: recordStart, file: file, source: source))
+                    start = nil
+                    fields = []
+                } else {
+                    guard start != nil else { throw ImportError(file: file, line: lineNumber, reason: "\(tag) outside a record: a record starts with a TY line") }
+                    fields.append((tag, value))
+                }
+            } else if !line.allSatisfy(\.isWhitespace) {
+                guard start != nil, !fields.isEmpty else {
+                    throw ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'TY  - JOUR'")
+                }
+                fields[fields.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        if let start { throw ImportError(file: file, line: start, reason: "the record has no ER line") }
+        return drafts
+    }
+
+    /// Whether a text starts like RIS: its first non-blank line is `TY  - …`.
+    public static func looksLikeRIS(_ text: String) -> Bool {
+        guard let first = text.split(whereSeparator: \.isNewline).first(where: { !$0.allSatisfy(\.isWhitespace) }) else { return false }
+        let line = first.hasPrefix("\u{FEFF}") ? first.dropFirst() : first
+        return tagged(line)?.tag == "TY"
+    }
+
+    /// `XX  - value` → (XX, value).
+    static func tagged(_ line: Substring) -> (tag: String, value: String)? {
+        let chars = Array(line.prefix(6))
+        guard chars.count >= 5, chars[0].isUppercase || chars[0].isNumber, chars[1].isUppercase || chars[1].isNumber,
+              chars[2] == " ", chars[3] == " ", chars[4] == "-" else { return nil }
+        let value = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+        return (String(chars[0...1]), value)
+    }
+
+    static func draft(_ fields: [(tag: String, value: String)], line: Int, file: String, source: String) throws(ImportError) -> PaperDraft {
+        func first(_ tags: String...) -> String? {
+            for tag in tags {
+                if let value = fields.first(where: { $0.tag == tag && !$0.value.isEmpty })?.value { return TextNormalization.singleLine(value) }
+            }
+            return nil
+        }
+        var draft = PaperDraft(title: first("TI", "T1", "CT") ?? "")
+        draft.authors = fields.filter { ["AU", "A1"].contains($0.tag) }.compactMap { field in
+            let parts = field.value.split(separator: ",", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
+            let name = parts.count >= 2 ? parts[1] + " " + parts[0] + (parts.count == 3 ? " " + parts[2] : "") : field.value
+            let clean = TextNormalization.singleLine(name)
+            return clean.isEmpty ? nil : clean
+        }
+        if let date = first("PY", "Y1", "DA") {
+            let parts = date.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            if let year = Int(parts[0].prefix(4)), (1000...9999).contains(year) {
+                draft.year = year
+                var published = String(year)
+                if parts.count > 1, let month = Int(parts[1]), (1...12).contains(month) {
+                    published += "-" + (month < 10 ? "0" : "") + String(month)
+                    if parts.count > 2, let day = Int(parts[2]), (1...31).contains(day) {
+                        published += "-" + (day < 10 ? "0" : "") + String(day)
+                    }
+                }
+                draft.published = published
+            }
+        }
+        draft.doi = first("DO").flatMap(DOI.init)
+        draft.url = first("UR")
+        if let abstract = first("AB", "N2") { draft.abstract = abstract }
+        draft.venue = first("T2", "JO", "JF", "BT", "J2")
+        if let doi = draft.doi?.value, doi.hasPrefix("10.48550/arxiv.") { draft.arxiv = ArXivID(String(doi.dropFirst("10.48550/arxiv.".count))) }
+        if draft.arxiv == nil, let url = draft.url { draft.arxiv = ArXivID(url) }
+        if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }
+        draft.source = source
+        draft.line = line
+        guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {
+            throw ImportError(file: file, line: line, reason: "the record has no title (TI), DOI (DO) or arXiv URL")
+        }
+        return draft
+    }
+}

@@ -1,0 +1,35 @@
+import Interchange
+import Model
+import Testing
+
+@Suite("RIS import")
+struct RISTests {
+    @Test func recordsWithContinuationLinesAndCRLFBecomeDrafts() throws {
+        let text = try repositoryText("Tests/Fixtures/export.ris")
+        #expect(ImportFormat.detect(text) == .ris)
+        let drafts = try RIS.parse(text, file: "export.ris")
+        #expect(drafts.count == 2)
+        #expect(drafts[0].title == "Über formal unentscheidbare Sätze der Principia Mathematica und verwandter Systeme I")
+        #expect(drafts[0].authors == ["Kurt Gödel"])
+        #expect(drafts[0].venue == "Monatshefte für Mathematik und Physik")
+        #expect(drafts[0].published == "1931-12-01")
+        #expect(drafts[0].doi == DOI("10.1007/BF01700692"))
+        #expect(drafts[0].line == 1)
+        #expect(drafts[1].authors == ["Ashish Vaswani", "Noam Shazeer"])
+        #expect(drafts[1].arxiv == ArXivID("1706.03762"))
+        #expect(drafts[1].abstract == "The dominant sequence transduction models are based on complex recurrent or convolutional neural networks.")
+        #expect(drafts[1].line == 12)
+    }
+
+    @Test func brokenRecordsAreReportedAtTheirLine() {
+        #expect(throws: ImportError(file: "r.ris", line: 1, reason: "the record has no ER line")) {
+            try RIS.parse("TY  - JOUR\nTI  - Cut short\n", file: "r.ris")
+        }
+        #expect(throws: ImportError(file: "r.ris", line: 1, reason: "the record has no ER line before the next TY")) {
+            try RIS.parse("TY  - JOUR\nTI  - A\nTY  - JOUR\nTI  - B\nER  - \n", file: "r.ris")
+        }
+        #expect(throws: ImportError(file: "r.ris", line: 4, reason: "the record has no title (TI), DOI (DO) or arXiv URL")) {
+            try RIS.parse("TY  - JOUR\nTI  - A\nER  - \nTY  - JOUR\nPY  - 2020\nER  - \n", file: "r.ris")
+        }
+    }
+}
