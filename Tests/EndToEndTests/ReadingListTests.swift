@@ -106,6 +106,18 @@ struct ReadingListTests {
         #expect((try reader.json(["list"]) as? [Any])?.count == 4, "the same papers from Zotero and from BibTeX are one each")
     }
 
+    @Test func aDryRunReportsTheImportAndStoresNothing() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        #expect(try reader.ok(["import", seedListing, "--dry-run"]) == "Would import 97 papers from \(seedListing): 97 added, 0 merged, 0 already there.\n")
+        #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true)
+        let stats = try #require(try reader.json(["stats"]) as? [String: Any])
+        #expect(stats["pending_changes"] as? Int == 0)
+        try reader.ok(["import", seedListing])
+        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib", "--dry-run"]) == "Would import 3 papers from Tests/Fixtures/refs.bib: 3 added, 0 merged, 0 already there.\n")
+        #expect((try reader.json(["list"]) as? [Any])?.count == 97)
+    }
+
     @Test func standardInputCanBeImported() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }

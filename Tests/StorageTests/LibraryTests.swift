@@ -18,6 +18,18 @@ struct LibraryTests {
         #expect(first.outcomes.map(\.paperID) == second.outcomes.map(\.paperID))
     }
 
+    @Test func aDryRunImportChangesNothingNotEvenTheClock() throws {
+        let temp = try TemporaryLibrary()
+        try temp.library.add(draft("Already here"))
+        let clock = try temp.library.lastClock
+        let report = try temp.library.importPapers([draft("New one"), draft("already here!")], dryRun: true)
+        #expect(report.added == 1 && report.unchanged == 1)
+        #expect(try temp.library.list().map(\.paper.title) == ["Already here"])
+        #expect(try temp.library.lastClock == clock)
+        #expect(try temp.library.pendingChangeCount() == 1)
+        #expect(try temp.library.searchIndexIsConsistent())
+    }
+
     @Test func theSamePaperImportedInTwoLibrariesGetsTheSameID() throws {
         let a = try TemporaryLibrary(), b = try TemporaryLibrary()
         let drafts = [draft("Shared title", authors: ["Ada Lovelace"]), draft("With arXiv", arxiv: "2405.12345")]

@@ -87,13 +87,27 @@ public final class Library: Sendable {
     /// Runs `body` in one write transaction with the write path open; everything it
     /// changes is stamped, queued for sync and indexed before the commit.
     @discardableResult
-    func write<T>(_ body: (ChangeWriter) throws -> T) throws -> T {
-        try dbQueue.write { db in
-            let writer = try ChangeWriter(db: db, wallMillis: wallClock())
-            let result = try body(writer)
-            try writer.finish()
-            return result
+    ///
+    /// With `dryRun`, everything runs the same way and is then rolled back: what a
+    /// write would do, reported without doing it.
+    func write<T>(dryRun: Bool = false, _ body: (ChangeWriter) throws -> T) throws -> T {
+        guard dryRun else {
+            return try dbQueue.write { db in
+                let writer = try ChangeWriter(db: db, wallMillis: wallClock())
+                let result = try body(writer)
+                try writer.finish()
+                return result
+            }
         }
+        var result: T?
+        try dbQueue.inTransaction { db in
+            let writer = try ChangeWriter(db: db, wallMillis: wallClock())
+            result = try body(writer)
+            try writer.finish()
+            return .rollback
+        }
+        guard let result else { throw StorageError.invalidValue(field: "dry run", reason: "the transaction gave no result") }
+        return result
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {

@@ -68,9 +68,10 @@ extension Library {
     /// ```swift
     /// try library.merge { emit in try ReaderBackup.forEachRecord(in: data, file: path, emit) }
     /// ```
+    /// With `dryRun`, reports what the merge would do and stores nothing.
     @discardableResult
-    public func merge(_ produce: ((SyncRecord) throws -> Void) throws -> Void) throws -> MergeReport {
-        try write { writer in
+    public func merge(dryRun: Bool = false, _ produce: ((SyncRecord) throws -> Void) throws -> Void) throws -> MergeReport {
+        try write(dryRun: dryRun) { writer in
             var report = MergeReport()
             try produce { record in
                 guard UUID(uuidString: record.id) != nil, record.id == record.id.lowercased() else {

@@ -17,8 +17,9 @@ extension Library {
 
     /// Imports drafts in one transaction: all are stored or none is.
     /// Drafts that match a paper in the library, or an earlier draft, merge into it.
-    public func importPapers(_ drafts: [PaperDraft]) throws -> ImportReport {
-        try write { writer in
+    /// With `dryRun`, reports what the import would do and stores nothing.
+    public func importPapers(_ drafts: [PaperDraft], dryRun: Bool = false) throws -> ImportReport {
+        try write(dryRun: dryRun) { writer in
             var report = ImportReport()
             report.outcomes.reserveCapacity(drafts.count)
             for draft in drafts {

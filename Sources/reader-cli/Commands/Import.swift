@@ -24,6 +24,9 @@ struct Import: ParsableCommand {
     @Option(help: "auto (judge by content), listing, bibtex, csl-json, ris, hf-daily or json.")
     var format: String = "auto"
 
+    @Flag(help: "Report what the import would add and merge, and store nothing.")
+    var dryRun = false
+
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
@@ -60,29 +63,29 @@ struct Import: ParsableCommand {
                 default: drafts = try PapersListing.parse(text, file: name)
                 }
             }
-            let report = try store.importPapers(drafts)
+            let report = try store.importPapers(drafts, dryRun: dryRun)
             if output.json {
                 Render.json(.object([
-                    "file": .string(name), "format": .string(chosen.rawValue), "papers": .int(Int64(drafts.count)),
+                    "dry_run": .bool(dryRun), "file": .string(name), "format": .string(chosen.rawValue), "papers": .int(Int64(drafts.count)),
                     "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)),
                     "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
                 ]))
             } else if report.added == 0 && report.merged == 0 {
                 print("Nothing new: \(drafts.count == 1 ? "the paper" : "all \(drafts.count) papers") in \(name) \(drafts.count == 1 ? "is" : "are") already in the library.")
             } else {
-                print("Imported \(drafts.count) paper\(drafts.count == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there.")
+                print("\(dryRun ? "Would import" : "Imported") \(drafts.count) paper\(drafts.count == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there.")
             }
         case .json:
-            let report = try store.merge { emit in try ReaderBackup.forEachRecord(in: data, file: name, emit) }
+            let report = try store.merge(dryRun: dryRun) { emit in try ReaderBackup.forEachRecord(in: data, file: name, emit) }
             if output.json {
                 Render.json(.object([
-                    "file": .string(name), "format": .string("json"), "records": .int(Int64(report.records)),
+                    "dry_run": .bool(dryRun), "file": .string(name), "format": .string("json"), "records": .int(Int64(report.records)),
                     "created": .int(Int64(report.created)), "updated": .int(Int64(report.updated)), "unchanged": .int(Int64(report.unchanged)),
                 ]))
             } else if report.created == 0 && report.updated == 0 {
                 print("Nothing new: all \(report.records) records in \(name) are already in the library.")
             } else {
-                print("Restored \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there.")
+                print("\(dryRun ? "Would restore" : "Restored") \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there.")
             }
         }
     }
