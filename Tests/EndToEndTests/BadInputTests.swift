@@ -116,4 +116,16 @@ struct BadInputTests {
         #expect(result.stderr == "Error: \(file):3: unbalanced braces: the file ends before this entry's value is closed\n")
         #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true)
     }
+
+    @Test func skipInvalidImportsTheRestAndListsWhatItSkipped() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let file = reader.folder.appendingPathComponent("mixed.bib").path
+        try "@article{a, title = {Kept one}}\n@misc{b, note = {nothing}}\n@article{c, title = {Kept two}}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try reader.run(["import", file]).status == 1, "without the flag the file is refused whole")
+        let result = try reader.run(["import", file, "--skip-invalid"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "Imported 2 papers from \(file): 2 added, 0 merged, 0 already there.\n")
+        #expect(result.stderr == "Skipped 1 invalid record:\n  \(file):2: @misc{b} has no title, DOI or arXiv id\n")
+    }
 }

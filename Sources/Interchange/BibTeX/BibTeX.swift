@@ -15,10 +15,21 @@ import Model
 public enum BibTeX {
     /// The drafts of every entry, in file order; the first bad entry stops the read
     /// with its line.
-    public static func parse(_ text: String, file: String) throws(ImportError) -> [PaperDraft] {
+    ///
+    /// With `skipping`, a bad entry is handed to it and the read goes on.
+    public static func parse(_ text: String, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
         var parser = BibTeXParser(text, file: file)
         let source = "bibtex:" + (file.split(separator: "/").last.map(String.init) ?? file)
-        return try parser.entries().map { entry throws(ImportError) in try draft(entry, source: source, file: file) }
+        var drafts: [PaperDraft] = []
+        for entry in try parser.entries(skipping: skipping) {
+            do {
+                drafts.append(try draft(entry, source: source, file: file))
+            } catch {
+                guard let skipping else { throw error }
+                skipping(error)
+            }
+        }
+        return drafts
     }
 
     /// Whether a text looks like BibTeX: a line that starts with `@type{`.

@@ -28,6 +28,8 @@ struct BibTeXParser {
     let file: String
     var i = 0
     var line = 1
+    /// Where the entry being read starts: its `@` and line.
+    var entryStart = (index: 0, line: 1)
     var macros: [String: String] = [
         "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
         "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
@@ -39,10 +41,51 @@ struct BibTeXParser {
     }
 
     /// Every entry, in file order.
-    mutating func entries() throws(ImportError) -> [Entry] {
+    /// Every entry, in file order. With `skipping`, a bad entry is reported to it
+    /// and the read goes on at the next line that starts with `@`.
+    mutating func entries(skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [Entry] {
+        guard let skipping else { return try readEntries() }
+        var result: [Entry] = []
+        while true {
+            let resume = (i, line)
+            do {
+                result += try readEntries(stopAfterOne: true)
+                if i >= chars.count || !skipAhead() { return result }
+            } catch {
+                skipping(error)
+                i = max(resume.0, entryStart.index) + 1
+                line = entryStart.index >= resume.0 ? entryStart.line : resume.1
+                guard skipToEntryLine() else { return result }
+            }
+        }
+    }
+
+    /// Moves to the next `@` that starts a line (after the current position).
+    mutating func skipToEntryLine() -> Bool {
+        while i < chars.count {
+            if chars[i].isNewline {
+                line += 1
+                var j = i + 1
+                while j < chars.count, chars[j] == " " || chars[j] == "\t" { j += 1 }
+                if j < chars.count, chars[j] == "@" { i = j; return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Whether another `@` follows (without moving past it).
+    mutating func skipAhead() -> Bool {
+        let saved = (i, line)
+        defer { (i, line) = saved }
+        return skip(to: "@")
+    }
+
+    mutating func readEntries(stopAfterOne: Bool = false) throws(ImportError) -> [Entry] {
         var result: [Entry] = []
         while skip(to: "@") {
             let start = line
+            entryStart = (i, line)
             i += 1
             skipSpace()
             let type = identifier().lowercased()
@@ -72,6 +115,7 @@ struct BibTeXParser {
             default:
                 result.append(try entry(type: type, close: close, start: start))
             }
+            if stopAfterOne { break }
         }
         return result
     }

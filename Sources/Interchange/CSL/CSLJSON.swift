@@ -11,7 +11,9 @@ import Model
 public enum CSLJSON {
     /// The drafts of every item, in file order; a bad item stops the read, named by
     /// its position and id.
-    public static func parse(_ data: Data, file: String) throws(ImportError) -> [PaperDraft] {
+    ///
+    /// With `skipping`, a bad item is handed to it and the read goes on.
+    public static func parse(_ data: Data, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
         let document: JSONValue
         do {
             document = try data.withUnsafeBytes { raw throws(JSONParseError) in
@@ -29,12 +31,17 @@ public enum CSLJSON {
         let source = "csl-json:" + (file.split(separator: "/").last.map(String.init) ?? file)
         var drafts: [PaperDraft] = []
         for (index, item) in items.enumerated() {
-            guard case .object(let fields) = item else {
-                throw ImportError(file: file, line: nil, reason: "item \(index + 1): expected an object")
+            do throws(ImportError) {
+                guard case .object(let fields) = item else {
+                    throw ImportError(file: file, line: nil, reason: "item \(index + 1): expected an object")
+                }
+                var draft = try draft(fields, number: index + 1, file: file)
+                draft.source = source
+                drafts.append(draft)
+            } catch {
+                guard let skipping else { throw error }
+                skipping(error)
             }
-            var draft = try draft(fields, number: index + 1, file: file)
-            draft.source = source
-            drafts.append(draft)
         }
         return drafts
     }

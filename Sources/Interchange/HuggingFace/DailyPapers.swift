@@ -12,7 +12,9 @@ import Model
 public enum DailyPapers {
     /// The drafts of every entry, in file order. A malformed file or entry stops the
     /// read, naming the entry.
-    public static func parse(_ data: Data, file: String) throws(ImportError) -> [PaperDraft] {
+    ///
+    /// With `skipping`, a bad entry is handed to it and the read goes on.
+    public static func parse(_ data: Data, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
         let document: JSONValue
         do {
             document = try data.withUnsafeBytes { raw throws(JSONParseError) in
@@ -27,42 +29,51 @@ public enum DailyPapers {
         let source = "hf-daily:" + (file.split(separator: "/").last.map(String.init) ?? file)
         var drafts: [PaperDraft] = []
         for (index, entry) in entries.enumerated() {
-            func fail(_ reason: String) -> ImportError {
-                ImportError(file: file, line: nil, reason: "entry \(index + 1): \(reason)")
+            do throws(ImportError) {
+                drafts.append(try draft(entry, index: index, file: file, source: source))
+            } catch {
+                guard let skipping else { throw error }
+                skipping(error)
             }
-            guard case .object(let object) = entry, case .object(let paper)? = object["paper"] else {
-                throw fail("expected an object with a \"paper\" object")
-            }
-            guard let idText = paper["id"]?.stringValue, let arxiv = ArXivID(idText) else {
-                throw fail("\"paper.id\" is not an arXiv id")
-            }
-            guard let title = paper["title"]?.stringValue ?? object["title"]?.stringValue,
-                  !title.allSatisfy(\.isWhitespace) else {
-                throw fail("paper \(idText) has no title")
-            }
-            var draft = PaperDraft(title: title, arxiv: arxiv)
-            if case .array(let authors)? = paper["authors"] {
-                draft.authors = authors.compactMap { author in
-                    guard case .object(let fields) = author, let name = fields["name"]?.stringValue else { return nil }
-                    return name.allSatisfy(\.isWhitespace) ? nil : name
-                }
-            }
-            if let summary = paper["summary"]?.stringValue {
-                let abstract = summary.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                draft.abstract = abstract.isEmpty ? nil : abstract
-            }
-            if let published = paper["publishedAt"]?.stringValue, published.count >= 10,
-               let year = Int(published.prefix(4)) {
-                draft.published = String(published.prefix(10))
-                draft.year = year
-            }
-            draft.codeURL = paper["githubRepo"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-            draft.url = paper["projectPage"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-            draft.pdfURL = "https://arxiv.org/pdf/\(arxiv.id)"
-            draft.source = source
-            drafts.append(draft)
         }
         return drafts
+    }
+
+    static func draft(_ entry: JSONValue, index: Int, file: String, source: String) throws(ImportError) -> PaperDraft {
+        func fail(_ reason: String) -> ImportError {
+            ImportError(file: file, line: nil, reason: "entry \(index + 1): \(reason)")
+        }
+        guard case .object(let object) = entry, case .object(let paper)? = object["paper"] else {
+            throw fail("expected an object with a \"paper\" object")
+        }
+        guard let idText = paper["id"]?.stringValue, let arxiv = ArXivID(idText) else {
+            throw fail("\"paper.id\" is not an arXiv id")
+        }
+        guard let title = paper["title"]?.stringValue ?? object["title"]?.stringValue,
+              !title.allSatisfy(\.isWhitespace) else {
+            throw fail("paper \(idText) has no title")
+        }
+        var draft = PaperDraft(title: title, arxiv: arxiv)
+        if case .array(let authors)? = paper["authors"] {
+            draft.authors = authors.compactMap { author in
+                guard case .object(let fields) = author, let name = fields["name"]?.stringValue else { return nil }
+                return name.allSatisfy(\.isWhitespace) ? nil : name
+            }
+        }
+        if let summary = paper["summary"]?.stringValue {
+            let abstract = summary.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            draft.abstract = abstract.isEmpty ? nil : abstract
+        }
+        if let published = paper["publishedAt"]?.stringValue, published.count >= 10,
+           let year = Int(published.prefix(4)) {
+            draft.published = String(published.prefix(10))
+            draft.year = year
+        }
+        draft.codeURL = paper["githubRepo"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        draft.url = paper["projectPage"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        draft.pdfURL = "https://arxiv.org/pdf/\(arxiv.id)"
+        draft.source = source
+        return draft
     }
 
     /// Whether the text starts like a daily papers list: an array of objects with `"paper"`.

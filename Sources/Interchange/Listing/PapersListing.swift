@@ -32,7 +32,10 @@ public enum PapersListing {
     }
 
     /// Parses a listing; `file` names it in errors and in each paper's `source`.
-    public static func parse(_ text: String, file: String) throws(ImportError) -> [PaperDraft] {
+    ///
+    /// With `skipping`, a paragraph that breaks the pattern is handed to it and
+    /// skipped, and the read goes on with the next title.
+    public static func parse(_ text: String, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
         let paragraphs = split(text)
         guard let first = paragraphs.indices.first(where: { i in
             i + 1 < paragraphs.count && isTitle(paragraphs[i]) && isAbstract(paragraphs[i + 1])
@@ -42,19 +45,28 @@ public enum PapersListing {
         var drafts: [PaperDraft] = []
         var i = first
         let source = "listing:" + (file.split(separator: "/").last.map(String.init) ?? file)
+        func problem(_ error: ImportError) throws(ImportError) {
+            guard let skipping else { throw error }
+            skipping(error)
+        }
         while i < paragraphs.count {
             let title = paragraphs[i]
             guard isTitle(title) else {
-                throw ImportError(file: file, line: title.line, reason: title.text.count > maxTitleLength
+                try problem(ImportError(file: file, line: title.line, reason: title.text.count > maxTitleLength
                     ? "expected a paper title, found a \(title.text.count.grouped)-character paragraph; is the title of this abstract missing?"
-                    : "expected a paper title on one line, found \(title.lineCount) lines")
+                    : "expected a paper title on one line, found \(title.lineCount) lines"))
+                i += 1
+                continue
             }
             guard i + 1 < paragraphs.count else {
-                throw ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract after it")
+                try problem(ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract after it"))
+                break
             }
             let abstract = paragraphs[i + 1]
             if !isAbstract(abstract), i + 2 < paragraphs.count, isAbstract(paragraphs[i + 2]) {
-                throw ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract: the next paragraph (line \(abstract.line)) looks like another title")
+                try problem(ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract: the next paragraph (line \(abstract.line)) looks like another title"))
+                i += 1
+                continue
             }
             var draft = PaperDraft(title: title.text, abstract: abstract.text)
             draft.codeURL = CodeLinks.first(in: abstract.text)

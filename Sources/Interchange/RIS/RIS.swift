@@ -10,7 +10,13 @@ import Model
 /// arxiv.org URL or an arXiv DOI. Errors name the line.
 public enum RIS {
     /// The drafts of every record, in file order.
-    public static func parse(_ text: String, file: String) throws(ImportError) -> [PaperDraft] {
+    ///
+    /// With `skipping`, a bad record or stray line is handed to it and the read goes on.
+    public static func parse(_ text: String, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
+        func problem(_ error: ImportError) throws(ImportError) {
+            guard let skipping else { throw error }
+            skipping(error)
+        }
         let source = "ris:" + (file.split(separator: "/").last.map(String.init) ?? file)
         var drafts: [PaperDraft] = []
         var fields: [(tag: String, value: String)] = []
@@ -21,26 +27,33 @@ public enum RIS {
             let line = rawLine.hasPrefix("\u{FEFF}") ? rawLine.dropFirst() : rawLine
             if let (tag, value) = tagged(line) {
                 if tag == "TY" {
-                    if let start { throw ImportError(file: file, line: start, reason: "the record has no ER line before the next TY") }
+                    if let start { try problem(ImportError(file: file, line: start, reason: "the record has no ER line before the next TY")) }
                     start = lineNumber
                     fields = [(tag, value)]
                 } else if tag == "ER" {
-                    guard let recordStart = start else { throw ImportError(file: file, line: lineNumber, reason: "ER without a TY line before it") }
-                    drafts.append(try draft(fields, line: recordStart, file: file, source: source))
+                    guard let recordStart = start else {
+                        try problem(ImportError(file: file, line: lineNumber, reason: "ER without a TY line before it"))
+                        continue
+                    }
+                    do { drafts.append(try draft(fields, line: recordStart, file: file, source: source)) } catch { try problem(error) }
                     start = nil
                     fields = []
                 } else {
-                    guard start != nil else { throw ImportError(file: file, line: lineNumber, reason: "\(tag) outside a record: a record starts with a TY line") }
+                    guard start != nil else {
+                        try problem(ImportError(file: file, line: lineNumber, reason: "\(tag) outside a record: a record starts with a TY line"))
+                        continue
+                    }
                     fields.append((tag, value))
                 }
             } else if !line.allSatisfy(\.isWhitespace) {
                 guard start != nil, !fields.isEmpty else {
-                    throw ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'TY  - JOUR'")
+                    try problem(ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'TY  - JOUR'"))
+                    continue
                 }
                 fields[fields.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
             }
         }
-        if let start { throw ImportError(file: file, line: start, reason: "the record has no ER line") }
+        if let start { try problem(ImportError(file: file, line: start, reason: "the record has no ER line")) }
         return drafts
     }
 

@@ -27,6 +27,9 @@ struct Import: ParsableCommand {
     @Flag(help: "Report what the import would add and merge, and store nothing.")
     var dryRun = false
 
+    @Flag(help: "Import the valid records and list the invalid ones, instead of refusing the whole file.")
+    var skipInvalid = false
+
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
@@ -50,17 +53,24 @@ struct Import: ParsableCommand {
         let store = try library.open()
         switch chosen {
         case .listing, .bibtex, .hfDaily, .csl, .ris:
+            var skipped: [ImportError] = []
+            let skipping: ((ImportError) -> Void)? = skipInvalid ? { skipped.append($0) } : nil
             let drafts: [PaperDraft]
             if chosen == .hfDaily {
-                drafts = try DailyPapers.parse(data, file: name)
+                drafts = try DailyPapers.parse(data, file: name, skipping: skipping)
             } else if chosen == .csl {
-                drafts = try CSLJSON.parse(data, file: name)
+                drafts = try CSLJSON.parse(data, file: name, skipping: skipping)
             } else {
                 guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(name): not UTF-8 text") }
                 switch chosen {
-                case .bibtex: drafts = try BibTeX.parse(text, file: name)
-                case .ris: drafts = try RIS.parse(text, file: name)
-                default: drafts = try PapersListing.parse(text, file: name)
+                case .bibtex: drafts = try BibTeX.parse(text, file: name, skipping: skipping)
+                case .ris: drafts = try RIS.parse(text, file: name, skipping: skipping)
+                default: drafts = try PapersListing.parse(text, file: name, skipping: skipping)
+                }
+            }
+            defer {
+                if !skipped.isEmpty, !output.json {
+                    printError("Skipped \(skipped.count) invalid record\(skipped.count == 1 ? "" : "s"):\n" + skipped.map { "  \($0)" }.joined(separator: "\n"))
                 }
             }
             let report = try store.importPapers(drafts, dryRun: dryRun)
@@ -69,6 +79,7 @@ struct Import: ParsableCommand {
                     "dry_run": .bool(dryRun), "file": .string(name), "format": .string(chosen.rawValue), "papers": .int(Int64(drafts.count)),
                     "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)),
                     "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
+                    "skipped": .array(skipped.map { .object(["file": .string($0.file), "line": $0.line.map { .int(Int64($0)) } ?? .null, "reason": .string($0.reason)]) }),
                 ]))
             } else if report.added == 0 && report.merged == 0 {
                 print("Nothing new: \(drafts.count == 1 ? "the paper" : "all \(drafts.count) papers") in \(name) \(drafts.count == 1 ? "is" : "are") already in the library.")
@@ -76,6 +87,9 @@ struct Import: ParsableCommand {
                 print("\(dryRun ? "Would import" : "Imported") \(drafts.count) paper\(drafts.count == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there.")
             }
         case .json:
+            guard !skipInvalid else {
+                throw CLIError("--skip-invalid is for listings, BibTeX, CSL-JSON, RIS and daily papers files; a backup is restored whole")
+            }
             let report = try store.merge(dryRun: dryRun) { emit in try ReaderBackup.forEachRecord(in: data, file: name, emit) }
             if output.json {
                 Render.json(.object([
