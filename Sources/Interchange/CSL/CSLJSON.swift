@@ -14,14 +14,7 @@ public enum CSLJSON {
     ///
     /// With `skipping`, a bad item is handed to it and the read goes on.
     public static func parse(_ data: Data, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
-        let document: JSONValue
-        do {
-            document = try data.withUnsafeBytes { raw throws(JSONParseError) in
-                try JSONValue(parsingUTF8: raw.bindMemory(to: UInt8.self))
-            }
-        } catch {
-            throw ImportError(file: file, line: nil, reason: "not valid JSON: \(error)")
-        }
+        let document = try ImportError.parseJSON(data, file: file)
         let items: [JSONValue]
         switch document {
         case .array(let array): items = array

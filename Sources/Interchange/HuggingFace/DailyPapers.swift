@@ -15,14 +15,7 @@ public enum DailyPapers {
     ///
     /// With `skipping`, a bad entry is handed to it and the read goes on.
     public static func parse(_ data: Data, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
-        let document: JSONValue
-        do {
-            document = try data.withUnsafeBytes { raw throws(JSONParseError) in
-                try JSONValue(parsingUTF8: raw.bindMemory(to: UInt8.self))
-            }
-        } catch {
-            throw ImportError(file: file, line: nil, reason: "not valid JSON: \(error)")
-        }
+        let document = try ImportError.parseJSON(data, file: file)
         guard case .array(let entries) = document else {
             throw ImportError(file: file, line: nil, reason: "expected a JSON array of daily papers entries")
         }

@@ -1,0 +1,15 @@
+import Foundation
+import Model
+
+extension ImportError {
+    /// The JSON value of a whole file, or an error that names the file and what is wrong.
+    static func parseJSON(_ data: Data, file: String) throws(ImportError) -> JSONValue {
+        do {
+            return try data.withUnsafeBytes { raw throws(JSONParseError) in
+                try JSONValue(parsingUTF8: raw.bindMemory(to: UInt8.self))
+            }
+        } catch {
+            throw ImportError(file: file, line: nil, reason: "not valid JSON: \(error)")
+        }
+    }
+}
