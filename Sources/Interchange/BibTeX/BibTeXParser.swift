@@ -178,37 +178,28 @@ struct BibTeXParser {
 
     /// Text up to the matching closing brace (consumed), nested braces kept.
     mutating func balanced(until close: Character, from start: Int) throws(ImportError) -> String {
-        var depth = 0
-        var text = ""
-        while i < chars.count {
-            let c = chars[i]
-            if c.isNewline { line += 1 }
-            if c == "\\", i + 1 < chars.count { text.append(c); text.append(chars[i + 1]); i += 2; continue }
-            if c == "{" { depth += 1 }
-            if c == "}" || c == close {
-                if depth == 0, c == close { i += 1; return text }
-                if c == "}" { depth -= 1 }
-            }
-            text.append(c)
-            i += 1
-        }
-        throw fail(start, "unbalanced braces: the file ends before this entry's value is closed")
+        try delimited(by: close, from: start, unclosed: "unbalanced braces: the file ends before this entry's value is closed")
     }
 
     /// Text up to the closing quote, which only counts outside braces.
     mutating func quoted(from start: Int) throws(ImportError) -> String {
+        try delimited(by: "\"", from: start, unclosed: "unterminated quoted value")
+    }
+
+    /// Text up to `close` outside braces (consumed); braces nest, `\x` is kept as is.
+    mutating func delimited(by close: Character, from start: Int, unclosed: String) throws(ImportError) -> String {
         var depth = 0
         var text = ""
         while i < chars.count {
             let c = chars[i]
             if c.isNewline { line += 1 }
             if c == "\\", i + 1 < chars.count { text.append(c); text.append(chars[i + 1]); i += 2; continue }
+            if c == close, depth == 0 { i += 1; return text }
             if c == "{" { depth += 1 } else if c == "}" { depth -= 1 }
-            if c == "\"", depth == 0 { i += 1; return text }
             text.append(c)
             i += 1
         }
-        throw fail(start, "unterminated quoted value")
+        throw fail(start, unclosed)
     }
 
     // MARK: - Lexing
