@@ -80,6 +80,8 @@ public enum JSONValue: Hashable, Sendable {
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
     /// The integer, when the value is one.
     public var intValue: Int64? { if case .int(let i) = self { i } else { nil } }
+    /// The elements, when the value is an array.
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     /// The boolean, when the value is one.
     public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
     /// Whether the value is `null`.

@@ -32,6 +32,10 @@ public struct Paper: Hashable, Sendable, Identifiable {
     public var venue: String?
     /// Where the paper came from: `listing:trending-papers.txt`, `cli`, `bibtex:refs.bib`.
     public var source: String?
+    /// The citation key exports use (`vaswani2017attention`): given once, then kept.
+    public var citeKey: String?
+    /// Subject categories, the primary one first (arXiv: `cs.CL`, `stat.ML`).
+    public var categories: [String]
     /// When the paper entered the library.
     public var addedAt: Date
     /// Where the reader is with the paper.
@@ -51,13 +55,15 @@ public struct Paper: Hashable, Sendable, Identifiable {
         published: String? = nil, year: Int? = nil, arxiv: ArXivID? = nil, doi: DOI? = nil,
         url: String? = nil, pdfURL: String? = nil, codeURL: String? = nil, venue: String? = nil,
         source: String? = nil, addedAt: Date, status: ReadingStatus = .inbox, rating: Int? = nil,
-        readAt: Date? = nil, isTrashed: Bool = false, updatedAt: Date? = nil
+        readAt: Date? = nil, isTrashed: Bool = false, updatedAt: Date? = nil,
+        citeKey: String? = nil, categories: [String] = []
     ) {
         self.id = id; self.title = title; self.authors = authors; self.abstract = abstract
         self.published = published; self.year = year; self.arxiv = arxiv; self.doi = doi
         self.url = url; self.pdfURL = pdfURL; self.codeURL = codeURL; self.venue = venue
         self.source = source; self.addedAt = addedAt; self.status = status; self.rating = rating
         self.readAt = readAt; self.isTrashed = isTrashed; self.updatedAt = updatedAt
+        self.citeKey = citeKey; self.categories = categories
     }
 
     /// The id a new paper with these identifying fields gets: from the arXiv id,

@@ -35,6 +35,11 @@ public struct PaperDraft: Hashable, Sendable {
     public var venue: String?
     /// Where it came from.
     public var source: String?
+    /// The citation key the source gave it, kept when the paper is new and the
+    /// key is free (see ``CiteKey``).
+    public var citeKey: String?
+    /// Subject categories, the primary one first.
+    public var categories: [String] = []
     /// Its tags, sorted.
     public var tags: [TagName] = []
     /// The line of the source where the record starts.
@@ -66,6 +71,7 @@ public struct PaperDraft: Hashable, Sendable {
         put("code_url", codeURL)
         put("venue", venue)
         put("source", source)
+        if !categories.isEmpty { values["categories"] = .array(categories.map { .string($0) }) }
         return values
     }
 

@@ -3,7 +3,7 @@ import GRDB
 import Model
 
 extension Library {
-    static let paperColumns = "p.rowid, p.id, p.title, p.authors, p.abstract, p.published, p.year, p.arxiv_id, p.arxiv_version, p.doi, p.url, p.pdf_url, p.code_url, p.venue, p.source, p.added_at, p.status, p.rating, p.read_at, p.trashed, p.changed_at"
+    static let paperColumns = "p.rowid, p.id, p.title, p.authors, p.abstract, p.published, p.year, p.arxiv_id, p.arxiv_version, p.doi, p.url, p.pdf_url, p.code_url, p.venue, p.source, p.added_at, p.status, p.rating, p.read_at, p.trashed, p.changed_at, p.cite_key, p.categories"
 
     /// The paper with this id, in the trash or not.
     public func paper(_ id: UUID) throws -> Paper? {
@@ -200,6 +200,10 @@ extension Library {
         if let authorsText, case .array(let names)? = try? JSONValue(parsing: authorsText) {
             authors = names.compactMap(\.stringValue)
         }
+        var categories: [String] = []
+        if let text: String = row["categories"], case .array(let names)? = try? JSONValue(parsing: text) {
+            categories = names.compactMap(\.stringValue)
+        }
         let arxivID: String? = row["arxiv_id"]
         let doi: String? = row["doi"]
         let idText: String = row["id"]
@@ -219,7 +223,9 @@ extension Library {
             rating: row["rating"],
             readAt: date(row["read_at"]),
             isTrashed: (row["trashed"] as Int64?) == 1,
-            updatedAt: date(row["changed_at"])
+            updatedAt: date(row["changed_at"]),
+            citeKey: row["cite_key"],
+            categories: categories
         )
     }
 

@@ -92,12 +92,31 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: citation keys, categories, lookups") { db in
+            try db.execute(sql: """
+                ALTER TABLE paper ADD COLUMN cite_key TEXT;
+                ALTER TABLE paper ADD COLUMN categories TEXT;
+                CREATE INDEX paper_by_cite_key ON paper(cite_key COLLATE NOCASE) WHERE cite_key IS NOT NULL;
+                -- Exports and lists order by added date, ties by id: the same on every machine.
+                DROP INDEX paper_by_added;
+                CREATE INDEX paper_by_added ON paper(added_at, id);
+
+                -- Papers added by identifier whose metadata is still to fetch
+                -- (local to this machine, not synced).
+                CREATE TABLE lookup (
+                    paper_id TEXT PRIMARY KEY NOT NULL,
+                    queued_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
     /// The schema version a current library has in `PRAGMA user_version`: the
     /// number of migrations. Bump it with every new migration.
-    static let version = 1
+    static let version = 2
 
     /// Whether the library has every migration and its identity, judged from the
     /// file header alone.

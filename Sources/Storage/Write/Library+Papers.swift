@@ -104,11 +104,12 @@ extension ChangeWriter {
         if let existing = try matchingPaper(for: draft) {
             let current = try load(.paper, id: existing)
             var missing: [String: JSONValue] = [:]
-            for (name, value) in values where name != "source" {
+            for (name, value) in values where name != "source" && name != "cite_key" {
                 let old = current?.values[name] ?? .null
                 if old == .null || old == .string("") || old == .array([]) { missing[name] = value }
             }
             try set(.paper, id: existing, missing)
+            if try assignCiteKey(to: existing, preferring: draft.citeKey) { missing["cite_key"] = .null }
             let tagged = try addTags(draft.tags, to: existing)
             let uuid = UUID(uuidString: existing) ?? draft.stableID
             return missing.isEmpty && !tagged ? .unchanged(uuid) : .merged(uuid, fields: missing.keys.sorted() + (tagged ? ["tags"] : []))
@@ -117,6 +118,7 @@ extension ChangeWriter {
         fields["added_at"] = .int(Int64(wallMillis))
         fields["status"] = .string(ReadingStatus.inbox.rawValue)
         fields["trashed"] = .bool(false)
+        fields["cite_key"] = .string(try freeCiteKey(preferring: draft.citeKey, authors: draft.authors, year: draft.year, title: draft.title))
         let id = draft.stableID
         try set(.paper, id: id.lowercased, fields)
         _ = try addTags(draft.tags, to: id.lowercased)

@@ -1,0 +1,27 @@
+import Model
+import Testing
+
+@Suite("Citation keys")
+struct CiteKeyTests {
+    @Test func aKeyIsFamilyNameYearAndFirstSignificantTitleWord() {
+        #expect(CiteKey.base(authors: ["Ashish Vaswani", "Noam Shazeer"], year: 2017, title: "Attention Is All You Need") == "vaswani2017attention")
+        #expect(CiteKey.base(authors: ["Kurt Gödel"], year: 1931, title: "On the Formally Undecidable Propositions") == "godel1931formally")
+        #expect(CiteKey.base(authors: ["Vaswani, Ashish"], year: nil, title: "The $f$-Divergence of 3D Scenes") == "vaswanif")
+        #expect(CiteKey.base(authors: [], year: 2024, title: "") == "anon2024")
+        #expect(CiteKey.base(authors: ["李 明"], year: 2024, title: "大模型") == "anon2024")
+    }
+
+    @Test func takenKeysAreMadeUniqueWithLetterSuffixes() {
+        #expect(Array(CiteKey.candidates(for: "k").prefix(4)) == ["k", "ka", "kb", "kc"])
+        let many = Array(CiteKey.candidates(for: "k").prefix(30))
+        #expect(many[26] == "kz" && many[27] == "kaa" && many[28] == "kab")
+        #expect(Set(CiteKey.candidates(for: "k").prefix(2000)).count == 2000)
+    }
+
+    @Test func sourceKeysAreKeptOnlyWhenEveryToolAcceptsThem() {
+        #expect(CiteKey.isUsable("Vaswani2017:attention-is_all.you+need/v1"))
+        for bad in ["", "a b", "a,b", "a{b}", "a%b", "a#b", "müller2020", "a\"b", "a\\b", String(repeating: "k", count: 101)] {
+            #expect(!CiteKey.isUsable(bad), "\(bad)")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import Model
+import Testing
+@testable import Storage
+
+@Suite("Citation keys in the library")
+struct LibraryCiteKeyTests {
+    @Test func everyNewPaperGetsAKeyNoOtherPaperHas() throws {
+        let temp = try TemporaryLibrary()
+        var drafts: [PaperDraft] = []
+        for i in 0..<30 {
+            var d = draft("Attention Variant \(i)", authors: ["Ashish Vaswani"])
+            d.year = 2017
+            drafts.append(d)
+        }
+        try temp.library.importPapers(drafts)
+        let keys = try temp.library.list(SearchQuery()).compactMap(\.paper.citeKey)
+        #expect(keys.count == 30)
+        #expect(Set(keys.map { $0.lowercased() }).count == 30)
+        #expect(keys.contains("vaswani2017attention") && keys.contains("vaswani2017attentiona"))
+    }
+
+    @Test func aSourceKeyIsKeptWhenFreeAndAKeyNeverChangesOnceGiven() throws {
+        let temp = try TemporaryLibrary()
+        var first = draft("Attention Is All You Need", arxiv: "1706.03762", authors: ["Ashish Vaswani"])
+        first.citeKey = "Vaswani:2017"
+        let added = try temp.library.add(first)
+        var clash = draft("Another Paper", authors: ["Someone Else"])
+        clash.citeKey = "vaswani:2017"  // taken, compared without case
+        clash.year = 2020
+        let other = try temp.library.add(clash)
+        #expect(try temp.library.paper(added.paperID)?.citeKey == "Vaswani:2017")
+        #expect(try temp.library.paper(other.paperID)?.citeKey == "else2020another")
+
+        // Completing the paper's metadata, or importing it with another key, keeps its key.
+        var again = draft("Attention Is All You Need", arxiv: "1706.03762", authors: ["Ashish Vaswani"])
+        again.citeKey = "attention"
+        again.year = 2017
+        try temp.library.add(again)
+        try temp.library.update(added.paperID, ["title": .string("Attention Is All You Need (v7)")])
+        #expect(try temp.library.paper(added.paperID)?.citeKey == "Vaswani:2017")
+    }
+
+    @Test func aLibraryFromBeforeKeysIsUpgradedAndItsPapersGetKeysInAddedOrder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-v1-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("library.sqlite").path
+        do {
+            // A version 1 library with two papers, written as version 1 wrote them.
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v1: library")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO meta VALUES ('node_id', '00112233445566ff'); PRAGMA user_version = 1")
+                for (i, title) in ["Deep Residual Learning", "Deep Residual Networks"].enumerated() {
+                    try db.execute(sql: """
+                        INSERT INTO paper (id, title, authors, year, added_at, status, trashed, clocks, changed_at)
+                        VALUES (?, ?, '["Kaiming He"]', 2016, ?, 'inbox', 0, '{}', 0)
+                        """, arguments: [UUID().uuidString.lowercased(), title, 1000 + i])
+                }
+                try db.execute(sql: "INSERT INTO paper_fts(rowid, \(Schema.searchColumns)) SELECT rowid, \(Schema.searchColumns) FROM paper_search_source")
+            }
+        }
+        let library = try Library(path: path)
+        #expect(try library.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
+        #expect(try library.assignCiteKeys() == 2)
+        #expect(try library.assignCiteKeys() == 0)
+        let keys = Dictionary(uniqueKeysWithValues: try library.list(SearchQuery()).map { ($0.paper.title, $0.paper.citeKey) })
+        #expect(keys["Deep Residual Learning"] == "he2016deep")
+        #expect(keys["Deep Residual Networks"] == "he2016deepa")
+        // The keys are synced changes.
+        #expect(try library.pendingChanges(after: 0).count >= 2)
+    }
+}
