@@ -51,6 +51,12 @@ public enum BibTeX {
             let value = TextNormalization.singleLine(LaTeX.toUnicode(raw))
             return value.isEmpty ? nil : value
         }
+        /// Verbatim fields (`url`, `doi`, `eprint`): read as written, as biber does.
+        func verbatim(_ name: String) -> String? {
+            guard let raw = entry.value(name) else { return nil }
+            let value = raw.filter { !$0.isWhitespace }
+            return value.isEmpty ? nil : value
+        }
         var draft = PaperDraft(title: text("title") ?? "")
         draft.authors = entry.value("author").map(authors) ?? []
         if let raw = entry.value("abstract") {
@@ -68,12 +74,17 @@ public enum BibTeX {
                 draft.published = String(year)
             }
         }
-        draft.doi = text("doi").flatMap(DOI.init)
-        draft.url = text("url")
+        draft.doi = verbatim("doi").flatMap(DOI.init)
+        draft.url = verbatim("url")
         let archive = (text("archiveprefix") ?? text("eprinttype"))?.lowercased()
-        if let eprint = text("eprint"), archive == nil || archive == "arxiv" {
+        if let eprint = verbatim("eprint"), archive == nil || archive == "arxiv" {
             draft.arxiv = ArXivID(eprint)
+            if let category = text("primaryclass") ?? text("eprintclass") { draft.categories = [category] }
         }
+        if let keywords = text("keywords") {
+            draft.tags = Array(Set(keywords.split(whereSeparator: { $0 == "," || $0 == ";" }).compactMap { try? TagName(String($0)) })).sorted()
+        }
+        draft.citeKey = entry.key
         if draft.arxiv == nil, let url = draft.url { draft.arxiv = ArXivID(url) }
         if draft.arxiv == nil, let journal = text("journal"), let range = journal.range(of: "arXiv:", options: .caseInsensitive) {
             draft.arxiv = ArXivID(String(journal[range.upperBound...].prefix { !$0.isWhitespace }))

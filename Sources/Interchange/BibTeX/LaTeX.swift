@@ -25,7 +25,8 @@ public enum LaTeX {
         "textendash": "–", "textemdash": "—", "textquoteleft": "‘", "textquoteright": "’",
         "textquotedblleft": "“", "textquotedblright": "”", "ldots": "…", "dots": "…", "textellipsis": "…",
         "textregistered": "®", "texttrademark": "™", "copyright": "©", "S": "§", "P": "¶", "textdegree": "°",
-        "LaTeX": "LaTeX", "TeX": "TeX", "textbackslash": "\\",
+        "LaTeX": "LaTeX", "TeX": "TeX", "textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
+        "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_", "textdollar": "$",
     ]
 
     /// Plain text for a BibTeX value.

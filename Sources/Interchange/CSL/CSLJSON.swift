@@ -63,8 +63,12 @@ public enum CSLJSON {
             draft.authors = authors.compactMap(name)
         }
         if let abstract = fields["abstract"]?.stringValue {
-            let clean = abstract.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let clean = TextNormalization.storedText(abstract).trimmingCharacters(in: .whitespacesAndNewlines)
             draft.abstract = clean.isEmpty ? nil : clean
+        }
+        draft.citeKey = text("citation-key") ?? text("id").flatMap { CiteKey.isUsable($0) ? $0 : nil }
+        if let keywords = text("keyword") {
+            draft.tags = Array(Set(keywords.split(separator: ",").compactMap { try? TagName(String($0)) })).sorted()
         }
         if let (year, published) = date(fields["issued"]) {
             draft.year = year

@@ -87,7 +87,10 @@ public enum RIS {
             let clean = TextNormalization.singleLine(name)
             return clean.isEmpty ? nil : clean
         }
-        if let date = first("PY", "Y1", "DA") {
+        // DA (2024/05/30) is often more precise than PY (2024): prefer it when it has a year.
+        var date = first("PY", "Y1")
+        if let precise = first("DA"), Int(precise.prefix(4)) != nil { date = precise }
+        if let date {
             let parts = date.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             if let year = Int(parts[0].prefix(4)), (1000...9999).contains(year) {
                 draft.year = year
@@ -108,6 +111,12 @@ public enum RIS {
         if let doi = draft.doi?.value, doi.hasPrefix("10.48550/arxiv.") { draft.arxiv = ArXivID(String(doi.dropFirst("10.48550/arxiv.".count))) }
         if draft.arxiv == nil, let url = draft.url { draft.arxiv = ArXivID(url) }
         if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }
+        draft.pdfURL = first("L1")
+        if let accession = first("AN"), accession.lowercased().hasPrefix("arxiv:") {
+            draft.arxiv = ArXivID(String(accession.dropFirst(6))) ?? draft.arxiv
+        }
+        draft.tags = Array(Set(fields.filter { $0.tag == "KW" }.compactMap { try? TagName($0.value) })).sorted()
+        draft.citeKey = first("ID")
         draft.source = source
         draft.line = line
         guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {

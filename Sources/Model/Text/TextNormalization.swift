@@ -81,3 +81,34 @@ public enum PersonName {
         return name.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? ""
     }
 }
+
+extension PersonName {
+    /// Name suffixes written after the family name.
+    static let suffixes: Set<String> = ["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"]
+
+    /// A name split as bibliographies need it: the given names, the family name
+    /// with its lower-case particles (`van Beethoven`, `de la Fontaine`), and a
+    /// suffix (`Jr.`). A name of one word is all family name.
+    ///
+    /// ```swift
+    /// PersonName.parts(of: "Ludwig van Beethoven")    // ("Ludwig", "van Beethoven", nil)
+    /// PersonName.parts(of: "Martin Luther King Jr.")  // ("Martin Luther", "King", "Jr.")
+    /// ```
+    public static func parts(of name: String) -> (given: String, family: String, suffix: String?) {
+        if let comma = name.firstIndex(of: ",") {
+            let family = name[..<comma].trimmingWhitespace()
+            let given = name[name.index(after: comma)...].trimmingWhitespace()
+            return (String(given), String(family), nil)
+        }
+        var words = name.split(whereSeparator: \.isWhitespace).map(String.init)
+        var suffix: String?
+        if words.count > 2, let last = words.last, suffixes.contains(last.lowercased()) {
+            suffix = last
+            words.removeLast()
+        }
+        guard words.count > 1 else { return ("", words.first ?? "", suffix) }
+        var start = words.count - 1
+        while start > 1, words[start - 1].first?.isLowercase == true { start -= 1 }
+        return (words[..<start].joined(separator: " "), words[start...].joined(separator: " "), suffix)
+    }
+}

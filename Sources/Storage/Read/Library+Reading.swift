@@ -40,14 +40,45 @@ extension Library {
 
     /// Calls `body` with each matching paper and everything attached to it,
     /// reading in batches so that memory stays flat however large the library.
-    public func forEachDetail(_ query: SearchQuery = SearchQuery(), sort: PaperSort = .added, _ body: (PaperDetail) throws -> Void) throws {
+    ///
+    /// With `annotations: false`, details carry tags but no notes or highlights,
+    /// which bibliography exports do not need.
+    public func forEachDetail(_ query: SearchQuery = SearchQuery(), sort: PaperSort = .added, annotations: Bool = true,
+                              _ body: (PaperDetail) throws -> Void) throws {
         try read { db in
             var (sql, arguments) = QueryCompiler(query).select(Library.paperColumns)
             sql += " ORDER BY \(sort.orderBy)"
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try cursor.next() {
-                try body(try Library.detail(db, paper: Library.paper(row: row)))
+                let paper = Library.paper(row: row)
+                if annotations {
+                    try body(try Library.detail(db, paper: paper))
+                } else {
+                    try body(PaperDetail(paper: paper, tags: try Library.tagNames(db, paper: paper.id.lowercased)))
+                }
             }
+        }
+    }
+
+    /// The keys to export papers under where two papers share a citation key
+    /// (possible when two machines gave the same key before syncing): the first
+    /// paper added keeps it, each later one gets `key-` and the start of its id.
+    /// Papers not listed export under their own key.
+    public func citeKeyRenames() throws -> [UUID: String] {
+        try read { db in
+            var renames: [UUID: String] = [:]
+            var seen: Set<String> = []
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, cite_key FROM paper WHERE lower(cite_key) IN
+                    (SELECT lower(cite_key) FROM paper WHERE cite_key IS NOT NULL GROUP BY lower(cite_key) HAVING count(*) > 1)
+                ORDER BY added_at, id
+                """) {
+                let key: String = row["cite_key"]
+                let idText: String = row["id"]
+                guard let id = UUID(uuidString: idText) else { continue }
+                if !seen.insert(key.lowercased()).inserted { renames[id] = key + "-" + idText.prefix(8) }
+            }
+            return renames
         }
     }
 

@@ -2,29 +2,45 @@ import ArgumentParser
 import Interchange
 import Model
 import Storage
+import Foundation
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export the library: json (lossless backup), markdown or csv.",
+        abstract: "Export the library: bibtex, biblatex, csl-json, ris, json (lossless backup), markdown or csv.",
         discussion: """
+            reader export --format bibtex -o refs.bib        # for LaTeX; keys never change once given
+            reader export --format csl-json tag:thesis      # for pandoc --citeproc
             reader export --format json -o backup.json       # everything, restorable with `reader import`
             reader export --format markdown tag:ml > ml.md  # the reading list by status
             reader export --format csv status:read
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case json, markdown, csv }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, markdown, csv, bibtex, biblatex
+        case cslJSON = "csl-json"
+        case ris
+    }
 
-    @Option(help: "json, markdown or csv.") var format: Format = .json
+    @Option(help: "json, markdown, csv, bibtex, biblatex, csl-json or ris.") var format: Format = .json
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
-    @Option(help: "added, title, year or updated (markdown and csv).") var sort: PaperSort = .added
+    @Option(help: "added, title, year or updated (all but json).") var sort: PaperSort = .added
     @Argument(help: "Filters, as in `reader list`.") var query: [String] = []
     @OptionGroup var library: LibraryOptions
 
     func run() throws {
         let parsed = try parseQuery(query)
         let store = try library.open()
+        var renames: [UUID: String] = [:]
+        if [.bibtex, .biblatex, .cslJSON, .ris].contains(format) {
+            // Papers from before citation keys, or synced without one, get theirs now, once.
+            try store.assignCiteKeys()
+            renames = try store.citeKeyRenames()
+        }
+        func key(_ paper: Paper) -> String {
+            renames[paper.id] ?? paper.citeKey ?? CiteKey.base(authors: paper.authors, year: paper.year, title: paper.title) + "-" + paper.id.lowercased.prefix(8)
+        }
         let sink = try output.map(FileOutput.init(path:)) ?? FileOutput()
         do {
             switch format {
@@ -48,6 +64,18 @@ struct Export: ParsableCommand {
             case .csv:
                 var writer = CSVExport(output: sink)
                 try store.forEachDetail(parsed, sort: sort) { writer.write($0) }
+                _ = writer.finish()
+            case .bibtex, .biblatex:
+                var writer = BibTeXExport(output: sink, dialect: format == .bibtex ? .bibtex : .biblatex)
+                try store.forEachDetail(parsed, sort: sort, annotations: false) { writer.write($0, key: key($0.paper)) }
+                _ = writer.finish()
+            case .cslJSON:
+                var writer = CSLJSONExport(output: sink)
+                try store.forEachDetail(parsed, sort: sort, annotations: false) { writer.write($0, key: key($0.paper)) }
+                _ = writer.finish()
+            case .ris:
+                var writer = RISExport(output: sink)
+                try store.forEachDetail(parsed, sort: sort, annotations: false) { writer.write($0, key: key($0.paper)) }
                 _ = writer.finish()
             }
             try sink.commit()

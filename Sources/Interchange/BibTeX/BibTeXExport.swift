@@ -1,0 +1,123 @@
+import Model
+
+/// Writes papers as BibTeX or BibLaTeX entries, one at a time, so that an export
+/// of any size holds one entry in memory.
+///
+/// Text is escaped with ``LaTeX/escape(_:protectingCase:)`` (math kept), names are
+/// written `Family, Given`, tags become `keywords`. arXiv preprints follow each
+/// dialect's convention: BibTeX `@misc` with `eprint`, `archivePrefix` and
+/// `primaryClass`; BibLaTeX `@online` with `eprint`, `eprinttype = {arxiv}` and
+/// `eprintclass`. A paper with a venue is an `@article` in both.
+///
+/// ```swift
+/// var export = BibTeXExport(output: "", dialect: .biblatex)
+/// export.write(detail, key: "vaswani2017attention")
+/// print(export.finish())
+/// ```
+public struct BibTeXExport<Output: TextOutput> {
+    /// Which of the two field conventions to write.
+    public enum Dialect: Sendable {
+        /// Classic BibTeX (`year`, `month`, `journal`, `archivePrefix`).
+        case bibtex
+        /// BibLaTeX, read by biber (`date`, `journaltitle`, `eprinttype`).
+        case biblatex
+    }
+
+    /// Where the entries go.
+    public private(set) var output: Output
+    let dialect: Dialect
+    private var count = 0
+
+    /// Creates an export that writes to `output`.
+    public init(output: Output, dialect: Dialect) {
+        self.output = output
+        self.dialect = dialect
+    }
+
+    /// Writes one paper's entry under `key`.
+    public mutating func write(_ detail: PaperDetail, key: String) {
+        let p = detail.paper
+        var fields: [(String, String)] = []
+        func add(_ name: String, _ value: String?, raw: Bool = false) {
+            guard let value, !value.isEmpty else { return }
+            fields.append((name, raw ? value : "{" + value + "}"))
+        }
+        add("title", LaTeX.escape(p.title, protectingCase: true))
+        if !p.authors.isEmpty { add("author", p.authors.map(BibTeX.name).joined(separator: " and ")) }
+        let type: String
+        switch dialect {
+        case .bibtex:
+            add("year", p.year.map(String.init))
+            if let month = BibTeX.month(p.published) { add("month", BibTeX.monthMacros[month - 1], raw: true) }
+            add("journal", p.venue.map { LaTeX.escape($0) })
+            if let arxiv = p.arxiv {
+                add("eprint", arxiv.description)
+                add("archivePrefix", "arXiv")
+                add("primaryClass", p.categories.first.map { LaTeX.escape($0) })
+            }
+            type = p.venue != nil ? "article" : "misc"
+        case .biblatex:
+            add("date", p.published ?? p.year.map(String.init))
+            add("journaltitle", p.venue.map { LaTeX.escape($0) })
+            if let arxiv = p.arxiv {
+                add("eprint", arxiv.description)
+                add("eprinttype", "arxiv")
+                add("eprintclass", p.categories.first.map { LaTeX.escape($0) })
+            }
+            type = p.venue != nil ? "article" : p.arxiv != nil ? "online" : "misc"
+        }
+        add("doi", p.doi.map { BibTeX.verbatim($0.value) })
+        add("url", p.url.map(BibTeX.verbatim))
+        add("keywords", detail.tags.isEmpty ? nil : LaTeX.escape(detail.tags.map(\.value).joined(separator: ", ")))
+        add("abstract", p.abstract.map { LaTeX.escape(TextNormalization.singleLine($0)) })
+
+        var entry = count == 0 ? "" : "\n"
+        entry += "@" + type + "{" + key
+        for (name, value) in fields { entry += ",\n  " + name + " = " + value }
+        entry += "\n}\n"
+        output.write(entry)
+        count += 1
+    }
+
+    /// The output, when every entry is written.
+    public mutating func finish() -> Output { output }
+}
+
+extension BibTeX {
+    /// `Family, Given`, `Family, Suffix, Given`, or a one-word or corporate name in braces.
+    static func name(_ name: String) -> String {
+        let words = name.split(whereSeparator: \.isWhitespace)
+        let corporate = name.contains(",") || name.contains("{") || name.contains("}")
+            || words.contains { $0.lowercased() == "and" || $0.lowercased() == "others" }
+        if corporate || words.count < 2 { return "{" + LaTeX.escape(name) + "}" }
+        let parts = PersonName.parts(of: name)
+        let family = LaTeX.escape(parts.family)
+        let given = LaTeX.escape(parts.given)
+        if let suffix = parts.suffix { return family + ", " + LaTeX.escape(suffix) + ", " + given }
+        return family + ", " + given
+    }
+
+    /// A verbatim field (`url`, `doi`, `eprint`) as written, biber and hyperref read
+    /// it without LaTeX; only braces, which would unbalance the entry, are
+    /// percent-encoded, and white space is dropped.
+    static func verbatim(_ text: String) -> String {
+        var out = ""
+        for c in text where !c.isWhitespace {
+            switch c {
+            case "{": out += "%7B"
+            case "}": out += "%7D"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static let monthMacros = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    /// The month of `2024-05` or `2024-05-30`.
+    static func month(_ published: String?) -> Int? {
+        guard let published, published.count >= 7 else { return nil }
+        let digits = published.dropFirst(5).prefix(2)
+        return Int(digits).flatMap { (1...12).contains($0) ? $0 : nil }
+    }
+}

@@ -1,0 +1,84 @@
+import Model
+
+/// Writes papers as a CSL-JSON array, one item per line, for pandoc, citeproc
+/// and reference managers.
+///
+/// Each item has its citation key as `id` and `citation-key`, `title`, `author`
+/// (`family`/`given`/`suffix`, or `literal` for a one-word name), `issued`
+/// (`date-parts`, as precise as known), `DOI`, `URL`, `abstract`,
+/// `container-title` and tags as `keyword`. An arXiv preprint is typed `article`
+/// with `publisher: "arXiv"` and the id as `number`, as CSL 1.0.2 recommends for
+/// preprints; a paper with a venue is `article-journal` and keeps its arXiv id in
+/// `archive`/`archive_location`. Keys are sorted, so the output is byte-stable.
+public struct CSLJSONExport<Output: TextOutput> {
+    /// Where the array goes.
+    public private(set) var output: Output
+    private var count = 0
+
+    /// Creates an export that writes to `output`.
+    public init(output: Output) {
+        self.output = output
+    }
+
+    /// Writes one paper's item under `key`.
+    public mutating func write(_ detail: PaperDetail, key: String) {
+        output.write((count == 0 ? "[\n" : ",\n") + CSLJSON.item(detail, key: key).canonicalJSON)
+        count += 1
+    }
+
+    /// Closes the array and returns the output.
+    public mutating func finish() -> Output {
+        output.write(count == 0 ? "[]\n" : "\n]\n")
+        return output
+    }
+}
+
+extension CSLJSON {
+    /// The CSL-JSON item for a paper.
+    static func item(_ detail: PaperDetail, key: String) -> JSONValue {
+        let p = detail.paper
+        var item: [String: JSONValue] = ["id": .string(key), "citation-key": .string(key), "title": .string(p.title)]
+        func put(_ name: String, _ text: String?) {
+            if let text, !text.isEmpty { item[name] = .string(text) }
+        }
+        item["type"] = .string(p.venue != nil ? "article-journal" : "article")
+        if !p.authors.isEmpty { item["author"] = .array(p.authors.map(cslName)) }
+        if let parts = dateParts(published: p.published, year: p.year) {
+            item["issued"] = .object(["date-parts": .array([.array(parts.map { .int(Int64($0)) })])])
+        }
+        put("DOI", p.doi?.value)
+        put("URL", p.url)
+        put("abstract", p.abstract)
+        put("container-title", p.venue)
+        if let arxiv = p.arxiv {
+            if p.venue == nil {
+                put("publisher", "arXiv")
+                put("number", arxiv.description)
+            } else {
+                put("archive", "arXiv")
+                put("archive_location", arxiv.description)
+            }
+        }
+        if !detail.tags.isEmpty { put("keyword", detail.tags.map(\.value).joined(separator: ", ")) }
+        return .object(item)
+    }
+
+    static func cslName(_ name: String) -> JSONValue {
+        guard name.split(whereSeparator: \.isWhitespace).count > 1, !name.contains(",") else {
+            return .object(["literal": .string(name)])
+        }
+        let parts = PersonName.parts(of: name)
+        var object: [String: JSONValue] = ["family": .string(parts.family), "given": .string(parts.given)]
+        if let suffix = parts.suffix { object["suffix"] = .string(suffix) }
+        return .object(object)
+    }
+
+    /// `[2024, 5, 30]` from `2024-05-30`, as many parts as known.
+    static func dateParts(published: String?, year: Int?) -> [Int]? {
+        if let published {
+            let parts = published.split(separator: "-").compactMap { Int($0) }
+            if let first = parts.first, (1000...9999).contains(first) { return Array(parts.prefix(3)) }
+        }
+        return year.map { [$0] }
+    }
+}

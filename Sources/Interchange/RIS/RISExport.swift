@@ -1,0 +1,61 @@
+import Model
+
+/// Writes papers as RIS records, for EndNote, Zotero, Mendeley and rispy.
+///
+/// Each record: `TY` (`JOUR` with a venue, `UNPB` for an arXiv preprint, else
+/// `GEN`), `ID` (the citation key), `TI`, one `AU` per author (`Family, Given`),
+/// `PY` and `DA` (`2024/05/30`), `T2` venue, `DO`, `UR`, `L1` PDF link, `AB`,
+/// one `KW` per tag, and an arXiv id as `AN  - arXiv:…` with `DB  - arXiv`. RIS
+/// holds one line per field: line breaks inside a value become spaces.
+public struct RISExport<Output: TextOutput> {
+    /// Where the records go.
+    public private(set) var output: Output
+
+    /// Creates an export that writes to `output`.
+    public init(output: Output) {
+        self.output = output
+    }
+
+    /// Writes one paper's record under `key`.
+    public mutating func write(_ detail: PaperDetail, key: String) {
+        let p = detail.paper
+        var record = ""
+        func line(_ tag: String, _ value: String?) {
+            guard let value else { return }
+            let clean = TextNormalization.singleLine(value)
+            if !clean.isEmpty { record += tag + "  - " + clean + "\r\n" }
+        }
+        line("TY", p.venue != nil ? "JOUR" : p.arxiv != nil ? "UNPB" : "GEN")
+        line("ID", key)
+        line("TI", p.title)
+        for author in p.authors { line("AU", RIS.risName(author)) }
+        line("PY", p.year.map(String.init))
+        if let published = p.published, published.count > 4 {
+            line("DA", published.replacingOccurrences(of: "-", with: "/"))
+        }
+        line("T2", p.venue)
+        line("DO", p.doi?.value)
+        line("UR", p.url)
+        line("L1", p.pdfURL)
+        if let arxiv = p.arxiv {
+            line("AN", "arXiv:" + arxiv.description)
+            line("DB", "arXiv")
+        }
+        for tag in detail.tags { line("KW", tag.value) }
+        line("AB", p.abstract)
+        record += "ER  - \r\n\r\n"
+        output.write(record)
+    }
+
+    /// The output, when every record is written.
+    public mutating func finish() -> Output { output }
+}
+
+extension RIS {
+    /// `Family, Given` or `Family, Given, Suffix`; a one-word name as it is.
+    static func risName(_ name: String) -> String {
+        guard name.split(whereSeparator: \.isWhitespace).count > 1, !name.contains(",") else { return name }
+        let parts = PersonName.parts(of: name)
+        return parts.family + ", " + parts.given + (parts.suffix.map { ", " + $0 } ?? "")
+    }
+}
