@@ -6,7 +6,7 @@ struct ReadingListTests {
     @Test func importingTheSeedListingAddsAll97PapersAndReimportingAddsNothing() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }
-        #expect(try reader.ok(["import", seedListing]) == "Imported 97 papers from \(seedListing): 97 added, 0 merged, 0 already there.\n")
+        #expect(try reader.ok(["import", seedListing]) == "Imported 97 papers from \(seedListing): 97 added, 0 merged, 0 already there, 0 failed.\n")
         #expect(try reader.ok(["import", seedListing]) == "Nothing new: all 97 papers in \(seedListing) are already in the library.\n")
         let papers = try #require(try reader.json(["list"]) as? [[String: Any]])
         #expect(papers.count == 97)
@@ -71,7 +71,7 @@ struct ReadingListTests {
     @Test func aBibTeXFileIsImportedWithAuthorsIdentifiersAndUnicode() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }
-        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib"]) == "Imported 3 papers from Tests/Fixtures/refs.bib: 3 added, 0 merged, 0 already there.\n")
+        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib"]) == "Imported 3 papers from Tests/Fixtures/refs.bib: 3 added, 0 merged, 0 already there, 0 failed.\n")
         let paper = try #require(try reader.json(["show", "1706.03762"]) as? [String: Any])
         #expect(paper["title"] as? String == "Attention Is All You Need")
         #expect((paper["authors"] as? [String])?.first == "Ashish Vaswani")
@@ -86,13 +86,13 @@ struct ReadingListTests {
     @Test func hfDailyPapersAreImportedAndMatchTheSamePaperFromBibTeX() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }
-        #expect(try reader.ok(["import", "Tests/Fixtures/hf-daily-papers.json"]) == "Imported 2 papers from Tests/Fixtures/hf-daily-papers.json: 2 added, 0 merged, 0 already there.\n")
+        #expect(try reader.ok(["import", "Tests/Fixtures/hf-daily-papers.json"]) == "Imported 2 papers from Tests/Fixtures/hf-daily-papers.json: 2 added, 0 merged, 0 already there, 0 failed.\n")
         let hits = try #require(try reader.json(["list", "has:code"]) as? [[String: Any]])
         #expect(hits.map { $0["arxiv_id"] as? String } == ["2405.21060"])
         // The same paper known by its arXiv id from another source is completed, not duplicated.
         let bib = reader.folder.appendingPathComponent("ssm.bib").path
         try "@article{dao2024, title = {Transformers are {SSMs}}, journal = {ICML}, eprint = {2405.21060}, archivePrefix = {arXiv}}".write(toFile: bib, atomically: true, encoding: .utf8)
-        #expect(try reader.ok(["import", bib]) == "Imported 1 paper from \(bib): 0 added, 1 merged, 0 already there.\n")
+        #expect(try reader.ok(["import", bib]) == "Imported 1 paper from \(bib): 0 added, 1 merged, 0 already there, 0 failed.\n")
         let paper = try #require(try reader.json(["show", "2405.21060"]) as? [String: Any])
         #expect(paper["venue"] as? String == "ICML")
         #expect(paper["title"] as? String == "Transformers are SSMs: Generalized Models and Efficient Algorithms Through Structured State Space Duality")
@@ -101,20 +101,20 @@ struct ReadingListTests {
     @Test func aZoteroCSLJSONExportIsImported() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }
-        #expect(try reader.ok(["import", "Tests/Fixtures/zotero.csl.json"]) == "Imported 3 papers from Tests/Fixtures/zotero.csl.json: 3 added, 0 merged, 0 already there.\n")
-        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib"]) == "Imported 3 papers from Tests/Fixtures/refs.bib: 1 added, 1 merged, 1 already there.\n")
+        #expect(try reader.ok(["import", "Tests/Fixtures/zotero.csl.json"]) == "Imported 3 papers from Tests/Fixtures/zotero.csl.json: 3 added, 0 merged, 0 already there, 0 failed.\n")
+        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib"]) == "Imported 3 papers from Tests/Fixtures/refs.bib: 1 added, 1 merged, 1 already there, 0 failed.\n")
         #expect((try reader.json(["list"]) as? [Any])?.count == 4, "the same papers from Zotero and from BibTeX are one each")
     }
 
     @Test func aDryRunReportsTheImportAndStoresNothing() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }
-        #expect(try reader.ok(["import", seedListing, "--dry-run"]) == "Would import 97 papers from \(seedListing): 97 added, 0 merged, 0 already there.\n")
+        #expect(try reader.ok(["import", seedListing, "--dry-run"]) == "Would import 97 papers from \(seedListing): 97 added, 0 merged, 0 already there, 0 failed.\n")
         #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true)
         let stats = try #require(try reader.json(["stats"]) as? [String: Any])
         #expect(stats["pending_changes"] as? Int == 0)
         try reader.ok(["import", seedListing])
-        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib", "--dry-run"]) == "Would import 3 papers from Tests/Fixtures/refs.bib: 3 added, 0 merged, 0 already there.\n")
+        #expect(try reader.ok(["import", "Tests/Fixtures/refs.bib", "--dry-run"]) == "Would import 3 papers from Tests/Fixtures/refs.bib: 3 added, 0 merged, 0 already there, 0 failed.\n")
         #expect((try reader.json(["list"]) as? [Any])?.count == 97)
     }
 
@@ -122,7 +122,7 @@ struct ReadingListTests {
         let reader = try ReaderProcess()
         defer { reader.remove() }
         let listing = try String(contentsOf: repositoryRoot.appendingPathComponent(seedListing), encoding: .utf8)
-        #expect(try reader.ok(["import", "-"], stdin: listing) == "Imported 97 papers from <stdin>: 97 added, 0 merged, 0 already there.\n")
+        #expect(try reader.ok(["import", "-"], stdin: listing) == "Imported 97 papers from <stdin>: 97 added, 0 merged, 0 already there, 0 failed.\n")
         let backup = try reader.ok(["export", "--format", "json"])
         let other = try ReaderProcess()
         defer { other.remove() }

@@ -33,6 +33,8 @@ public enum PaperJSON {
             "read_at": paper.readAt.map(date) ?? .null,
             "trashed": .bool(paper.isTrashed),
             "tags": .array(tags.map { .string($0.value) }),
+            "cite_key": text(paper.citeKey),
+            "categories": .array(paper.categories.map(JSONValue.string)),
         ])
     }
 

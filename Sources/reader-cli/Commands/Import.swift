@@ -77,14 +77,14 @@ struct Import: ParsableCommand {
             if output.json {
                 Render.json(.object([
                     "dry_run": .bool(dryRun), "file": .string(name), "format": .string(chosen.rawValue), "papers": .int(Int64(drafts.count)),
-                    "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)),
+                    "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)), "failed": .int(Int64(skipped.count)),
                     "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
                     "skipped": .array(skipped.map { .object(["file": .string($0.file), "line": $0.line.map { .int(Int64($0)) } ?? .null, "reason": .string($0.reason)]) }),
                 ]))
             } else if report.added == 0 && report.merged == 0 {
-                print("Nothing new: \(drafts.count == 1 ? "the paper" : "all \(drafts.count) papers") in \(name) \(drafts.count == 1 ? "is" : "are") already in the library.")
+                print("Nothing new: \(drafts.count == 1 ? "the paper" : "all \(drafts.count) papers") in \(name) \(drafts.count == 1 ? "is" : "are") already in the library\(skipped.isEmpty ? "" : "; \(skipped.count) failed").")
             } else {
-                print("\(dryRun ? "Would import" : "Imported") \(drafts.count) paper\(drafts.count == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there.")
+                print("\(dryRun ? "Would import" : "Imported") \(drafts.count) paper\(drafts.count == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there, \(skipped.count) failed.")
             }
         case .json:
             guard !skipInvalid else {
