@@ -13,13 +13,16 @@ struct Reader: ParsableCommand {
             The library lives in $XDG_DATA_HOME/reader/library.sqlite (~/.local/share/reader/); \
             use --library PATH or READER_LIBRARY to choose another.
             """,
-        version: "0.1.0",
+        version: Reader.version,
         subcommands: [
             Add.self, Import.self, List.self, Show.self, Search.self,
             Status.self, Queue.self, Start.self, Done.self, Drop.self,
             Tag.self, Tags.self, NoteCommand.self, HighlightCommand.self,
             Remove.self, Restore.self, Trash.self,
-            Export.self, Stats.self, Doctor.self, Backup.self,
+            Refresh.self, Export.self, Stats.self, Doctor.self, Backup.self,
         ]
     )
+
+    /// The version `--version` prints and the User-Agent names.
+    static let version = "0.1.0"
 }

@@ -45,6 +45,11 @@ struct ReaderProcess {
         var env = ProcessInfo.processInfo.environment
         env["READER_LIBRARY"] = nil
         env["NO_COLOR"] = nil
+        // Tests never reach the real services: unless a test serves recorded
+        // responses, every lookup goes to a closed port on this machine.
+        env["READER_ARXIV_API"] = "http://127.0.0.1:9/api/query"
+        env["READER_CROSSREF_API"] = "http://127.0.0.1:9/works"
+        env["READER_HF_API"] = "http://127.0.0.1:9/api/daily_papers"
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.currentDirectoryURL = repositoryRoot

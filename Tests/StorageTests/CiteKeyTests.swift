@@ -73,3 +73,41 @@ struct LibraryCiteKeyTests {
         #expect(try library.pendingChanges(after: 0).count >= 2)
     }
 }
+
+@Suite("Lookups and request pacing")
+struct LookupQueueTests {
+    @Test func requestsToAServiceAreSpacedByItsIntervalAcrossCallers() throws {
+        let clock = ManualClock(10_000_000)
+        let temp = try TemporaryLibrary(wallClock: clock.now)
+        #expect(try temp.library.reserveRequestSlot(for: "arxiv", every: .seconds(3)) == .zero)
+        #expect(try temp.library.reserveRequestSlot(for: "arxiv", every: .seconds(3)) == .milliseconds(3000))
+        #expect(try temp.library.reserveRequestSlot(for: "arxiv", every: .seconds(3)) == .milliseconds(6000))
+        #expect(try temp.library.reserveRequestSlot(for: "crossref", every: .seconds(3)) == .zero, "each service has its own pace")
+        // Another process on the same library keeps the same pace.
+        let other = try Library(path: temp.path, wallClock: clock.now)
+        #expect(try other.reserveRequestSlot(for: "arxiv", every: .seconds(3)) == .milliseconds(9000))
+        clock.set(10_000_000 + 20_000)
+        #expect(try temp.library.reserveRequestSlot(for: "arxiv", every: .seconds(3)) == .zero)
+        // A wall clock moved back an hour does not make the next request wait an hour.
+        clock.set(10_000_000 - 3_600_000)
+        #expect(try temp.library.reserveRequestSlot(for: "arxiv", every: .seconds(3)) == .zero)
+    }
+
+    @Test func aPaperAddedWithoutMetadataWaitsUntilALookupCompletesIt() throws {
+        let temp = try TemporaryLibrary()
+        var bare = PaperDraft()
+        bare.arxiv = ArXivID("1706.03762")
+        let added = try temp.library.add(bare, needingLookup: true)
+        try temp.library.tag(added.paperID, adding: [TagName("to-read")])
+        try temp.library.lookupFailed(added.paperID, reason: "timed out")
+        let pending = try temp.library.pendingLookups()
+        #expect(pending.map(\.paper.id) == [added.paperID] && pending.first?.attempts == 1 && pending.first?.lastError == "timed out")
+        var fetched = draft("Attention Is All You Need", arxiv: "1706.03762v7", abstract: "The dominant models.", authors: ["Ashish Vaswani"])
+        fetched.categories = ["cs.CL"]
+        try temp.library.completeLookup(of: added.paperID, with: fetched)
+        #expect(try temp.library.pendingLookups().isEmpty)
+        let detail = try #require(try temp.library.detail(added.paperID))
+        #expect(detail.paper.title == "Attention Is All You Need" && detail.paper.categories == ["cs.CL"])
+        #expect(detail.tags == [try TagName("to-read")], "user data untouched")
+    }
+}

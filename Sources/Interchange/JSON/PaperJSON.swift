@@ -35,6 +35,7 @@ public enum PaperJSON {
             "tags": .array(tags.map { .string($0.value) }),
             "cite_key": text(paper.citeKey),
             "categories": .array(paper.categories.map(JSONValue.string)),
+            "comment": text(paper.comment),
         ])
     }
 

@@ -12,6 +12,8 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     case csl = "csl-json"
     /// RIS (see ``RIS``).
     case ris
+    /// The arXiv API's Atom feed (see ``ArXivAtom``).
+    case arxivAtom = "arxiv-atom"
 
     /// The format of `text`, judged by its content; nil when none fits.
     public static func detect(_ text: String) -> ImportFormat? {
@@ -19,6 +21,7 @@ public enum ImportFormat: String, CaseIterable, Sendable {
         if DailyPapers.looksLikeDailyPapers(text) { return .hfDaily }
         if CSLJSON.looksLikeCSL(text) { return .csl }
         if RIS.looksLikeRIS(text) { return .ris }
+        if ArXivAtom.looksLikeAtom(text) { return .arxivAtom }
         if BibTeX.looksLikeBibTeX(text) { return .bibtex }
         if PapersListing.looksLikeListing(text) { return .listing }
         return nil

@@ -36,6 +36,8 @@ public struct Paper: Hashable, Sendable, Identifiable {
     public var citeKey: String?
     /// Subject categories, the primary one first (arXiv: `cs.CL`, `stat.ML`).
     public var categories: [String]
+    /// The authors' comment (arXiv: `12 pages, 4 figures; accepted at ACL 2024`).
+    public var comment: String?
     /// When the paper entered the library.
     public var addedAt: Date
     /// Where the reader is with the paper.
@@ -56,14 +58,14 @@ public struct Paper: Hashable, Sendable, Identifiable {
         url: String? = nil, pdfURL: String? = nil, codeURL: String? = nil, venue: String? = nil,
         source: String? = nil, addedAt: Date, status: ReadingStatus = .inbox, rating: Int? = nil,
         readAt: Date? = nil, isTrashed: Bool = false, updatedAt: Date? = nil,
-        citeKey: String? = nil, categories: [String] = []
+        citeKey: String? = nil, categories: [String] = [], comment: String? = nil
     ) {
         self.id = id; self.title = title; self.authors = authors; self.abstract = abstract
         self.published = published; self.year = year; self.arxiv = arxiv; self.doi = doi
         self.url = url; self.pdfURL = pdfURL; self.codeURL = codeURL; self.venue = venue
         self.source = source; self.addedAt = addedAt; self.status = status; self.rating = rating
         self.readAt = readAt; self.isTrashed = isTrashed; self.updatedAt = updatedAt
-        self.citeKey = citeKey; self.categories = categories
+        self.citeKey = citeKey; self.categories = categories; self.comment = comment
     }
 
     /// The id a new paper with these identifying fields gets: from the arXiv id,

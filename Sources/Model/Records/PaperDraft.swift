@@ -40,6 +40,8 @@ public struct PaperDraft: Hashable, Sendable {
     public var citeKey: String?
     /// Subject categories, the primary one first.
     public var categories: [String] = []
+    /// The authors' comment (arXiv's `12 pages, 4 figures`).
+    public var comment: String?
     /// Its tags, sorted.
     public var tags: [TagName] = []
     /// The line of the source where the record starts.
@@ -71,8 +73,31 @@ public struct PaperDraft: Hashable, Sendable {
         put("code_url", codeURL)
         put("venue", venue)
         put("source", source)
+        put("comment", comment.map(TextNormalization.singleLine))
         if !categories.isEmpty { values["categories"] = .array(categories.map { .string($0) }) }
         return values
+    }
+
+    /// This draft with every field it lacks taken from `other`: what the user
+    /// typed wins over what a service fetched.
+    public func filled(from other: PaperDraft) -> PaperDraft {
+        var result = self
+        if result.title.isEmpty { result.title = other.title }
+        if result.authors.isEmpty { result.authors = other.authors }
+        result.abstract = result.abstract ?? other.abstract
+        result.published = result.published ?? other.published
+        result.year = result.year ?? other.year
+        if result.arxiv == nil || (result.arxiv?.version == nil && result.arxiv?.id == other.arxiv?.id) { result.arxiv = other.arxiv ?? result.arxiv }
+        result.doi = result.doi ?? other.doi
+        result.url = result.url ?? other.url
+        result.pdfURL = result.pdfURL ?? other.pdfURL
+        result.codeURL = result.codeURL ?? other.codeURL
+        result.venue = result.venue ?? other.venue
+        result.comment = result.comment ?? other.comment
+        result.citeKey = result.citeKey ?? other.citeKey
+        if result.categories.isEmpty { result.categories = other.categories }
+        result.tags = Array(Set(result.tags + other.tags)).sorted()
+        return result
     }
 
     /// The id the paper gets when it is new.

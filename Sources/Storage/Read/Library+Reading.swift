@@ -3,7 +3,7 @@ import GRDB
 import Model
 
 extension Library {
-    static let paperColumns = "p.rowid, p.id, p.title, p.authors, p.abstract, p.published, p.year, p.arxiv_id, p.arxiv_version, p.doi, p.url, p.pdf_url, p.code_url, p.venue, p.source, p.added_at, p.status, p.rating, p.read_at, p.trashed, p.changed_at, p.cite_key, p.categories"
+    static let paperColumns = "p.rowid, p.id, p.title, p.authors, p.abstract, p.published, p.year, p.arxiv_id, p.arxiv_version, p.doi, p.url, p.pdf_url, p.code_url, p.venue, p.source, p.added_at, p.status, p.rating, p.read_at, p.trashed, p.changed_at, p.cite_key, p.categories, p.comment"
 
     /// The paper with this id, in the trash or not.
     public func paper(_ id: UUID) throws -> Paper? {
@@ -256,7 +256,8 @@ extension Library {
             isTrashed: (row["trashed"] as Int64?) == 1,
             updatedAt: date(row["changed_at"]),
             citeKey: row["cite_key"],
-            categories: categories
+            categories: categories,
+            comment: row["comment"]
         )
     }
 

@@ -92,10 +92,11 @@ enum Schema {
                 );
                 """)
         }
-        migrator.registerMigration("v2: citation keys, categories, lookups") { db in
+        migrator.registerMigration("v2: citation keys, categories, comments, lookups") { db in
             try db.execute(sql: """
                 ALTER TABLE paper ADD COLUMN cite_key TEXT;
                 ALTER TABLE paper ADD COLUMN categories TEXT;
+                ALTER TABLE paper ADD COLUMN comment TEXT;
                 CREATE INDEX paper_by_cite_key ON paper(cite_key COLLATE NOCASE) WHERE cite_key IS NOT NULL;
                 -- Exports and lists order by added date, ties by id: the same on every machine.
                 DROP INDEX paper_by_added;

@@ -9,7 +9,9 @@ struct Add: ParsableCommand {
         commandName: "add",
         abstract: "Add a paper by arXiv id, DOI or URL, or by title.",
         discussion: """
-            Works offline: the paper is stored with what you give and nothing is fetched.
+            By arXiv id or DOI, the title, authors, abstract, dates, categories, DOI and PDF \
+            link are fetched from the arXiv API or Crossref. With no network (or --offline) the \
+            paper is stored with what is known and marked; `reader refresh` completes it later.
               reader add 2405.12345
               reader add https://doi.org/10.1145/3442188.3445922 --tag ethics
               reader add --title "Attention Is All You Need" --author "Ashish Vaswani" --year 2017
@@ -28,6 +30,7 @@ struct Add: ParsableCommand {
     @Option(name: .customLong("code"), help: "A link to the code.") var codeURL: String?
     @Option(help: "Journal, conference or venue.") var venue: String?
     @Option(name: .customLong("tag"), help: "A tag; repeat for more.") var tags: [String] = []
+    @Flag(help: "Fetch nothing; mark the paper for `reader refresh`.") var offline = false
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
@@ -59,7 +62,31 @@ struct Add: ParsableCommand {
             }
         }
         let store = try library.open()
-        let outcome = try store.add(draft)
+        var needsLookup = false
+        var notice: String?
+        if draft.arxiv != nil || draft.doi != nil {
+            let known = try store.paper(draft.stableID).map { !$0.title.isEmpty } ?? false
+            if offline {
+                needsLookup = !known
+            } else if !known {
+                let client = MetadataClient(services: try MetadataServices.fromEnvironment(), library: store)
+                do {
+                    if let fetched = try client.lookup(arxiv: draft.arxiv, doi: draft.doi) {
+                        let typedTitle = draft.title
+                        draft = draft.filled(from: fetched)
+                        if typedTitle.isEmpty { draft.title = fetched.title.isEmpty ? draft.title : fetched.title }
+                    }
+                } catch .unreachable(let service, let reason) {
+                    needsLookup = true
+                    notice = "Could not reach \(service) (\(reason)); stored what is known. Run `reader refresh` to complete it."
+                } catch {
+                    // The service answered: no such paper, or nothing readable. Store nothing.
+                    throw CLIError("\(error)")
+                }
+            }
+        }
+        let outcome = try store.add(draft, needingLookup: needsLookup)
+        if let notice { printError(notice) }
         guard let detail = try store.detail(outcome.paperID) else { throw CLIError("the paper vanished while it was added; run `reader doctor`") }
         if output.json { Render.json(PaperJSON.detail(detail)); return }
         switch outcome {

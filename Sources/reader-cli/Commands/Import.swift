@@ -7,7 +7,7 @@ import Storage
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX, CSL-JSON, RIS, Hugging Face daily papers JSON or a reader JSON backup.",
+        abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX, CSL-JSON, RIS, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup.",
         discussion: """
             The whole file is imported in one transaction: if any record is bad, nothing is \
             stored and the error names its line. Papers already in the library (same arXiv id, \
@@ -15,13 +15,17 @@ struct Import: ParsableCommand {
               reader import Examples/trending-papers.txt
               reader import refs.bib
               reader import backup.json
+              reader import --hf-daily 2024-05-31
             """
     )
 
     @Argument(help: "The file to import, or - for standard input.")
-    var file: String
+    var file: String?
 
-    @Option(help: "auto (judge by content), listing, bibtex, csl-json, ris, hf-daily or json.")
+    @Option(name: .customLong("hf-daily"), help: ArgumentHelp("Fetch and import the Hugging Face daily papers of a day.", valueName: "YYYY-MM-DD"))
+    var hfDaily: String?
+
+    @Option(help: "auto (judge by content), listing, bibtex, csl-json, ris, hf-daily, arxiv-atom or json.")
     var format: String = "auto"
 
     @Flag(help: "Report what the import would add and merge, and store nothing.")
@@ -33,26 +37,57 @@ struct Import: ParsableCommand {
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
+    func validate() throws {
+        switch (file, hfDaily) {
+        case (nil, nil): throw ValidationError("give a file to import, - for standard input, or --hf-daily YYYY-MM-DD")
+        case (.some, .some): throw ValidationError("give a file or --hf-daily, not both")
+        case (nil, let date?):
+            let parts = date.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                  let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+                  (2000...2999).contains(year), (1...12).contains(month), (1...31).contains(day) else {
+                throw ValidationError("--hf-daily '\(date)' is not a date such as 2024-05-31")
+            }
+        default: break
+        }
+    }
+
     func run() throws {
-        let data = try Self.readData(file)
-        let name = file == "-" ? "<stdin>" : file
+        let data: Data
+        let name: String
+        if let hfDaily {
+            let store = try library.open()
+            let client = MetadataClient(services: try MetadataServices.fromEnvironment(), library: store)
+            do {
+                data = try client.dailyPapers(on: hfDaily)
+            } catch {
+                throw CLIError("\(error); nothing was imported")
+            }
+            name = "huggingface-daily-papers-\(hfDaily).json"
+        } else {
+            let file = file ?? "-"
+            data = try Self.readData(file)
+            name = file == "-" ? "<stdin>" : file
+        }
         // Judge the format by the first bytes; a backup is then read as bytes.
         guard let head = Self.utf8Head(data) else { throw CLIError("\(name): not UTF-8 text") }
         let chosen: ImportFormat
-        if format == "auto" {
+        if hfDaily != nil {
+            chosen = .hfDaily
+        } else if format == "auto" {
             guard let detected = ImportFormat.detect(head) else {
-                throw CLIError("\(name): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, RIS, Hugging Face daily papers JSON or a reader JSON backup. Use --format to choose")
+                throw CLIError("\(name): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, RIS, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup. Use --format to choose")
             }
             chosen = detected
         } else {
             guard let named = ImportFormat(rawValue: format) else {
-                throw CLIError("unknown format '\(format)'; use auto, listing, bibtex, csl-json, ris, hf-daily or json")
+                throw CLIError("unknown format '\(format)'; use auto, listing, bibtex, csl-json, ris, hf-daily, arxiv-atom or json")
             }
             chosen = named
         }
         let store = try library.open()
         switch chosen {
-        case .listing, .bibtex, .hfDaily, .csl, .ris:
+        case .listing, .bibtex, .hfDaily, .csl, .ris, .arxivAtom:
             var skipped: [ImportError] = []
             let skipping: ((ImportError) -> Void)? = skipInvalid ? { skipped.append($0) } : nil
             let drafts: [PaperDraft]
@@ -65,6 +100,7 @@ struct Import: ParsableCommand {
                 switch chosen {
                 case .bibtex: drafts = try BibTeX.parse(text, file: name, skipping: skipping)
                 case .ris: drafts = try RIS.parse(text, file: name, skipping: skipping)
+                case .arxivAtom: drafts = try ArXivAtom.parse(text, file: name, skipping: skipping)
                 default: drafts = try PapersListing.parse(text, file: name, skipping: skipping)
                 }
             }

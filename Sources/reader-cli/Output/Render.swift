@@ -42,7 +42,9 @@ enum Render {
         if let year = p.year { facts.append(("year", String(year))) }
         if let published = p.published { facts.append(("published", published)) }
         if let venue = p.venue { facts.append(("venue", venue)) }
-        if let arxiv = p.arxiv { facts.append(("arXiv", arxiv.description)) }
+        if let arxiv = p.arxiv { facts.append(("arXiv", arxiv.description + (p.categories.isEmpty ? "" : " [" + p.categories.joined(separator: ", ") + "]"))) }
+        if let comment = p.comment { facts.append(("comment", comment)) }
+        if let key = p.citeKey { facts.append(("cite key", key)) }
         if let doi = p.doi { facts.append(("DOI", doi.value)) }
         if let url = p.url { facts.append(("url", url)) }
         if let pdf = p.pdfURL { facts.append(("pdf", pdf)) }
