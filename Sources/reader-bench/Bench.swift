@@ -3,16 +3,27 @@ import Foundation
 import Interchange
 import Model
 
-/// `reader-bench`: measures the release `reader` binary on generated libraries
-/// against a plain-SQLite baseline, and prints the figures as Markdown.
+/// `reader-bench`: measures the release `reader` binary and prints the figures
+/// as Markdown.
 ///
 /// ```
 /// swift build -c release && .build/release/reader-bench --sizes 1000,10000,100000
+/// swift build -c release && .build/release/reader-bench formats --count 100000
 /// ```
 @main
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reader-bench",
+        abstract: "Benchmark the release reader binary.",
+        subcommands: [LibraryBench.self, FormatsBench.self],
+        defaultSubcommand: LibraryBench.self
+    )
+}
+
+/// The library commands on generated libraries, against a plain-SQLite baseline.
+struct LibraryBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "library",
         abstract: "Benchmark reader against plain SQLite on generated libraries."
     )
 

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import Interchange
+import Model
+
+/// BibTeX import and every export on a generated library of `count` papers:
+/// the parser's speed in process, then whole `reader` processes with their peak
+/// memory, each beside a baseline run in the same invocation.
+struct FormatsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "formats",
+        abstract: "Benchmark BibTeX import and the exports on a generated library."
+    )
+
+    @Option(help: "Papers in the generated BibTeX file.") var count: Int = 100_000
+    @Option(help: "Runs of each measurement (the median is reported).") var runs: Int = 3
+    @Option(help: "The reader binary.") var reader: String = ".build/release/reader"
+    @Option(help: "The seed listing titles and abstracts are drawn from.") var listing: String = "Examples/trending-papers.txt"
+    @Option(help: "Working folder (removed at the end).") var work: String = NSTemporaryDirectory() + "reader-bench-formats"
+
+    func run() throws {
+        guard FileManager.default.isExecutableFile(atPath: reader) else {
+            throw ValidationError("\(reader) is not an executable; build it with `swift build -c release`")
+        }
+        let seed = try PapersListing.parse(try String(contentsOfFile: listing, encoding: .utf8), file: listing)
+        try? FileManager.default.removeItem(atPath: work)
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let runner = Runner(reader: reader)
+
+        // A BibTeX file as a reference manager writes it: LaTeX accents, escaped
+        // specials, protected capitals, arXiv eprints, DOIs, keywords.
+        let bib = work + "/generated.bib"
+        try Self.writeBibTeX(seed: seed, count: count, to: bib)
+        let bytes = (try FileManager.default.attributesOfItem(atPath: bib)[.size] as? Int) ?? 0
+        let text = try String(contentsOfFile: bib, encoding: .utf8)
+
+        print("# reader-bench formats\n")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; \(count) papers, BibTeX file \(bytes >> 20) MiB; medians of \(runs)\n")
+
+        // The parser in process (LaTeX to Unicode included), beside a scan that only
+        // finds the entries (`@` at a line start): the floor any parser pays.
+        var parseTimes: [Double] = [], scanTimes: [Double] = []
+        var entries = 0
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            entries = try BibTeX.parse(text, file: bib).count
+            parseTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            let scanStart = DispatchTime.now().uptimeNanoseconds
+            var found = 0, atLineStart = true
+            for byte in text.utf8 {
+                if atLineStart && byte == UInt8(ascii: "@") { found += 1 }
+                atLineStart = byte == 0x0A
+            }
+            precondition(found == count + 1, "the file has one @string and one entry per paper")
+            scanTimes.append(Double(DispatchTime.now().uptimeNanoseconds - scanStart) / 1e9)
+        }
+        let parse = median(parseTimes), scan = median(scanTimes)
+        print("BibTeX parse (in process): \(entries) entries in \(ms(parse)), \(Int(Double(entries) / parse)) entries/s; entry scan baseline \(ms(scan)) (parse/scan \(String(format: "%.1f", parse / scan))x)\n")
+
+        // `reader import` of the file into a fresh library, whole process.
+        var imports: [Measurement] = []
+        let library = work + "/library.sqlite"
+        for run in 0..<runs {
+            let target = run == runs - 1 ? library : work + "/import-\(run).sqlite"
+            imports.append(try runner.time([reader, "import", bib, "--library", target]))
+            if target != library { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) } }
+        }
+        let importRSS = try runner.peakRSS([reader, "import", bib, "--library", work + "/rss.sqlite"])
+        let importTime = Runner.median(imports).seconds
+        print("`reader import` (BibTeX, \(count) entries, fresh library): \(ms(importTime)) (\(Int(Double(count) / importTime)) entries/s), peak RSS \(mib(importRSS))\n")
+
+        // Keys are given before the first export; time the exports after that, as a user sees them every day.
+        _ = try runner.time([reader, "export", "--format", "bibtex", "-o", work + "/warm.bib", "--library", library])
+        let baselineCommand = ["/usr/bin/sqlite3", library, "SELECT cite_key, title, authors, year, arxiv_id, doi, url, abstract FROM paper ORDER BY added_at DESC, id DESC"]
+        print("| export | time | papers/s | vs sqlite3 dump | peak RSS | output |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for format in ["bibtex", "biblatex", "csl-json", "ris", "json", "csv", "markdown"] {
+            let out = work + "/export.\(format)"
+            let command = [reader, "export", "--format", format, "-o", out, "--library", library]
+            var ours: [Double] = [], plain: [Double] = []
+            for _ in 0..<runs {
+                // Interleaved, so both see the same noise.
+                ours.append(try runner.time(command).seconds)
+                plain.append(try runner.time(baselineCommand).seconds)
+            }
+            let time = median(ours), base = median(plain)
+            let rss = try runner.peakRSS(command)
+            let size = (try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+            print("| \(format) | \(ms(time)) | \(Int(Double(count) / time)) | \(String(format: "%.2f", time / base))x (\(ms(base))) | \(mib(rss)) | \(size >> 20) MiB |")
+        }
+    }
+
+    static func writeBibTeX(seed: [PaperDraft], count: Int, to path: String) throws {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw BenchError("cannot write \(path)") }
+        var file = BufferedFile(handle: handle)
+        var random = SplitMix64(seed: UInt64(count))
+        let given = ["Ada", "Kurt", "Émilie", "Alan", "Łukasz", "Grace", "Yoshua", "Fei-Fei", "Niklaus", "Radia"]
+        let family = ["Lovelace", "G{\\\"o}del", "du Ch{\\^a}telet", "Turing", "Kaiser", "Hopper", "Bengio", "Li", "Wirth", "M{\\\"u}ller"]
+        file.write("@string{neurips = {Advances in Neural Information Processing Systems}}\n\n")
+        for index in 0..<count {
+            let source = seed[index % seed.count]
+            let title = LaTeX.escape(source.title + (index < seed.count ? "" : " (\(index / seed.count + 1))"), protectingCase: true)
+            let authors = (0..<(1 + Int(random.next() % 8))).map { _ in
+                family[Int(random.next() % UInt64(family.count))] + ", " + given[Int(random.next() % UInt64(given.count))]
+            }.joined(separator: " and ")
+            let year = 2015 + index % 11
+            let arxiv = String(format: "%02d%02d.%05d", year % 100, 1 + (index / 99_999) % 12, index % 99_999 + 1)
+            var entry = "@article{paper\(index),\n  title = {\(title)},\n  author = {\(authors)},\n  year = {\(year)},\n  month = \(["jan", "may", "sep"][index % 3]),\n"
+            if index % 2 == 0 { entry += "  journal = neurips # { \(year - 1986)},\n" }
+            if index % 3 == 0 { entry += "  doi = {10.5555/\(index).\(year)},\n" }
+            entry += "  eprint = {\(arxiv)},\n  archivePrefix = {arXiv},\n  primaryClass = {cs.LG},\n  keywords = {ml, bench},\n"
+            entry += "  abstract = {\(LaTeX.escape(source.abstract ?? ""))}\n}\n\n"
+            file.write(entry)
+        }
+        file.flush()
+    }
+
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    func ms(_ seconds: Double) -> String {
+        seconds >= 1 ? String(format: "%.2f s", seconds) : String(format: "%.0f ms", seconds * 1000)
+    }
+    func mib(_ kib: Int?) -> String { kib.map { String(format: "%.0f MiB", Double($0) / 1024) } ?? "n/a" }
+}
