@@ -16,7 +16,8 @@ struct FormatsBench: ParsableCommand {
     @Option(help: "Runs of each measurement (the median is reported).") var runs: Int = 3
     @Option(help: "The reader binary.") var reader: String = ".build/release/reader"
     @Option(help: "The seed listing titles and abstracts are drawn from.") var listing: String = "Examples/trending-papers.txt"
-    @Option(help: "Working folder (removed at the end).") var work: String = NSTemporaryDirectory() + "reader-bench-formats"
+    @Option(help: "Working folder (removed at the end unless --keep).") var work: String = NSTemporaryDirectory() + "reader-bench-formats"
+    @Flag(help: "Keep the working folder (the generated file, the library and the exports).") var keep = false
 
     func run() throws {
         guard FileManager.default.isExecutableFile(atPath: reader) else {
@@ -25,7 +26,7 @@ struct FormatsBench: ParsableCommand {
         let seed = try PapersListing.parse(try String(contentsOfFile: listing, encoding: .utf8), file: listing)
         try? FileManager.default.removeItem(atPath: work)
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        defer { if !keep { try? FileManager.default.removeItem(atPath: work) } }
         let runner = Runner(reader: reader)
 
         // A BibTeX file as a reference manager writes it: LaTeX accents, escaped

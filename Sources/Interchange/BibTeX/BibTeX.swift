@@ -60,7 +60,7 @@ public enum BibTeX {
         var draft = PaperDraft(title: text("title") ?? "")
         draft.authors = entry.value("author").map(authors) ?? []
         if let raw = entry.value("abstract") {
-            let abstract = LaTeX.toUnicode(raw).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let abstract = TextNormalization.collapsingWhitespace(LaTeX.toUnicode(raw))
             draft.abstract = abstract.isEmpty ? nil : abstract
         }
         let date = text("date")  // BibLaTeX: 2024-05-30, 2024-05 or 2024
@@ -101,23 +101,26 @@ public enum BibTeX {
 
     /// Authors split on `and` outside braces, each as "Given Family".
     static func authors(_ raw: String) -> [String] {
-        var names: [String] = []
-        var current = ""
-        var depth = 0
-        let words = raw.split(omittingEmptySubsequences: false, whereSeparator: \.isWhitespace)
-        for word in words {
-            for c in word {
-                if c == "{" { depth += 1 } else if c == "}" { depth -= 1 }
+        // Split on the word `and` at brace depth 0, on UTF-8 bytes.
+        let bytes = Array(raw.utf8)
+        var names: [ArraySlice<UInt8>] = []
+        var depth = 0, start = 0, i = 0
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x7B { depth += 1 } else if b == 0x7D { depth -= 1 }
+            if depth == 0, isSpace(b), i + 4 < bytes.count,
+               bytes[i + 1] | 0x20 == 0x61, bytes[i + 2] | 0x20 == 0x6E, bytes[i + 3] | 0x20 == 0x64, isSpace(bytes[i + 4]) {
+                names.append(bytes[start..<i])
+                i += 4
+                start = i
+                continue
             }
-            if depth == 0, word.lowercased() == "and" {
-                names.append(current)
-                current = ""
-            } else if !word.isEmpty {
-                current += (current.isEmpty ? "" : " ") + word
-            }
+            i += 1
         }
-        names.append(current)
-        return names.compactMap { name in
+        names.append(bytes[start..<bytes.count])
+        return names.compactMap { slice in
+            let name = String(decoding: slice, as: UTF8.self)
             let parts = splitOutsideBraces(name, on: ",").map { TextNormalization.singleLine(LaTeX.toUnicode($0)) }
             let text: String
             switch parts.count {
@@ -132,6 +135,7 @@ public enum BibTeX {
     }
 
     static func splitOutsideBraces(_ text: String, on separator: Character) -> [String] {
+        guard text.contains(separator) else { return text.trimmingWhitespaceAndBraces.isEmpty ? [] : [text] }
         var parts: [String] = [], current = "", depth = 0
         for c in text {
             if c == "{" { depth += 1 } else if c == "}" { depth -= 1 }
@@ -150,6 +154,6 @@ public enum BibTeX {
 
 extension String {
     var trimmingWhitespaceAndBraces: String {
-        String(filter { !$0.isWhitespace && $0 != "{" && $0 != "}" })
+        String(decoding: utf8.filter { $0 != 0x20 && !($0 >= 0x09 && $0 <= 0x0D) && $0 != 0x7B && $0 != 0x7D }, as: UTF8.self)
     }
 }

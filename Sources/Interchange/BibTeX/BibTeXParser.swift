@@ -24,7 +24,9 @@ struct BibTeXParser {
         func value(_ name: String) -> String? { fields.first { $0.name == name }?.value }
     }
 
-    let chars: [Character]
+    /// The file's UTF-8 bytes: BibTeX's syntax is ASCII, so the parser works on
+    /// bytes and copies each value out whole.
+    let chars: [UInt8]
     let file: String
     var i = 0
     var line = 1
@@ -36,11 +38,25 @@ struct BibTeXParser {
     ]
 
     init(_ text: String, file: String) {
-        chars = Array(text)
+        chars = Array(text.utf8)
         self.file = file
     }
 
-    /// Every entry, in file order.
+    static let at = UInt8(ascii: "@"), openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
+    static let openParen = UInt8(ascii: "("), closeParen = UInt8(ascii: ")"), comma = UInt8(ascii: ",")
+    static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), hash = UInt8(ascii: "#"), equals = UInt8(ascii: "=")
+
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+    static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+    /// Letters, digits, `_-:.+/'` and any non-ASCII byte (names such as `müller2020`).
+    static func isNameByte(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || isDigit(b) || b >= 0x80
+            || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ":") || b == UInt8(ascii: ".")
+            || b == UInt8(ascii: "+") || b == UInt8(ascii: "/") || b == UInt8(ascii: "'")
+    }
+
+    func text(_ range: Range<Int>) -> String { String(decoding: chars[range], as: UTF8.self) }
+
     /// Every entry, in file order. With `skipping`, a bad entry is reported to it
     /// and the read goes on at the next line that starts with `@`.
     mutating func entries(skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [Entry] {
@@ -63,11 +79,11 @@ struct BibTeXParser {
     /// Moves to the next `@` that starts a line (after the current position).
     mutating func skipToEntryLine() -> Bool {
         while i < chars.count {
-            if chars[i].isNewline {
+            if chars[i] == 0x0A {
                 line += 1
                 var j = i + 1
-                while j < chars.count, chars[j] == " " || chars[j] == "\t" { j += 1 }
-                if j < chars.count, chars[j] == "@" { i = j; return true }
+                while j < chars.count, chars[j] == 0x20 || chars[j] == 0x09 { j += 1 }
+                if j < chars.count, chars[j] == Self.at { i = j; return true }
             }
             i += 1
         }
@@ -78,12 +94,12 @@ struct BibTeXParser {
     mutating func skipAhead() -> Bool {
         let saved = (i, line)
         defer { (i, line) = saved }
-        return skip(to: "@")
+        return skip(to: Self.at)
     }
 
     mutating func readEntries(stopAfterOne: Bool = false) throws(ImportError) -> [Entry] {
         var result: [Entry] = []
-        while skip(to: "@") {
+        while skip(to: Self.at) {
             let start = line
             entryStart = (i, line)
             i += 1
@@ -91,10 +107,10 @@ struct BibTeXParser {
             let type = identifier().lowercased()
             guard !type.isEmpty else { throw fail(start, "expected an entry type after '@'") }
             skipSpace()
-            guard i < chars.count, chars[i] == "{" || chars[i] == "(" else {
+            guard i < chars.count, chars[i] == Self.openBrace || chars[i] == Self.openParen else {
                 throw fail(start, "expected '{' or '(' after @\(type)")
             }
-            let close: Character = chars[i] == "{" ? "}" : ")"
+            let close = chars[i] == Self.openBrace ? Self.closeBrace : Self.closeParen
             i += 1
             switch type {
             case "comment":
@@ -108,7 +124,7 @@ struct BibTeXParser {
                 let name = identifier().lowercased()
                 guard !name.isEmpty else { throw fail(start, "@string needs a name") }
                 skipSpace()
-                try expect("=", start, "@string \(name)")
+                try expect(Self.equals, start, "@string \(name)")
                 macros[name] = try value(start: start, close: close)
                 skipSpace()
                 try expect(close, start, "@string \(name)")
@@ -122,46 +138,49 @@ struct BibTeXParser {
 
     // MARK: - Entries and values
 
-    mutating func entry(type: String, close: Character, start: Int) throws(ImportError) -> Entry {
+    mutating func entry(type: String, close: UInt8, start: Int) throws(ImportError) -> Entry {
         skipSpace()
-        var key = ""
-        while i < chars.count, chars[i] != ",", chars[i] != close, !chars[i].isWhitespace { key.append(chars[i]); i += 1 }
+        let keyStart = i
+        while i < chars.count, chars[i] != Self.comma, chars[i] != close, !Self.isSpace(chars[i]) { i += 1 }
+        let key = text(keyStart..<i)
         skipSpace()
         var fields: [(String, String)] = []
-        while i < chars.count, chars[i] == "," {
+        while i < chars.count, chars[i] == Self.comma {
             i += 1
             skipSpace()
             if i < chars.count, chars[i] == close { break }  // trailing comma
             let name = identifier().lowercased()
             guard !name.isEmpty else { throw fail(line, "expected a field name in @\(type){\(key)") }
             skipSpace()
-            try expect("=", start, "field '\(name)' of @\(type){\(key)")
+            try expect(Self.equals, start, "field '\(name)' of @\(type){\(key)")
             let value = try self.value(start: start, close: close)
             if !fields.contains(where: { $0.0 == name }) { fields.append((name, value)) }
             skipSpace()
         }
         guard i < chars.count, chars[i] == close else {
-            throw fail(start, "@\(type){\(key) is not closed: expected ',' or '\(close)'")
+            throw fail(start, "@\(type){\(key) is not closed: expected ',' or '\(Character(Unicode.Scalar(close)))'")
         }
         i += 1
         return Entry(type: type, key: key, fields: fields, line: start)
     }
 
     /// A value: parts joined by `#`, each braced, quoted, a number or a macro.
-    mutating func value(start: Int, close: Character) throws(ImportError) -> String {
+    mutating func value(start: Int, close: UInt8) throws(ImportError) -> String {
         var result = ""
         while true {
             skipSpace()
             guard i < chars.count else { throw fail(start, "the file ends inside an entry") }
             switch chars[i] {
-            case "{":
+            case Self.openBrace:
                 i += 1
-                result += try balanced(until: "}", from: start)
-            case "\"":
+                result += try balanced(until: Self.closeBrace, from: start)
+            case Self.quote:
                 i += 1
                 result += try quoted(from: start)
-            case let c where c.isNumber:
-                while i < chars.count, chars[i].isNumber { result.append(chars[i]); i += 1 }
+            case let c where Self.isDigit(c):
+                let numberStart = i
+                while i < chars.count, Self.isDigit(chars[i]) { i += 1 }
+                result += text(numberStart..<i)
             default:
                 let name = identifier()
                 guard !name.isEmpty else { throw fail(line, "expected a value: {…}, \"…\", a number or a @string name") }
@@ -171,32 +190,39 @@ struct BibTeXParser {
                 result += expansion
             }
             skipSpace()
-            guard i < chars.count, chars[i] == "#" else { return result }
+            guard i < chars.count, chars[i] == Self.hash else { return result }
             i += 1
         }
     }
 
     /// Text up to the matching closing brace (consumed), nested braces kept.
-    mutating func balanced(until close: Character, from start: Int) throws(ImportError) -> String {
+    mutating func balanced(until close: UInt8, from start: Int) throws(ImportError) -> String {
         try delimited(by: close, from: start, unclosed: "unbalanced braces: the file ends before this entry's value is closed")
     }
 
     /// Text up to the closing quote, which only counts outside braces.
     mutating func quoted(from start: Int) throws(ImportError) -> String {
-        try delimited(by: "\"", from: start, unclosed: "unterminated quoted value")
+        try delimited(by: Self.quote, from: start, unclosed: "unterminated quoted value")
     }
 
     /// Text up to `close` outside braces (consumed); braces nest, `\x` is kept as is.
-    mutating func delimited(by close: Character, from start: Int, unclosed: String) throws(ImportError) -> String {
+    mutating func delimited(by close: UInt8, from start: Int, unclosed: String) throws(ImportError) -> String {
         var depth = 0
-        var text = ""
+        let valueStart = i
         while i < chars.count {
             let c = chars[i]
-            if c.isNewline { line += 1 }
-            if c == "\\", i + 1 < chars.count { text.append(c); text.append(chars[i + 1]); i += 2; continue }
-            if c == close, depth == 0 { i += 1; return text }
-            if c == "{" { depth += 1 } else if c == "}" { depth -= 1 }
-            text.append(c)
+            if c == 0x0A { line += 1 }
+            if c == Self.backslash, i + 1 < chars.count {
+                if chars[i + 1] == 0x0A { line += 1 }
+                i += 2
+                continue
+            }
+            if c == close, depth == 0 {
+                let value = text(valueStart..<i)
+                i += 1
+                return value
+            }
+            if c == Self.openBrace { depth += 1 } else if c == Self.closeBrace { depth -= 1 }
             i += 1
         }
         throw fail(start, unclosed)
@@ -204,33 +230,30 @@ struct BibTeXParser {
 
     // MARK: - Lexing
 
-    /// Moves to the next `@`, counting lines; false at the end.
-    mutating func skip(to target: Character) -> Bool {
+    /// Moves to the next `target`, counting lines; false at the end.
+    mutating func skip(to target: UInt8) -> Bool {
         while i < chars.count, chars[i] != target {
-            if chars[i].isNewline { line += 1 }
+            if chars[i] == 0x0A { line += 1 }
             i += 1
         }
         return i < chars.count
     }
 
     mutating func skipSpace() {
-        while i < chars.count, chars[i].isWhitespace {
-            if chars[i].isNewline { line += 1 }
+        while i < chars.count, Self.isSpace(chars[i]) {
+            if chars[i] == 0x0A { line += 1 }
             i += 1
         }
     }
 
     mutating func identifier() -> String {
-        var name = ""
-        while i < chars.count, chars[i].isLetter || chars[i].isNumber || "_-:.+/'".contains(chars[i]) {
-            name.append(chars[i])
-            i += 1
-        }
-        return name
+        let nameStart = i
+        while i < chars.count, Self.isNameByte(chars[i]) { i += 1 }
+        return text(nameStart..<i)
     }
 
-    mutating func expect(_ c: Character, _ start: Int, _ what: String) throws(ImportError) {
-        guard i < chars.count, chars[i] == c else { throw fail(start, "expected '\(c)' in \(what)") }
+    mutating func expect(_ c: UInt8, _ start: Int, _ what: String) throws(ImportError) {
+        guard i < chars.count, chars[i] == c else { throw fail(start, "expected '\(Character(Unicode.Scalar(c)))' in \(what)") }
         i += 1
     }
 

@@ -18,56 +18,62 @@ extension LaTeX {
     /// // "100\% of $f$-Divergence \& \textbraceleft{}sets\textbraceright{}"
     /// ```
     public static func escape(_ text: String, protectingCase: Bool = false) -> String {
-        let chars = Array(text)
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 8)
+        // Works on UTF-8 bytes: every character LaTeX reserves is ASCII.
+        let chars = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(chars.count + 16)
         var i = 0
+        func put(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
         while i < chars.count {
             let c = chars[i]
             switch c {
-            case "$":
+            case 0x24:  // $
                 if let end = mathEnd(chars, from: i) {
-                    out += String(chars[i...end])
+                    out.append(contentsOf: chars[i...end])
                     i = end + 1
                     continue
                 }
-                out += "\\$"
-            case "%", "&", "#", "_": out += "\\" + String(c)
-            case "\\": out += "\\textbackslash{}"
-            case "{": out += "\\textbraceleft{}"
-            case "}": out += "\\textbraceright{}"
-            case "~": out += "\\textasciitilde{}"
-            case "^": out += "\\textasciicircum{}"
-            case "-", "`", "'":
+                put("\\$")
+            case 0x25, 0x26, 0x23, 0x5F:  // % & # _
+                out.append(0x5C); out.append(c)
+            case 0x5C: put("\\textbackslash{}")
+            case 0x7B: put("\\textbraceleft{}")
+            case 0x7D: put("\\textbraceright{}")
+            case 0x7E: put("\\textasciitilde{}")
+            case 0x5E: put("\\textasciicircum{}")
+            case 0x2D, 0x60, 0x27:  // - ` '
                 out.append(c)
-                if i + 1 < chars.count, chars[i + 1] == c { out += "{}" }
-            case "\r", "\n", "\t": out += " "
+                if i + 1 < chars.count, chars[i + 1] == c { put("{}") }
+            case 0x0D, 0x0A, 0x09: out.append(0x20)
             default: out.append(c)
             }
             i += 1
         }
-        return protectingCase ? protectCase(out) : out
+        if protectingCase { out = protectCase(out) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The index of the `$` closing safe math that opens at `start`, if any.
     ///
     /// As in pandoc, math starts with a `$` followed by a non-space and ends with
     /// a `$` after a non-space and not before a digit (`$5 or $10` is not math).
-    static func mathEnd(_ chars: [Character], from start: Int) -> Int? {
-        guard start + 1 < chars.count, !chars[start + 1].isWhitespace else { return nil }
+    static func mathEnd(_ chars: [UInt8], from start: Int) -> Int? {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        guard start + 1 < chars.count, !isSpace(chars[start + 1]) else { return nil }
         var depth = 0
         var j = start + 1
         while j < chars.count {
             switch chars[j] {
-            case "$":
-                guard j > start + 1, depth == 0, chars[j - 1] != "\\", !chars[j - 1].isWhitespace,
-                      j + 1 == chars.count || !chars[j + 1].isNumber else { return nil }
+            case 0x24:
+                guard j > start + 1, depth == 0, chars[j - 1] != 0x5C, !isSpace(chars[j - 1]),
+                      j + 1 == chars.count || !isDigit(chars[j + 1]) else { return nil }
                 return j
-            case "{": depth += 1
-            case "}":
+            case 0x7B: depth += 1
+            case 0x7D:
                 depth -= 1
                 if depth < 0 { return nil }
-            case "%", "#", "&", "\n", "\r": return nil
+            case 0x25, 0x23, 0x26, 0x0A, 0x0D: return nil
             default: break
             }
             j += 1
@@ -77,17 +83,39 @@ extension LaTeX {
 
     /// Braces around each space-separated word of escaped text with a capital
     /// letter after its first character, unless the word is in or has math.
-    static func protectCase(_ escaped: String) -> String {
+    static func protectCase(_ escaped: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(escaped.count + 8)
         var inMath = false
-        return escaped.split(separator: " ", omittingEmptySubsequences: false).map { word in
+        var wordStart = 0
+        func flush(_ end: Int) {
+            let word = escaped[wordStart..<end]
             var touchesMath = inMath
-            var previous: Character = " "
-            for c in word {
+            var previous: UInt8 = 0x20
+            var capitalAfterFirst = false
+            for (offset, b) in word.enumerated() {
                 // In escaped text a bare `$` is a math delimiter; a literal one is `\$`.
-                if c == "$", previous != "\\" { inMath.toggle(); touchesMath = true }
-                previous = c
+                if b == 0x24, previous != 0x5C { inMath.toggle(); touchesMath = true }
+                previous = b
+                // Continuation bytes of a non-ASCII first letter are never A-Z.
+                if offset > 0, b >= 0x41, b <= 0x5A { capitalAfterFirst = true }
             }
-            return !touchesMath && word.dropFirst().contains(where: \.isUppercase) ? "{" + word + "}" : String(word)
-        }.joined(separator: " ")
+            if !capitalAfterFirst, !touchesMath, word.contains(where: { $0 >= 0x80 }) {
+                // Non-ASCII capitals (`ÜBER`): ask Unicode.
+                capitalAfterFirst = String(decoding: word, as: UTF8.self).dropFirst().contains(where: \.isUppercase)
+            }
+            if capitalAfterFirst && !touchesMath {
+                out.append(0x7B); out.append(contentsOf: word); out.append(0x7D)
+            } else {
+                out.append(contentsOf: word)
+            }
+        }
+        for (index, b) in escaped.enumerated() where b == 0x20 {
+            flush(index)
+            out.append(0x20)
+            wordStart = index + 1
+        }
+        flush(escaped.count)
+        return out
     }
 }

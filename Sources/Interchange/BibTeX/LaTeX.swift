@@ -31,120 +31,153 @@ public enum LaTeX {
 
     /// Plain text for a BibTeX value.
     public static func toUnicode(_ text: String) -> String {
-        var converter = Converter(Array(text))
-        return TextNormalization.storedText(converter.run())
+        let bytes = Array(text.utf8)
+        // Most values have nothing to convert.
+        if !bytes.contains(where: { $0 == 0x5C || $0 == 0x7B || $0 == 0x7D || $0 == 0x7E || $0 == 0x24 || $0 == 0x2D || $0 == 0x60 || $0 == 0x27 }) {
+            return TextNormalization.storedText(text)
+        }
+        var converter = Converter(bytes)
+        converter.run()
+        return TextNormalization.storedText(String(decoding: converter.out, as: UTF8.self))
     }
 
+    /// Accent commands by their ASCII byte.
+    static let accentMarks: [UInt8: Unicode.Scalar] = Dictionary(uniqueKeysWithValues: accents.compactMap { key, mark in
+        key.asciiValue.map { ($0, mark) }
+    })
+
+    /// Converts UTF-8 bytes: LaTeX's syntax is ASCII, so everything else is copied.
     struct Converter {
-        let chars: [Character]
+        let chars: [UInt8]
         var i = 0
-        var out = ""
+        var out: [UInt8] = []
 
-        init(_ chars: [Character]) { self.chars = chars }
+        init(_ chars: [UInt8]) {
+            self.chars = chars
+            out.reserveCapacity(chars.count)
+        }
 
-        mutating func run() -> String {
+        static func isLetter(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) }
+
+        func next(_ offset: Int) -> UInt8? {
+            i + offset < chars.count ? chars[i + offset] : nil
+        }
+
+        mutating func append(_ text: String) { out.append(contentsOf: text.utf8) }
+
+        mutating func run() {
             while i < chars.count {
                 let c = chars[i]
                 switch c {
-                case "$":
-                    // Math: copy through the closing `$` (or `$$`) as written.
+                case 0x24:  // $
+                    // Math: copy through the closing `$` as written.
                     let start = i
                     i += 1
-                    while i < chars.count, chars[i] != "$" {
-                        if chars[i] == "\\" { i += 1 }
+                    while i < chars.count, chars[i] != 0x24 {
+                        if chars[i] == 0x5C { i += 1 }
                         i += 1
                     }
                     i = min(i + 1, chars.count)
-                    out += String(chars[start..<i])
-                case "\\":
+                    out.append(contentsOf: chars[start..<i])
+                case 0x5C:  // \
                     command()
-                case "{", "}":
+                case 0x7B, 0x7D:  // { }
                     i += 1
-                case "~":
-                    out += "\u{A0}"
+                case 0x7E:  // ~
+                    append("\u{A0}")
                     i += 1
-                case "-" where next(1) == "-":
-                    if next(2) == "-" { out += "—"; i += 3 } else { out += "–"; i += 2 }
-                case "`" where next(1) == "`":
-                    out += "“"; i += 2
-                case "'" where next(1) == "'":
-                    out += "”"; i += 2
+                case 0x2D where next(1) == 0x2D:  // --, ---
+                    if next(2) == 0x2D { append("—"); i += 3 } else { append("–"); i += 2 }
+                case 0x60 where next(1) == 0x60:  // ``
+                    append("“"); i += 2
+                case 0x27 where next(1) == 0x27:  // ''
+                    append("”"); i += 2
                 default:
                     out.append(c)
                     i += 1
                 }
             }
-            return out
         }
 
-        func next(_ offset: Int) -> Character? {
-            i + offset < chars.count ? chars[i + offset] : nil
+        /// The length of the first character of UTF-8 `bytes`: its first scalar and
+        /// the combining marks (U+0300–U+036F) after it.
+        static func firstCharacterLength(_ bytes: [UInt8]) -> Int {
+            func scalarLength(_ b: UInt8) -> Int { b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1 }
+            guard let first = bytes.first else { return 0 }
+            var length = scalarLength(first)
+            // U+0300–U+036F are 0xCC 0x80 … 0xCD 0xAF in UTF-8.
+            while length + 1 < bytes.count + 1, length < bytes.count {
+                let b = bytes[length]
+                guard b == 0xCC || (b == 0xCD && length + 1 < bytes.count && bytes[length + 1] <= 0xAF) else { break }
+                length += 2
+            }
+            return min(length, bytes.count)
         }
 
         mutating func command() {
             i += 1
-            guard i < chars.count else { out += "\\"; return }
+            guard i < chars.count else { out.append(0x5C); return }
             let c = chars[i]
-            if let mark = LaTeX.accents[c], !(c.isLetter && next(1)?.isLetter == true) {
+            if let mark = LaTeX.accentMarks[c], !(Self.isLetter(c) && next(1).map(Self.isLetter) == true) {
                 // Accent: \"o, \"{o}, \c c, \c{c}, {\"\i}
                 i += 1
-                while i < chars.count, chars[i] == " ", c.isLetter { i += 1 }
-                var base = ""
-                if i < chars.count, chars[i] == "{" {
+                while i < chars.count, chars[i] == 0x20, Self.isLetter(c) { i += 1 }
+                var base: [UInt8] = []
+                if i < chars.count, chars[i] == 0x7B {
                     i += 1
-                    var inner = ""
-                    while i < chars.count, chars[i] != "}" { inner.append(chars[i]); i += 1 }
+                    let start = i
+                    while i < chars.count, chars[i] != 0x7D { i += 1 }
+                    var nested = Converter(Array(chars[start..<i]))
+                    nested.run()
+                    base = nested.out
                     i += 1
-                    var nested = Converter(Array(inner))
-                    base = nested.run()
-                } else if i < chars.count, chars[i] == "\\" {
+                } else if i < chars.count, chars[i] == 0x5C {
                     var nested = Converter(Array(chars[i...]))
-                    nested.commandOnly()
+                    nested.i = 0
+                    nested.command()
                     base = nested.out
                     i += nested.i
                 } else if i < chars.count {
-                    base = String(chars[i])
-                    i += 1
+                    let length = chars[i] >= 0xF0 ? 4 : chars[i] >= 0xE0 ? 3 : chars[i] >= 0xC0 ? 2 : 1
+                    base = Array(chars[i..<min(i + length, chars.count)])
+                    i += length
                 }
                 // An accent over a dotless i or j (`\"{\i}`) is over the letter itself.
-                if base.hasPrefix("ı") { base = "i" + base.dropFirst() }
-                if base.hasPrefix("ȷ") { base = "j" + base.dropFirst() }
+                if base.starts(with: [0xC4, 0xB1]) { base.replaceSubrange(0..<2, with: [0x69]) }
+                if base.starts(with: [0xC8, 0xB7]) { base.replaceSubrange(0..<2, with: [0x6A]) }
                 // The mark goes after the first letter and any marks it has already
                 // (`\~{\^e}` is ễ).
-                if let first = base.first {
-                    var scalars = String(first).unicodeScalars
-                    scalars.append(mark)
-                    out += String(scalars) + String(base.dropFirst())
-                }
+                guard !base.isEmpty else { return }
+                let cut = Self.firstCharacterLength(base)
+                out.append(contentsOf: base[..<cut])
+                out.append(contentsOf: String(mark).utf8)
+                out.append(contentsOf: base[cut...])
                 return
             }
-            if !c.isLetter {
+            if !Self.isLetter(c) {
                 // Escaped character: \& \% \$ \# \_ \{ \} \\ (line break) \, (thin space)
                 switch c {
-                case "\\": out += " "
-                case ",", ";", " ": out += " "
-                case "-": break
-                default: out.append(c)
+                case 0x5C, 0x2C, 0x3B, 0x20: out.append(0x20)
+                case 0x2D: break
+                default:
+                    let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1
+                    out.append(contentsOf: chars[i..<min(i + length, chars.count)])
+                    i += length - 1
                 }
                 i += 1
                 return
             }
-            var name = ""
-            while i < chars.count, chars[i].isLetter { name.append(chars[i]); i += 1 }
+            let start = i
+            while i < chars.count, Self.isLetter(chars[i]) { i += 1 }
+            let name = String(decoding: chars[start..<i], as: UTF8.self)
             if let letter = LaTeX.letters[name] {
-                out += letter
+                append(letter)
                 // `\ss{}` and `\o ` end with an empty group or a space.
-                if i + 1 < chars.count, chars[i] == "{", chars[i + 1] == "}" { i += 2 } else if i < chars.count, chars[i] == " " { i += 1 }
+                if i + 1 < chars.count, chars[i] == 0x7B, chars[i + 1] == 0x7D { i += 2 } else if i < chars.count, chars[i] == 0x20 { i += 1 }
                 return
             }
             // Formatting commands (\emph{x}, \textbf{x}, \url{x}): keep their argument.
-            while i < chars.count, chars[i] == " " { i += 1 }
-        }
-
-        /// Reads one command at the start (for `\"\i`).
-        mutating func commandOnly() {
-            guard i < chars.count, chars[i] == "\\" else { return }
-            command()
+            while i < chars.count, chars[i] == 0x20 { i += 1 }
         }
     }
 }

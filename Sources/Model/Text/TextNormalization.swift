@@ -67,7 +67,56 @@ public enum TextNormalization {
 
     /// A single-line field (title, author, venue): NFC, white space runs collapsed.
     public static func singleLine(_ text: String) -> String {
-        storedText(text).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        collapsingWhitespace(storedText(text))
+    }
+
+    /// Runs of white space (Unicode `White_Space`) as one space, none at either end.
+    ///
+    /// Works on UTF-8 bytes: white space is ASCII or one of a short list of
+    /// scalars, so no grapheme breaking or property lookup is needed, which makes
+    /// it many times faster than splitting on `Character.isWhitespace`.
+    public static func collapsingWhitespace(_ text: String) -> String {
+        var out: [UInt8] = []
+        var changed = false
+        var pendingSpace = false
+        let bytes = text.utf8
+        out.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            var width = 1
+            var isSpace = false
+            if byte < 0x80 {
+                isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+                if isSpace && byte != 0x20 { changed = true }
+            } else {
+                width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+                if width > 1, bytes.distance(from: index, to: bytes.endIndex) >= width {
+                    var scalar = UInt32(byte) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+                    var next = bytes.index(after: index)
+                    for _ in 1..<width { scalar = scalar << 6 | UInt32(bytes[next] & 0x3F); next = bytes.index(after: next) }
+                    isSpace = scalar == 0x85 || scalar == 0xA0 || scalar == 0x1680 || (0x2000...0x200A).contains(scalar)
+                        || scalar == 0x2028 || scalar == 0x2029 || scalar == 0x202F || scalar == 0x205F || scalar == 0x3000
+                    if isSpace { changed = true }
+                } else {
+                    width = 1
+                }
+            }
+            if isSpace {
+                if !out.isEmpty { pendingSpace = true }
+            } else {
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
+                }
+                var copy = index
+                for _ in 0..<width { out.append(bytes[copy]); copy = bytes.index(after: copy) }
+            }
+            index = bytes.index(index, offsetBy: width)
+        }
+        // Same length and no space other than U+0020 replaced: nothing changed.
+        guard changed || out.count != bytes.count else { return text }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
