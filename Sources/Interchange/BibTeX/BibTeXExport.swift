@@ -86,9 +86,12 @@ public struct BibTeXExport<Output: TextOutput> {
 extension BibTeX {
     /// `Family, Given`, `Family, Suffix, Given`, or a one-word or corporate name in braces.
     static func name(_ name: String) -> String {
-        let words = name.split(whereSeparator: \.isWhitespace)
-        let corporate = name.contains(",") || name.contains("{") || name.contains("}")
-            || words.contains { $0.lowercased() == "and" || $0.lowercased() == "others" }
+        let words = TextNormalization.collapsingWhitespace(name).utf8.split(separator: 0x20)
+        let corporate = name.utf8.contains { $0 == 0x2C || $0 == 0x7B || $0 == 0x7D }
+            || words.contains { word in
+                let lower = word.map { $0 | 0x20 }
+                return lower.elementsEqual("and".utf8) || lower.elementsEqual("others".utf8)
+            }
         if corporate || words.count < 2 { return "{" + LaTeX.escape(name) + "}" }
         let parts = PersonName.parts(of: name)
         let family = LaTeX.escape(parts.family)

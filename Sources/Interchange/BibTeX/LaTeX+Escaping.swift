@@ -19,45 +19,67 @@ extension LaTeX {
     /// ```
     public static func escape(_ text: String, protectingCase: Bool = false) -> String {
         // Works on UTF-8 bytes: every character LaTeX reserves is ASCII.
-        let chars = Array(text.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(chars.count + 16)
-        var i = 0
-        func put(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
-        while i < chars.count {
-            let c = chars[i]
-            switch c {
-            case 0x24:  // $
-                if let end = mathEnd(chars, from: i) {
-                    out.append(contentsOf: chars[i...end])
-                    i = end + 1
-                    continue
+        var text = text
+        let escaped: [UInt8]? = text.withUTF8 { chars in
+            guard let firstSpecial = chars.firstIndex(where: isSpecial) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(chars.count + 32)
+            out.append(contentsOf: chars[..<firstSpecial])
+            var i = firstSpecial
+            var runStart = i
+            func put(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+            while i < chars.count {
+                let c = chars[i]
+                guard isSpecial(c) else { i += 1; continue }
+                out.append(contentsOf: chars[runStart..<i])
+                runStart = i + 1
+                switch c {
+                case 0x24:  // $
+                    if let end = mathEnd(chars, from: i) {
+                        out.append(contentsOf: chars[i...end])
+                        i = end + 1
+                        runStart = i
+                        continue
+                    }
+                    put("\\$")
+                case 0x25, 0x26, 0x23, 0x5F:  // % & # _
+                    out.append(0x5C); out.append(c)
+                case 0x5C: put("\\textbackslash{}")
+                case 0x7B: put("\\textbraceleft{}")
+                case 0x7D: put("\\textbraceright{}")
+                case 0x7E: put("\\textasciitilde{}")
+                case 0x5E: put("\\textasciicircum{}")
+                case 0x2D, 0x60, 0x27:  // - ` '
+                    out.append(c)
+                    if i + 1 < chars.count, chars[i + 1] == c { put("{}") }
+                default: out.append(0x20)  // \r \n \t
                 }
-                put("\\$")
-            case 0x25, 0x26, 0x23, 0x5F:  // % & # _
-                out.append(0x5C); out.append(c)
-            case 0x5C: put("\\textbackslash{}")
-            case 0x7B: put("\\textbraceleft{}")
-            case 0x7D: put("\\textbraceright{}")
-            case 0x7E: put("\\textasciitilde{}")
-            case 0x5E: put("\\textasciicircum{}")
-            case 0x2D, 0x60, 0x27:  // - ` '
-                out.append(c)
-                if i + 1 < chars.count, chars[i + 1] == c { put("{}") }
-            case 0x0D, 0x0A, 0x09: out.append(0x20)
-            default: out.append(c)
+                i += 1
             }
-            i += 1
+            out.append(contentsOf: chars[runStart..<chars.count])
+            return out
         }
-        if protectingCase { out = protectCase(out) }
-        return String(decoding: out, as: UTF8.self)
+        guard protectingCase else { return escaped.map { String(decoding: $0, as: UTF8.self) } ?? text }
+        let protected = escaped.map(protectCase) ?? text.withUTF8 { protectCase(Array($0)) }
+        return String(decoding: protected, as: UTF8.self)
+    }
+
+    /// The bytes ``escape(_:protectingCase:)`` changes: `$ % & # _ \ { } ~ ^`,
+    /// a `-`, `` ` `` or `'` that may be doubled, and tabs and line breaks.
+    @inline(__always)
+    static func isSpecial(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x24, 0x25, 0x26, 0x23, 0x5F, 0x5C, 0x7B, 0x7D, 0x7E, 0x5E, 0x0D, 0x0A, 0x09: true
+        case 0x2D, 0x60, 0x27: true
+        default: false
+        }
     }
 
     /// The index of the `$` closing safe math that opens at `start`, if any.
     ///
     /// As in pandoc, math starts with a `$` followed by a non-space and ends with
     /// a `$` after a non-space and not before a digit (`$5 or $10` is not math).
-    static func mathEnd(_ chars: [UInt8], from start: Int) -> Int? {
+    static func mathEnd(_ chars: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         guard start + 1 < chars.count, !isSpace(chars[start + 1]) else { return nil }

@@ -64,7 +64,7 @@ extension CSLJSON {
     }
 
     static func cslName(_ name: String) -> JSONValue {
-        guard name.split(whereSeparator: \.isWhitespace).count > 1, !name.contains(",") else {
+        guard name.utf8.contains(0x20), !name.utf8.contains(0x2C) else {
             return .object(["literal": .string(name)])
         }
         let parts = PersonName.parts(of: name)

@@ -88,12 +88,20 @@ public struct MarkdownExport<Output: TextOutput> {
     /// Escapes Markdown syntax characters in plain text, so a title like
     /// `*-Divergence [v2]` renders as written.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text {
-            if "\\`*_[]<>#|".contains(ch) { out.append("\\") }
-            out.append(ch)
-        }
-        return out
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            // Every Markdown syntax character is ASCII: copy the runs between them.
+            func isSyntax(_ b: UInt8) -> Bool {
+                b == 0x5C || b == 0x60 || b == 0x2A || b == 0x5F || b == 0x5B || b == 0x5D || b == 0x3C || b == 0x3E || b == 0x23 || b == 0x7C
+            }
+            guard bytes.contains(where: isSyntax) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            for b in bytes {
+                if isSyntax(b) { out.append(0x5C) }
+                out.append(b)
+            }
+            return String(decoding: out, as: UTF8.self)
+        } ?? text
     }
 }

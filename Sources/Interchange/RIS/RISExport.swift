@@ -54,7 +54,7 @@ public struct RISExport<Output: TextOutput> {
 extension RIS {
     /// `Family, Given` or `Family, Given, Suffix`; a one-word name as it is.
     static func risName(_ name: String) -> String {
-        guard name.split(whereSeparator: \.isWhitespace).count > 1, !name.contains(",") else { return name }
+        guard name.utf8.contains(0x20), !name.utf8.contains(0x2C) else { return name }
         let parts = PersonName.parts(of: name)
         return parts.family + ", " + parts.given + (parts.suffix.map { ", " + $0 } ?? "")
     }

@@ -50,16 +50,15 @@ public enum TextNormalization {
 
     /// Stored text: Unicode NFC with `\n` line ends, as the sync design requires.
     public static func storedText(_ text: String) -> String {
-        var hasReturn = false, isASCII = true
-        for byte in text.utf8 {
-            if byte == 0x0D { hasReturn = true }
-            if byte >= 0x80 { isASCII = false }
+        var text = text
+        let (hasReturn, isNFC) = text.withUTF8 { bytes in
+            (bytes.contains(0x0D), isCertainlyNFC(bytes))
         }
         var result = text
         if hasReturn {
             result = result.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        if !isASCII {
+        if !isNFC {
             result = result.precomposedStringWithCanonicalMapping
         }
         return result
@@ -76,47 +75,92 @@ public enum TextNormalization {
     /// scalars, so no grapheme breaking or property lookup is needed, which makes
     /// it many times faster than splitting on `Character.isWhitespace`.
     public static func collapsingWhitespace(_ text: String) -> String {
-        var out: [UInt8] = []
-        var changed = false
-        var pendingSpace = false
-        let bytes = text.utf8
-        out.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            var width = 1
-            var isSpace = false
-            if byte < 0x80 {
-                isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
-                if isSpace && byte != 0x20 { changed = true }
-            } else {
-                width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-                if width > 1, bytes.distance(from: index, to: bytes.endIndex) >= width {
-                    var scalar = UInt32(byte) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
-                    var next = bytes.index(after: index)
-                    for _ in 1..<width { scalar = scalar << 6 | UInt32(bytes[next] & 0x3F); next = bytes.index(after: next) }
-                    isSpace = scalar == 0x85 || scalar == 0xA0 || scalar == 0x1680 || (0x2000...0x200A).contains(scalar)
-                        || scalar == 0x2028 || scalar == 0x2029 || scalar == 0x202F || scalar == 0x205F || scalar == 0x3000
-                    if isSpace { changed = true }
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            // Quick scan: most text has nothing to collapse.
+            var needsWork = bytes.first == 0x20 || bytes.last == 0x20
+            var previousSpace = false
+            var k = 0
+            while k < bytes.count, !needsWork {
+                let byte = bytes[k]
+                if byte == 0x20 {
+                    if previousSpace { needsWork = true }
+                    previousSpace = true
                 } else {
-                    width = 1
+                    previousSpace = false
+                    switch byte {
+                    case 0x09...0x0D: needsWork = true
+                    // The non-ASCII white space: U+0085, U+00A0, U+1680, U+2000-200A, U+2028,
+                    // U+2029, U+202F, U+205F, U+3000, by their UTF-8 lead bytes.
+                    case 0xC2: needsWork = k + 1 < bytes.count && (bytes[k + 1] == 0x85 || bytes[k + 1] == 0xA0)
+                    case 0xE1: needsWork = k + 2 < bytes.count && bytes[k + 1] == 0x9A && bytes[k + 2] == 0x80
+                    case 0xE2:
+                        if k + 2 < bytes.count {
+                            let (b1, b2) = (bytes[k + 1], bytes[k + 2])
+                            needsWork = (b1 == 0x80 && (b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F)
+                        }
+                    case 0xE3: needsWork = k + 2 < bytes.count && bytes[k + 1] == 0x80 && bytes[k + 2] == 0x80
+                    default: break
+                    }
                 }
+                k += 1
             }
-            if isSpace {
-                if !out.isEmpty { pendingSpace = true }
-            } else {
-                if pendingSpace {
-                    out.append(0x20)
-                    pendingSpace = false
+            guard needsWork else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                var width = 1
+                var isSpace = false
+                if byte < 0x80 {
+                    isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+                } else {
+                    width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+                    if width > 1, index + width <= bytes.count {
+                        var scalar = UInt32(byte) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+                        for k in 1..<width { scalar = scalar << 6 | UInt32(bytes[index + k] & 0x3F) }
+                        isSpace = scalar == 0x85 || scalar == 0xA0 || scalar == 0x1680 || (0x2000...0x200A).contains(scalar)
+                            || scalar == 0x2028 || scalar == 0x2029 || scalar == 0x202F || scalar == 0x205F || scalar == 0x3000
+                    } else {
+                        width = 1
+                    }
                 }
-                var copy = index
-                for _ in 0..<width { out.append(bytes[copy]); copy = bytes.index(after: copy) }
+                if isSpace {
+                    if !out.isEmpty { pendingSpace = true }
+                } else {
+                    if pendingSpace {
+                        out.append(0x20)
+                        pendingSpace = false
+                    }
+                    out.append(contentsOf: bytes[index..<(index + width)])
+                }
+                index += width
             }
-            index = bytes.index(index, offsetBy: width)
+            return String(decoding: out, as: UTF8.self)
+        } ?? text
+    }
+
+    /// Whether UTF-8 text is certainly in NFC without normalizing it: every
+    /// scalar is below U+0300 (where nothing composes) or in a block whose
+    /// characters are all NFC and never combine (CJK ideographs, kana, Hangul
+    /// syllables, emoji). False means "maybe": normalize to be sure.
+    static func isCertainlyNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x80 { index += 1; continue }
+            let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            guard width > 1, index + width <= bytes.count else { return false }
+            var scalar = UInt32(byte) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+            for k in 1..<width { scalar = scalar << 6 | UInt32(bytes[index + k] & 0x3F) }
+            let safe = scalar < 0x300 || (0x4E00...0x9FFF).contains(scalar) || (0x3040...0x3098).contains(scalar)
+                || (0x309B...0x30FF).contains(scalar) || (0xAC00...0xD7A3).contains(scalar) || (0x1F300...0x1FAFF).contains(scalar)
+            guard safe else { return false }
+            index += width
         }
-        // Same length and no space other than U+0020 replaced: nothing changed.
-        guard changed || out.count != bytes.count else { return text }
-        return String(decoding: out, as: UTF8.self)
+        return true
     }
 }
 
@@ -127,7 +171,7 @@ public enum PersonName {
         if let comma = name.firstIndex(of: ",") {
             return String(name[..<comma].trimmingWhitespace())
         }
-        return name.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? ""
+        return TextNormalization.collapsingWhitespace(name).utf8.split(separator: 0x20).last.map { String(Substring($0)) } ?? ""
     }
 }
 
@@ -149,7 +193,7 @@ extension PersonName {
             let given = name[name.index(after: comma)...].trimmingWhitespace()
             return (String(given), String(family), nil)
         }
-        var words = name.split(whereSeparator: \.isWhitespace).map(String.init)
+        var words = TextNormalization.collapsingWhitespace(name).utf8.split(separator: 0x20).map { String(Substring($0)) }
         var suffix: String?
         if words.count > 2, let last = words.last, suffixes.contains(last.lowercased()) {
             suffix = last

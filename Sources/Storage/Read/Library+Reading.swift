@@ -46,16 +46,37 @@ extension Library {
     public func forEachDetail(_ query: SearchQuery = SearchQuery(), sort: PaperSort = .added, annotations: Bool = true,
                               _ body: (PaperDetail) throws -> Void) throws {
         try read { db in
-            var (sql, arguments) = QueryCompiler(query).select(Library.paperColumns)
+            // One statement gives each paper with its tag names and how many notes and
+            // highlights it has, so a paper without annotations costs no other query.
+            var (sql, arguments) = QueryCompiler(query).select(Library.paperColumns + """
+                , (SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
+                       WHERE pt.paper_id = p.id AND pt.present = 1 ORDER BY t.name)) AS tag_names
+                , EXISTS (SELECT 1 FROM note n WHERE n.paper_id = p.id AND coalesce(n.trashed, 0) = 0) AS has_notes
+                , EXISTS (SELECT 1 FROM highlight h WHERE h.paper_id = p.id AND coalesce(h.trashed, 0) = 0) AS has_highlights
+                """)
             sql += " ORDER BY \(sort.orderBy)"
+            var tagCache: [String: TagName] = [:]
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try cursor.next() {
                 let paper = Library.paper(row: row)
-                if annotations {
-                    try body(try Library.detail(db, paper: paper))
-                } else {
-                    try body(PaperDetail(paper: paper, tags: try Library.tagNames(db, paper: paper.id.lowercased)))
+                var tags: [TagName] = []
+                if let names: String = row["tag_names"] {
+                    for name in names.split(separator: "\u{1F}") {
+                        if let tag = tagCache[String(name)] {
+                            tags.append(tag)
+                        } else if let tag = try? TagName(String(name)) {
+                            tagCache[String(name)] = tag
+                            tags.append(tag)
+                        }
+                    }
                 }
+                var detail = PaperDetail(paper: paper, tags: tags)
+                if annotations, row["has_notes"] == true || row["has_highlights"] == true {
+                    let full = try Library.detail(db, paper: paper)
+                    detail.notes = full.notes
+                    detail.highlights = full.highlights
+                }
+                try body(detail)
             }
         }
     }
@@ -68,11 +89,16 @@ extension Library {
         try read { db in
             var renames: [UUID: String] = [:]
             var seen: Set<String> = []
+            // The shared keys come from the key index alone; only their papers are read.
+            let shared = try String.fetchAll(db, sql: """
+                SELECT cite_key FROM paper INDEXED BY paper_by_cite_key WHERE cite_key IS NOT NULL
+                GROUP BY cite_key COLLATE NOCASE HAVING count(*) > 1
+                """)
+            guard !shared.isEmpty else { return [:] }
             for row in try Row.fetchAll(db, sql: """
-                SELECT id, cite_key FROM paper WHERE lower(cite_key) IN
-                    (SELECT lower(cite_key) FROM paper WHERE cite_key IS NOT NULL GROUP BY lower(cite_key) HAVING count(*) > 1)
+                SELECT id, cite_key FROM paper WHERE cite_key COLLATE NOCASE IN (\(shared.map { _ in "?" }.joined(separator: ",")))
                 ORDER BY added_at, id
-                """) {
+                """, arguments: StatementArguments(shared)) {
                 let key: String = row["cite_key"]
                 let idText: String = row["id"]
                 guard let id = UUID(uuidString: idText) else { continue }
