@@ -20,13 +20,28 @@ public enum BibTeX {
     public static func parse(_ text: String, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
         var parser = BibTeXParser(text, file: file)
         let source = "bibtex:" + (file.split(separator: "/").last.map(String.init) ?? file)
+        let entries = try parser.entries(skipping: skipping)
+        // Reading entries is quick; turning their LaTeX into text is most of the work,
+        // and each entry's is independent: convert chunks on every core, keep the order.
+        let chunkSize = 512
+        let chunks = (entries.count + chunkSize - 1) / chunkSize
+        let results = ResultSlots<[Result<PaperDraft, ImportError>]>(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = (chunk * chunkSize)..<min(entries.count, (chunk + 1) * chunkSize)
+            results.set(chunk, entries[range].map { entry in
+                Result { () throws(ImportError) -> PaperDraft in try draft(entry, source: source, file: file) }
+            })
+        }
         var drafts: [PaperDraft] = []
-        for entry in try parser.entries(skipping: skipping) {
-            do {
-                drafts.append(try draft(entry, source: source, file: file))
-            } catch {
-                guard let skipping else { throw error }
-                skipping(error)
+        drafts.reserveCapacity(entries.count)
+        for chunk in 0..<chunks {
+            for result in results.take(chunk) {
+                switch result {
+                case .success(let draft): drafts.append(draft)
+                case .failure(let error):
+                    guard let skipping else { throw error }
+                    skipping(error)
+                }
             }
         }
         return drafts
@@ -48,7 +63,7 @@ public enum BibTeX {
     static func draft(_ entry: BibTeXParser.Entry, source: String, file: String) throws(ImportError) -> PaperDraft {
         func text(_ name: String) -> String? {
             guard let raw = entry.value(name) else { return nil }
-            let value = TextNormalization.singleLine(LaTeX.toUnicode(raw))
+            let value = TextNormalization.collapsingWhitespace(LaTeX.toUnicode(raw))
             return value.isEmpty ? nil : value
         }
         /// Verbatim fields (`url`, `doi`, `eprint`): read as written, as biber does.
@@ -121,7 +136,7 @@ public enum BibTeX {
         names.append(bytes[start..<bytes.count])
         return names.compactMap { slice in
             let name = String(decoding: slice, as: UTF8.self)
-            let parts = splitOutsideBraces(name, on: ",").map { TextNormalization.singleLine(LaTeX.toUnicode($0)) }
+            let parts = splitOutsideBraces(name, on: ",").map { TextNormalization.collapsingWhitespace(LaTeX.toUnicode($0)) }
             let text: String
             switch parts.count {
             case 0: return nil
@@ -129,19 +144,26 @@ public enum BibTeX {
             case 2: text = parts[1] + " " + parts[0]                 // Family, Given
             default: text = parts[2] + " " + parts[0] + " " + parts[1] // Family, Jr, Given
             }
-            let clean = TextNormalization.singleLine(text)
+            let clean = TextNormalization.collapsingWhitespace(text)
             return clean.isEmpty || clean.lowercased() == "others" ? nil : clean
         }
     }
 
     static func splitOutsideBraces(_ text: String, on separator: Character) -> [String] {
-        guard text.contains(separator) else { return text.trimmingWhitespaceAndBraces.isEmpty ? [] : [text] }
-        var parts: [String] = [], current = "", depth = 0
-        for c in text {
-            if c == "{" { depth += 1 } else if c == "}" { depth -= 1 }
-            if c == separator, depth == 0 { parts.append(current); current = "" } else { current.append(c) }
+        guard let separator = separator.asciiValue, text.utf8.contains(separator) else {
+            return text.trimmingWhitespaceAndBraces.isEmpty ? [] : [text]
         }
-        parts.append(current)
+        var parts: [String] = [], depth = 0
+        let bytes = Array(text.utf8)
+        var start = 0
+        for (i, b) in bytes.enumerated() {
+            if b == 0x7B { depth += 1 } else if b == 0x7D { depth -= 1 }
+            if b == separator, depth == 0 {
+                parts.append(String(decoding: bytes[start..<i], as: UTF8.self))
+                start = i + 1
+            }
+        }
+        parts.append(String(decoding: bytes[start...], as: UTF8.self))
         return parts.filter { !$0.trimmingWhitespaceAndBraces.isEmpty }
     }
 
@@ -155,5 +177,24 @@ public enum BibTeX {
 extension String {
     var trimmingWhitespaceAndBraces: String {
         String(decoding: utf8.filter { $0 != 0x20 && !($0 >= 0x09 && $0 <= 0x0D) && $0 != 0x7B && $0 != 0x7D }, as: UTF8.self)
+    }
+}
+
+/// One slot per parallel task: each task writes only its own slot, and the slots
+/// are read after every task has finished.
+final class ResultSlots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
+
+    func take(_ index: Int) -> Value {
+        lock.withLock {
+            guard let value = slots[index] else { preconditionFailure("slot \(index) was never filled") }
+            slots[index] = nil
+            return value
+        }
     }
 }

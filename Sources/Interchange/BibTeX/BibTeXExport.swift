@@ -69,7 +69,8 @@ public struct BibTeXExport<Output: TextOutput> {
         add("doi", p.doi.map { BibTeX.verbatim($0.value) })
         add("url", p.url.map(BibTeX.verbatim))
         add("keywords", detail.tags.isEmpty ? nil : LaTeX.escape(detail.tags.map(\.value).joined(separator: ", ")))
-        add("abstract", p.abstract.map { LaTeX.escape(TextNormalization.singleLine($0)) })
+        // Stored text is already NFC; escaping turns line breaks and tabs into spaces.
+        add("abstract", p.abstract.map { LaTeX.escape($0) })
 
         var entry = count == 0 ? "" : "\n"
         entry += "@" + type + "{" + key

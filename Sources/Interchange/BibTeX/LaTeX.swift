@@ -31,14 +31,17 @@ public enum LaTeX {
 
     /// Plain text for a BibTeX value.
     public static func toUnicode(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        // Most values have nothing to convert.
-        if !bytes.contains(where: { $0 == 0x5C || $0 == 0x7B || $0 == 0x7D || $0 == 0x7E || $0 == 0x24 || $0 == 0x2D || $0 == 0x60 || $0 == 0x27 }) {
-            return TextNormalization.storedText(text)
+        var text = text
+        let converted: [UInt8]? = text.withUTF8 { bytes in
+            // Most values have nothing to convert.
+            guard bytes.contains(where: { $0 == 0x5C || $0 == 0x7B || $0 == 0x7D || $0 == 0x7E || $0 == 0x24 || $0 == 0x2D || $0 == 0x60 || $0 == 0x27 }) else {
+                return nil
+            }
+            var converter = Converter(Array(bytes))
+            converter.run()
+            return converter.out
         }
-        var converter = Converter(bytes)
-        converter.run()
-        return TextNormalization.storedText(String(decoding: converter.out, as: UTF8.self))
+        return TextNormalization.storedText(converted.map { String(decoding: $0, as: UTF8.self) } ?? text)
     }
 
     /// Accent commands by their ASCII byte.

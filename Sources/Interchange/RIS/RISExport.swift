@@ -22,7 +22,8 @@ public struct RISExport<Output: TextOutput> {
         var record = ""
         func line(_ tag: String, _ value: String?) {
             guard let value else { return }
-            let clean = TextNormalization.singleLine(value)
+            // Stored text is already NFC: only line breaks (RIS has one line per field) need care.
+            let clean = value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? TextNormalization.collapsingWhitespace(value) : value
             if !clean.isEmpty { record += tag + "  - " + clean + "\r\n" }
         }
         line("TY", p.venue != nil ? "JOUR" : p.arxiv != nil ? "UNPB" : "GEN")

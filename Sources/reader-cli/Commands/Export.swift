@@ -47,7 +47,7 @@ struct Export: ParsableCommand {
             case .json:
                 let filter = query.isEmpty ? nil : try store.paperIDs(parsed)
                 var writer = ReaderBackup.Writer(output: sink)
-                try store.forEachRecord(papers: filter) { writer.write($0) }
+                try Pipeline.run(consume: { writer.write($0) }) { emit in try store.forEachRecord(papers: filter, emit) }
                 _ = writer.finish()
             case .markdown:
                 var writer = MarkdownExport(output: sink)
@@ -58,24 +58,30 @@ struct Export: ParsableCommand {
                     let count = try store.count(section)
                     guard count > 0 else { continue }
                     writer.section(status, count: count)
-                    try store.forEachDetail(section, sort: sort) { writer.write($0) }
+                    try Pipeline.run(consume: { writer.write($0) }) { emit in try store.forEachDetail(section, sort: sort, emit) }
                 }
                 _ = writer.finish()
             case .csv:
                 var writer = CSVExport(output: sink)
-                try store.forEachDetail(parsed, sort: sort) { writer.write($0) }
+                try Pipeline.run(consume: { writer.write($0) }) { emit in try store.forEachDetail(parsed, sort: sort, emit) }
                 _ = writer.finish()
             case .bibtex, .biblatex:
                 var writer = BibTeXExport(output: sink, dialect: format == .bibtex ? .bibtex : .biblatex)
-                try store.forEachDetail(parsed, sort: sort, annotations: false) { writer.write($0, key: key($0.paper)) }
+                try Pipeline.run(consume: { writer.write($0, key: key($0.paper)) }) { emit in
+                    try store.forEachDetail(parsed, sort: sort, annotations: false, emit)
+                }
                 _ = writer.finish()
             case .cslJSON:
                 var writer = CSLJSONExport(output: sink)
-                try store.forEachDetail(parsed, sort: sort, annotations: false) { writer.write($0, key: key($0.paper)) }
+                try Pipeline.run(consume: { writer.write($0, key: key($0.paper)) }) { emit in
+                    try store.forEachDetail(parsed, sort: sort, annotations: false, emit)
+                }
                 _ = writer.finish()
             case .ris:
                 var writer = RISExport(output: sink)
-                try store.forEachDetail(parsed, sort: sort, annotations: false) { writer.write($0, key: key($0.paper)) }
+                try Pipeline.run(consume: { writer.write($0, key: key($0.paper)) }) { emit in
+                    try store.forEachDetail(parsed, sort: sort, annotations: false, emit)
+                }
                 _ = writer.finish()
             }
             try sink.commit()
