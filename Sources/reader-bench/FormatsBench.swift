@@ -34,30 +34,36 @@ struct FormatsBench: ParsableCommand {
         let bib = work + "/generated.bib"
         try Self.writeBibTeX(seed: seed, count: count, to: bib)
         let bytes = (try FileManager.default.attributesOfItem(atPath: bib)[.size] as? Int) ?? 0
-        let text = try String(contentsOfFile: bib, encoding: .utf8)
 
         print("# reader-bench formats\n")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; \(count) papers, BibTeX file \(bytes >> 20) MiB; medians of \(runs)\n")
 
         // The parser in process (LaTeX to Unicode included), beside a scan that only
-        // finds the entries (`@` at a line start): the floor any parser pays.
-        var parseTimes: [Double] = [], scanTimes: [Double] = []
-        var entries = 0
-        for _ in 0..<runs {
-            let start = DispatchTime.now().uptimeNanoseconds
-            entries = try BibTeX.parse(text, file: bib).count
-            parseTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            let scanStart = DispatchTime.now().uptimeNanoseconds
-            var found = 0, atLineStart = true
-            for byte in text.utf8 {
-                if atLineStart && byte == UInt8(ascii: "@") { found += 1 }
-                atLineStart = byte == 0x0A
+        // finds the entries (`@` at a line start): the floor any parser pays. Twice:
+        // entries with abstracts (as Zotero exports them) and without (as DBLP and
+        // Google Scholar give them).
+        let bare = work + "/generated-no-abstracts.bib"
+        try Self.writeBibTeX(seed: seed, count: count, to: bare, abstracts: false)
+        for (label, path) in [("with abstracts", bib), ("without abstracts", bare)] {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            var parseTimes: [Double] = [], scanTimes: [Double] = []
+            var entries = 0
+            for _ in 0..<runs {
+                let start = DispatchTime.now().uptimeNanoseconds
+                entries = try BibTeX.parse(text, file: path).count
+                parseTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                let scanStart = DispatchTime.now().uptimeNanoseconds
+                var found = 0, atLineStart = true
+                for byte in text.utf8 {
+                    if atLineStart && byte == UInt8(ascii: "@") { found += 1 }
+                    atLineStart = byte == 0x0A
+                }
+                precondition(found == count + 1, "the file has one @string and one entry per paper")
+                scanTimes.append(Double(DispatchTime.now().uptimeNanoseconds - scanStart) / 1e9)
             }
-            precondition(found == count + 1, "the file has one @string and one entry per paper")
-            scanTimes.append(Double(DispatchTime.now().uptimeNanoseconds - scanStart) / 1e9)
+            let parse = median(parseTimes), scan = median(scanTimes)
+            print("BibTeX parse (in process, \(label), \(text.utf8.count >> 20) MiB): \(entries) entries in \(ms(parse)), \(Int(Double(entries) / parse)) entries/s; entry scan baseline \(ms(scan)) (parse/scan \(String(format: "%.1f", parse / scan))x)\n")
         }
-        let parse = median(parseTimes), scan = median(scanTimes)
-        print("BibTeX parse (in process): \(entries) entries in \(ms(parse)), \(Int(Double(entries) / parse)) entries/s; entry scan baseline \(ms(scan)) (parse/scan \(String(format: "%.1f", parse / scan))x)\n")
 
         // `reader import` of the file into a fresh library, whole process.
         var imports: [Measurement] = []
@@ -92,7 +98,7 @@ struct FormatsBench: ParsableCommand {
         }
     }
 
-    static func writeBibTeX(seed: [PaperDraft], count: Int, to path: String) throws {
+    static func writeBibTeX(seed: [PaperDraft], count: Int, to path: String, abstracts: Bool = true) throws {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { throw BenchError("cannot write \(path)") }
         var file = BufferedFile(handle: handle)
@@ -112,7 +118,7 @@ struct FormatsBench: ParsableCommand {
             if index % 2 == 0 { entry += "  journal = neurips # { \(year - 1986)},\n" }
             if index % 3 == 0 { entry += "  doi = {10.5555/\(index).\(year)},\n" }
             entry += "  eprint = {\(arxiv)},\n  archivePrefix = {arXiv},\n  primaryClass = {cs.LG},\n  keywords = {ml, bench},\n"
-            entry += "  abstract = {\(LaTeX.escape(source.abstract ?? ""))}\n}\n\n"
+            entry += abstracts ? "  abstract = {\(LaTeX.escape(source.abstract ?? ""))}\n}\n\n" : "  note = {Preprint}\n}\n\n"
             file.write(entry)
         }
         file.flush()

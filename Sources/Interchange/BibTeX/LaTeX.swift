@@ -33,10 +33,18 @@ public enum LaTeX {
     public static func toUnicode(_ text: String) -> String {
         var text = text
         let converted: [UInt8]? = text.withUTF8 { bytes in
-            // Most values have nothing to convert.
-            guard bytes.contains(where: { $0 == 0x5C || $0 == 0x7B || $0 == 0x7D || $0 == 0x7E || $0 == 0x24 || $0 == 0x2D || $0 == 0x60 || $0 == 0x27 }) else {
-                return nil
+            // Most values have nothing to convert: no `\ { } ~ $` and no doubled `-`, `` ` `` or `'`.
+            var needsWork = false
+            var k = 0
+            while k < bytes.count, !needsWork {
+                switch bytes[k] {
+                case 0x5C, 0x7B, 0x7D, 0x7E, 0x24: needsWork = true
+                case let b where b == 0x2D || b == 0x60 || b == 0x27: needsWork = k + 1 < bytes.count && bytes[k + 1] == b
+                default: break
+                }
+                k += 1
             }
+            guard needsWork else { return nil }
             var converter = Converter(Array(bytes))
             converter.run()
             return converter.out
