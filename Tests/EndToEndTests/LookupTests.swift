@@ -114,6 +114,19 @@ struct LookupTests {
         #expect(try reader.ok(["refresh"], environment: server.environment) == "Nothing to refresh.\n")
     }
 
+    @Test func aServiceThatDoesNotAnswerInTimeCountsAsUnreachable() throws {
+        let server = try FixtureServer()
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        var env = server.environment
+        env["READER_ARXIV_API"] = "http://127.0.0.1:\(server.port)/slow"
+        env["READER_HTTP_TIMEOUT"] = "1"
+        let slow = try reader.run(["add", "2405.21060"], environment: env)
+        #expect(slow.status == 0)
+        #expect(slow.stderr.contains("Could not reach arXiv (127.0.0.1)"), "\(slow.stderr)")
+        #expect(try reader.ok(["refresh"], environment: server.environment) == "Refreshed 1 paper; 0 failed; 0 still waiting for metadata.\n")
+    }
+
     @Test func theHuggingFaceDailyPapersOfADayAreImported() throws {
         let server = try FixtureServer()
         let reader = try ReaderProcess()

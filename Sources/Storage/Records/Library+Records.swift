@@ -21,7 +21,11 @@ extension Library {
             }
             for entity in Entity.allCases.sorted() {
                 let columns = entity.fields.map(\.name).joined(separator: ", ")
-                let cursor = try Row.fetchCursor(db, sql: "SELECT id, \(columns), clocks, changed_at FROM \(entity.table) ORDER BY id")
+                // `+id`: scan the table in storage order and let SQLite's sorter (which
+                // spills to temporary files) order it, instead of reading rows in id-index
+                // order, one random page read each: 1.6 s against 20 s for 100,000 papers
+                // with SQLite's own shell, at the same page cache.
+                let cursor = try Row.fetchCursor(db, sql: "SELECT id, \(columns), clocks, changed_at FROM \(entity.table) ORDER BY +id")
                 while let row = try cursor.next() {
                     if let papers {
                         switch entity {
