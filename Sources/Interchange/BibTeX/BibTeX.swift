@@ -120,12 +120,11 @@ public enum BibTeX {
         let bytes = Array(raw.utf8)
         var names: [ArraySlice<UInt8>] = []
         var depth = 0, start = 0, i = 0
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
         while i < bytes.count {
             let b = bytes[i]
             if b == 0x7B { depth += 1 } else if b == 0x7D { depth -= 1 }
-            if depth == 0, isSpace(b), i + 4 < bytes.count,
-               bytes[i + 1] | 0x20 == 0x61, bytes[i + 2] | 0x20 == 0x6E, bytes[i + 3] | 0x20 == 0x64, isSpace(bytes[i + 4]) {
+            if depth == 0, UTF8Bytes.isSpace(b), i + 4 < bytes.count,
+               bytes[i + 1] | 0x20 == 0x61, bytes[i + 2] | 0x20 == 0x6E, bytes[i + 3] | 0x20 == 0x64, UTF8Bytes.isSpace(bytes[i + 4]) {
                 names.append(bytes[start..<i])
                 i += 4
                 start = i
@@ -176,7 +175,7 @@ public enum BibTeX {
 
 extension String {
     var trimmingWhitespaceAndBraces: String {
-        String(decoding: utf8.filter { $0 != 0x20 && !($0 >= 0x09 && $0 <= 0x0D) && $0 != 0x7B && $0 != 0x7D }, as: UTF8.self)
+        String(decoding: utf8.filter { !UTF8Bytes.isSpace($0) && $0 != 0x7B && $0 != 0x7D }, as: UTF8.self)
     }
 }
 

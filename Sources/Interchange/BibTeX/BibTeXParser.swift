@@ -46,11 +46,9 @@ struct BibTeXParser {
     static let openParen = UInt8(ascii: "("), closeParen = UInt8(ascii: ")"), comma = UInt8(ascii: ",")
     static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), hash = UInt8(ascii: "#"), equals = UInt8(ascii: "=")
 
-    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-    static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
     /// Letters, digits, `_-:.+/'` and any non-ASCII byte (names such as `müller2020`).
     static func isNameByte(_ b: UInt8) -> Bool {
-        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || isDigit(b) || b >= 0x80
+        UTF8Bytes.isLetter(b) || UTF8Bytes.isDigit(b) || b >= 0x80
             || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ":") || b == UInt8(ascii: ".")
             || b == UInt8(ascii: "+") || b == UInt8(ascii: "/") || b == UInt8(ascii: "'")
     }
@@ -141,7 +139,7 @@ struct BibTeXParser {
     mutating func entry(type: String, close: UInt8, start: Int) throws(ImportError) -> Entry {
         skipSpace()
         let keyStart = i
-        while i < chars.count, chars[i] != Self.comma, chars[i] != close, !Self.isSpace(chars[i]) { i += 1 }
+        while i < chars.count, chars[i] != Self.comma, chars[i] != close, !UTF8Bytes.isSpace(chars[i]) { i += 1 }
         let key = text(keyStart..<i)
         skipSpace()
         var fields: [(String, String)] = []
@@ -177,9 +175,9 @@ struct BibTeXParser {
             case Self.quote:
                 i += 1
                 result += try quoted(from: start)
-            case let c where Self.isDigit(c):
+            case let c where UTF8Bytes.isDigit(c):
                 let numberStart = i
-                while i < chars.count, Self.isDigit(chars[i]) { i += 1 }
+                while i < chars.count, UTF8Bytes.isDigit(chars[i]) { i += 1 }
                 result += text(numberStart..<i)
             default:
                 let name = identifier()
@@ -240,7 +238,7 @@ struct BibTeXParser {
     }
 
     mutating func skipSpace() {
-        while i < chars.count, Self.isSpace(chars[i]) {
+        while i < chars.count, UTF8Bytes.isSpace(chars[i]) {
             if chars[i] == 0x0A { line += 1 }
             i += 1
         }

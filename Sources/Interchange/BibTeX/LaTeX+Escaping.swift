@@ -80,16 +80,14 @@ extension LaTeX {
     /// As in pandoc, math starts with a `$` followed by a non-space and ends with
     /// a `$` after a non-space and not before a digit (`$5 or $10` is not math).
     static func mathEnd(_ chars: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-        guard start + 1 < chars.count, !isSpace(chars[start + 1]) else { return nil }
+        guard start + 1 < chars.count, !UTF8Bytes.isSpace(chars[start + 1]) else { return nil }
         var depth = 0
         var j = start + 1
         while j < chars.count {
             switch chars[j] {
             case 0x24:
-                guard j > start + 1, depth == 0, chars[j - 1] != 0x5C, !isSpace(chars[j - 1]),
-                      j + 1 == chars.count || !isDigit(chars[j + 1]) else { return nil }
+                guard j > start + 1, depth == 0, chars[j - 1] != 0x5C, !UTF8Bytes.isSpace(chars[j - 1]),
+                      j + 1 == chars.count || !UTF8Bytes.isDigit(chars[j + 1]) else { return nil }
                 return j
             case 0x7B: depth += 1
             case 0x7D:

@@ -68,8 +68,6 @@ public enum LaTeX {
             out.reserveCapacity(chars.count)
         }
 
-        static func isLetter(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) }
-
         func next(_ offset: Int) -> UInt8? {
             i + offset < chars.count ? chars[i + offset] : nil
         }
@@ -113,11 +111,10 @@ public enum LaTeX {
         /// The length of the first character of UTF-8 `bytes`: its first scalar and
         /// the combining marks (U+0300–U+036F) after it.
         static func firstCharacterLength(_ bytes: [UInt8]) -> Int {
-            func scalarLength(_ b: UInt8) -> Int { b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1 }
             guard let first = bytes.first else { return 0 }
-            var length = scalarLength(first)
+            var length = UTF8Bytes.sequenceLength(first)
             // U+0300–U+036F are 0xCC 0x80 … 0xCD 0xAF in UTF-8.
-            while length + 1 < bytes.count + 1, length < bytes.count {
+            while length < bytes.count {
                 let b = bytes[length]
                 guard b == 0xCC || (b == 0xCD && length + 1 < bytes.count && bytes[length + 1] <= 0xAF) else { break }
                 length += 2
@@ -129,10 +126,10 @@ public enum LaTeX {
             i += 1
             guard i < chars.count else { out.append(0x5C); return }
             let c = chars[i]
-            if let mark = LaTeX.accentMarks[c], !(Self.isLetter(c) && next(1).map(Self.isLetter) == true) {
+            if let mark = LaTeX.accentMarks[c], !(UTF8Bytes.isLetter(c) && next(1).map(UTF8Bytes.isLetter) == true) {
                 // Accent: \"o, \"{o}, \c c, \c{c}, {\"\i}
                 i += 1
-                while i < chars.count, chars[i] == 0x20, Self.isLetter(c) { i += 1 }
+                while i < chars.count, chars[i] == 0x20, UTF8Bytes.isLetter(c) { i += 1 }
                 var base: [UInt8] = []
                 if i < chars.count, chars[i] == 0x7B {
                     i += 1
@@ -149,7 +146,7 @@ public enum LaTeX {
                     base = nested.out
                     i += nested.i
                 } else if i < chars.count {
-                    let length = chars[i] >= 0xF0 ? 4 : chars[i] >= 0xE0 ? 3 : chars[i] >= 0xC0 ? 2 : 1
+                    let length = UTF8Bytes.sequenceLength(chars[i])
                     base = Array(chars[i..<min(i + length, chars.count)])
                     i += length
                 }
@@ -165,13 +162,13 @@ public enum LaTeX {
                 out.append(contentsOf: base[cut...])
                 return
             }
-            if !Self.isLetter(c) {
+            if !UTF8Bytes.isLetter(c) {
                 // Escaped character: \& \% \$ \# \_ \{ \} \\ (line break) \, (thin space)
                 switch c {
                 case 0x5C, 0x2C, 0x3B, 0x20: out.append(0x20)
                 case 0x2D: break
                 default:
-                    let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1
+                    let length = UTF8Bytes.sequenceLength(c)
                     out.append(contentsOf: chars[i..<min(i + length, chars.count)])
                     i += length - 1
                 }
@@ -179,7 +176,7 @@ public enum LaTeX {
                 return
             }
             let start = i
-            while i < chars.count, Self.isLetter(chars[i]) { i += 1 }
+            while i < chars.count, UTF8Bytes.isLetter(chars[i]) { i += 1 }
             let name = String(decoding: chars[start..<i], as: UTF8.self)
             if let letter = LaTeX.letters[name] {
                 append(letter)

@@ -117,14 +117,10 @@ public enum TextNormalization {
                 if byte < 0x80 {
                     isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
                 } else {
-                    width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-                    if width > 1, index + width <= bytes.count {
-                        var scalar = UInt32(byte) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
-                        for k in 1..<width { scalar = scalar << 6 | UInt32(bytes[index + k] & 0x3F) }
+                    if let (scalar, length) = Self.scalar(in: bytes, at: index) {
+                        width = length
                         isSpace = scalar == 0x85 || scalar == 0xA0 || scalar == 0x1680 || (0x2000...0x200A).contains(scalar)
                             || scalar == 0x2028 || scalar == 0x2029 || scalar == 0x202F || scalar == 0x205F || scalar == 0x3000
-                    } else {
-                        width = 1
                     }
                 }
                 if isSpace {
@@ -142,6 +138,18 @@ public enum TextNormalization {
         } ?? text
     }
 
+    /// The scalar whose UTF-8 sequence starts at `index` (a lead byte of 0xC0 or
+    /// more), and the sequence's length; nil for a stray or cut sequence.
+    @inline(__always)
+    static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
+        let lead = bytes[index]
+        let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        guard width > 1, index + width <= bytes.count else { return nil }
+        var scalar = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+        for k in 1..<width { scalar = scalar << 6 | UInt32(bytes[index + k] & 0x3F) }
+        return (scalar, width)
+    }
+
     /// Whether UTF-8 text is certainly in NFC without normalizing it: every
     /// scalar is below U+0300 (where nothing composes) or in a block whose
     /// characters are all NFC and never combine (CJK ideographs, kana, Hangul
@@ -151,10 +159,7 @@ public enum TextNormalization {
         while index < bytes.count {
             let byte = bytes[index]
             if byte < 0x80 { index += 1; continue }
-            let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-            guard width > 1, index + width <= bytes.count else { return false }
-            var scalar = UInt32(byte) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
-            for k in 1..<width { scalar = scalar << 6 | UInt32(bytes[index + k] & 0x3F) }
+            guard let (scalar, width) = Self.scalar(in: bytes, at: index) else { return false }
             let safe = scalar < 0x300 || (0x4E00...0x9FFF).contains(scalar) || (0x3040...0x3098).contains(scalar)
                 || (0x309B...0x30FF).contains(scalar) || (0xAC00...0xD7A3).contains(scalar) || (0x1F300...0x1FAFF).contains(scalar)
             guard safe else { return false }
