@@ -22,19 +22,12 @@ public enum ArXivAtom {
         guard feed.name == "feed" else {
             throw ImportError(file: file, line: feed.line, reason: "expected an Atom <feed>, found <\(feed.name)>")
         }
-        let source = "arxiv:" + (file.split(separator: "/").last.map(String.init) ?? file)
-        var drafts: [PaperDraft] = []
-        for entry in feed.all("entry") {
-            do throws(ImportError) {
-                var draft = try self.draft(entry, file: file)
-                draft.source = source
-                drafts.append(draft)
-            } catch {
-                guard let skipping else { throw error }
-                skipping(error)
-            }
+        let source = ImportError.source("arxiv", file: file)
+        return try ImportError.collect(feed.all("entry"), skipping: skipping) { entry throws(ImportError) in
+            var draft = try self.draft(entry, file: file)
+            draft.source = source
+            return draft
         }
-        return drafts
     }
 
     /// Whether a text looks like an Atom feed.

@@ -19,7 +19,7 @@ public enum BibTeX {
     /// With `skipping`, a bad entry is handed to it and the read goes on.
     public static func parse(_ text: String, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
         var parser = BibTeXParser(text, file: file)
-        let source = "bibtex:" + (file.split(separator: "/").last.map(String.init) ?? file)
+        let source = ImportError.source("bibtex", file: file)
         let entries = try parser.entries(skipping: skipping)
         // Reading entries is quick; turning their LaTeX into text is most of the work,
         // and each entry's is independent: convert chunks on every core, keep the order.

@@ -21,22 +21,15 @@ public enum CSLJSON {
         case .object: items = [document]
         default: throw ImportError(file: file, line: nil, reason: "expected a CSL-JSON item or an array of items")
         }
-        let source = "csl-json:" + (file.split(separator: "/").last.map(String.init) ?? file)
-        var drafts: [PaperDraft] = []
-        for (index, item) in items.enumerated() {
-            do throws(ImportError) {
-                guard case .object(let fields) = item else {
-                    throw ImportError(file: file, line: nil, reason: "item \(index + 1): expected an object")
-                }
-                var draft = try draft(fields, number: index + 1, file: file)
-                draft.source = source
-                drafts.append(draft)
-            } catch {
-                guard let skipping else { throw error }
-                skipping(error)
+        let source = ImportError.source("csl-json", file: file)
+        return try ImportError.collect(items.enumerated(), skipping: skipping) { (index, item) throws(ImportError) in
+            guard case .object(let fields) = item else {
+                throw ImportError(file: file, line: nil, reason: "item \(index + 1): expected an object")
             }
+            var draft = try draft(fields, number: index + 1, file: file)
+            draft.source = source
+            return draft
         }
-        return drafts
     }
 
     /// Whether a text starts like CSL-JSON.

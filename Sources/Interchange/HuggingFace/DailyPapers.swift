@@ -19,17 +19,10 @@ public enum DailyPapers {
         guard case .array(let entries) = document else {
             throw ImportError(file: file, line: nil, reason: "expected a JSON array of daily papers entries")
         }
-        let source = "hf-daily:" + (file.split(separator: "/").last.map(String.init) ?? file)
-        var drafts: [PaperDraft] = []
-        for (index, entry) in entries.enumerated() {
-            do throws(ImportError) {
-                drafts.append(try draft(entry, index: index, file: file, source: source))
-            } catch {
-                guard let skipping else { throw error }
-                skipping(error)
-            }
+        let source = ImportError.source("hf-daily", file: file)
+        return try ImportError.collect(entries.enumerated(), skipping: skipping) { (index, entry) throws(ImportError) in
+            try draft(entry, index: index, file: file, source: source)
         }
-        return drafts
     }
 
     static func draft(_ entry: JSONValue, index: Int, file: String, source: String) throws(ImportError) -> PaperDraft {

@@ -44,7 +44,7 @@ public enum PapersListing {
         }
         var drafts: [PaperDraft] = []
         var i = first
-        let source = "listing:" + (file.split(separator: "/").last.map(String.init) ?? file)
+        let source = ImportError.source("listing", file: file)
         func problem(_ error: ImportError) throws(ImportError) {
             guard let skipping else { throw error }
             skipping(error)

@@ -17,7 +17,7 @@ public enum RIS {
             guard let skipping else { throw error }
             skipping(error)
         }
-        let source = "ris:" + (file.split(separator: "/").last.map(String.init) ?? file)
+        let source = ImportError.source("ris", file: file)
         var drafts: [PaperDraft] = []
         var fields: [(tag: String, value: String)] = []
         var start: Int?

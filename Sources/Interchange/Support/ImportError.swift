@@ -1,3 +1,5 @@
+import Model
+
 /// A record that cannot be imported: which file, which line, and why.
 ///
 /// ```
@@ -20,5 +22,29 @@ public struct ImportError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         if let line { return "\(file):\(line): \(reason)" }
         return "\(file): \(reason)"
+    }
+}
+
+extension ImportError {
+    /// The drafts of `records`, in order: each bad record stops the read, or, with
+    /// `skipping`, is handed to it and the read goes on. Every importer that reads
+    /// record by record collects its drafts this way.
+    static func collect<Record>(_ records: some Sequence<Record>, skipping: ((ImportError) -> Void)?,
+                                _ draft: (Record) throws(ImportError) -> PaperDraft) throws(ImportError) -> [PaperDraft] {
+        var drafts: [PaperDraft] = []
+        for record in records {
+            do throws(ImportError) {
+                drafts.append(try draft(record))
+            } catch {
+                guard let skipping else { throw error }
+                skipping(error)
+            }
+        }
+        return drafts
+    }
+
+    /// The `source` a paper from `file` records: `bibtex:refs.bib`.
+    static func source(_ format: String, file: String) -> String {
+        format + ":" + (file.split(separator: "/").last.map(String.init) ?? file)
     }
 }
