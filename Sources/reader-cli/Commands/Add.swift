@@ -72,9 +72,7 @@ struct Add: ParsableCommand {
                 let client = MetadataClient(services: try MetadataServices.fromEnvironment(), library: store)
                 do {
                     if let fetched = try client.lookup(arxiv: draft.arxiv, doi: draft.doi) {
-                        let typedTitle = draft.title
                         draft = draft.filled(from: fetched)
-                        if typedTitle.isEmpty { draft.title = fetched.title.isEmpty ? draft.title : fetched.title }
                     }
                 } catch .unreachable(let service, let reason) {
                     needsLookup = true

@@ -25,3 +25,25 @@ struct CiteKeyTests {
         }
     }
 }
+
+@Suite("Drafts completed from a lookup")
+struct DraftFillingTests {
+    @Test func whatTheUserTypedWinsAndTheRestIsFetched() throws {
+        var typed = PaperDraft(title: "My title for it")
+        typed.arxiv = ArXivID("1706.03762")
+        typed.tags = [try TagName("to-read")]
+        var fetched = PaperDraft(title: "Attention Is All You Need", authors: ["Ashish Vaswani"], abstract: "The dominant models.")
+        fetched.arxiv = ArXivID("1706.03762v7")
+        fetched.categories = ["cs.CL"]
+        fetched.year = 2017
+        let merged = typed.filled(from: fetched)
+        #expect(merged.title == "My title for it")
+        #expect(merged.authors == ["Ashish Vaswani"] && merged.abstract == "The dominant models." && merged.year == 2017)
+        #expect(merged.arxiv == ArXivID("1706.03762v7"), "the fetched version completes the typed id")
+        let toRead = try TagName("to-read")
+        #expect(merged.categories == ["cs.CL"] && merged.tags == [toRead])
+        var other = typed
+        other.arxiv = ArXivID("2405.21060")
+        #expect(other.filled(from: fetched).arxiv == ArXivID("2405.21060"), "another paper's id never replaces the typed one")
+    }
+}
