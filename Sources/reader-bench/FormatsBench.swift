@@ -79,7 +79,7 @@ struct FormatsBench: ParsableCommand {
 
         // Keys are given before the first export; time the exports after that, as a user sees them every day.
         _ = try runner.time([reader, "export", "--format", "bibtex", "-o", work + "/warm.bib", "--library", library])
-        let baselineCommand = ["/usr/bin/sqlite3", library, "SELECT cite_key, title, authors, year, arxiv_id, doi, url, abstract FROM paper ORDER BY added_at DESC, id DESC"]
+        let baselineCommand = ["/usr/bin/sqlite3", library, "SELECT cite_key, title, authors, year, arxiv_id, doi, url, abstract FROM paper ORDER BY added_at DESC, rowid DESC"]
         print("| export | time | papers/s | vs sqlite3 dump | peak RSS | output |")
         print("|---|---:|---:|---:|---:|---:|")
         for format in ["bibtex", "biblatex", "csl-json", "ris", "json", "csv", "markdown"] {

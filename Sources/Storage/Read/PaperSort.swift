@@ -11,10 +11,10 @@ public enum PaperSort: String, CaseIterable, Sendable {
 
     var orderBy: String {
         switch self {
-        case .added: "p.added_at DESC, p.id DESC"
-        case .title: "p.title COLLATE NOCASE ASC, p.id ASC"
-        case .year: "p.year IS NULL, p.year DESC, p.added_at DESC, p.id DESC"
-        case .updated: "p.changed_at DESC, p.id DESC"
+        case .added: "p.added_at DESC, p.rowid DESC"
+        case .title: "p.title COLLATE NOCASE ASC, p.rowid ASC"
+        case .year: "p.year IS NULL, p.year DESC, p.added_at DESC, p.rowid DESC"
+        case .updated: "p.changed_at DESC, p.rowid DESC"
         }
     }
 }

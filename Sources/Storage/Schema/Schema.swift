@@ -98,9 +98,6 @@ enum Schema {
                 ALTER TABLE paper ADD COLUMN categories TEXT;
                 ALTER TABLE paper ADD COLUMN comment TEXT;
                 CREATE INDEX paper_by_cite_key ON paper(cite_key COLLATE NOCASE) WHERE cite_key IS NOT NULL;
-                -- Exports and lists order by added date, ties by id: the same on every machine.
-                DROP INDEX paper_by_added;
-                CREATE INDEX paper_by_added ON paper(added_at, id);
 
                 -- Papers added by identifier whose metadata is still to fetch
                 -- (local to this machine, not synced).
