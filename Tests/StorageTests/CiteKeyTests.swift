@@ -14,7 +14,7 @@ struct LibraryCiteKeyTests {
             d.year = 2017
             drafts.append(d)
         }
-        try temp.library.importPapers(drafts)
+        _ = try temp.library.importPapers(drafts)
         let keys = try temp.library.list(SearchQuery()).compactMap(\.paper.citeKey)
         #expect(keys.count == 30)
         #expect(Set(keys.map { $0.lowercased() }).count == 30)

@@ -136,7 +136,7 @@ struct FormatRoundTripTests {
         let source = try TemporaryLibrary()
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Examples/trending-papers.txt")
         let text = try String(contentsOf: url, encoding: .utf8)
-        try source.library.importPapers(try PapersListing.parse(text, file: "trending-papers.txt"))
+        _ = try source.library.importPapers(try PapersListing.parse(text, file: "trending-papers.txt"))
         try Self.checkRoundTrip(source.library, format, label: "example")
     }
 
@@ -147,7 +147,7 @@ struct FormatRoundTripTests {
             let source = try TemporaryLibrary()
             var drafts = Self.hostileDrafts(seed: seed, count: 120)
             for i in drafts.indices where i % 3 == 0 { drafts[i].categories = ["cs.LG", "stat.ML"] }
-            try source.library.importPapers(drafts)
+            _ = try source.library.importPapers(drafts)
             try Self.checkRoundTrip(source.library, format, label: "seed \(seed)")
         }
     }
