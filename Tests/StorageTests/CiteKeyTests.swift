@@ -42,6 +42,21 @@ struct LibraryCiteKeyTests {
         #expect(try temp.library.paper(added.paperID)?.citeKey == "Vaswani:2017")
     }
 
+    @Test func twoPapersSharingAKeyAfterASyncExportUnderDistinctKeys() throws {
+        let clock = ManualClock(10_000_000)
+        let temp = try TemporaryLibrary(wallClock: clock.now)
+        let first = try temp.library.add(draft("First paper", authors: ["Ada Lovelace"]))
+        clock.set(10_001_000)
+        let second = try temp.library.add(draft("Second paper", authors: ["Grace Hopper"]))
+        #expect(try temp.library.citeKeyRenames().isEmpty)
+        // Another machine gave the second paper the same key before the two synced.
+        let key = try #require(try temp.library.paper(first.paperID)?.citeKey)
+        try temp.library.update(second.paperID, ["cite_key": .string(key.uppercased())])
+        let renames = try temp.library.citeKeyRenames()
+        #expect(renames == [second.paperID: key.uppercased() + "-" + second.paperID.lowercased.prefix(8)], "the paper added first keeps the key")
+        #expect(try temp.library.paper(second.paperID)?.citeKey == key.uppercased(), "the stored key is not changed")
+    }
+
     @Test func aLibraryFromBeforeKeysIsUpgradedAndItsPapersGetKeysInAddedOrder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-v1-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
