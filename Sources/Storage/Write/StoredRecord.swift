@@ -26,16 +26,21 @@ struct StoredRecord {
         return try StoredRecord(row: row, entity: entity)
     }
 
+    /// A record from a row of `SELECT id, <the entity's fields in order>, clocks, changed_at`.
+    /// Columns are read by position: looking each one up by name costs a hash per field.
     init(row: Row, entity: Entity) throws {
         self.entity = entity
-        self.id = row["id"]
+        self.id = row[0]
+        let fields = entity.fields
         var values: [String: JSONValue] = [:]
-        for field in entity.fields {
-            values[field.name] = try JSONValue(databaseValue: row[field.name], kind: field.kind)
+        values.reserveCapacity(fields.count)
+        for (offset, field) in fields.enumerated() {
+            let value: DatabaseValue = row[offset + 1]
+            values[field.name] = try JSONValue(databaseValue: value, kind: field.kind)
         }
         self.values = values
-        self.clocks = StoredRecord.decodeClocks(row["clocks"])
-        self.changedAt = row["changed_at"]
+        self.clocks = StoredRecord.decodeClocks(row[fields.count + 1])
+        self.changedAt = row[fields.count + 2]
     }
 
     static func encodeClocks(_ clocks: [String: HLC]) -> String {
@@ -43,8 +48,40 @@ struct StoredRecord {
     }
 
     static func decodeClocks(_ text: String) -> [String: HLC] {
+        if let clocks = decodeCanonicalClocks(text) { return clocks }
         guard case .object(let object)? = try? JSONValue(parsing: text) else { return [:] }
         return object.compactMapValues { $0.stringValue.flatMap(HLC.init) }
+    }
+
+    /// The clocks as ``encodeClocks(_:)`` writes them (`{"name":"hlc",...}`, names
+    /// without escapes), read without building JSON values; nil for anything else.
+    static func decodeCanonicalClocks(_ text: String) -> [String: HLC]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String: HLC]? in
+            guard bytes.count >= 2, bytes[0] == 0x7B, bytes[bytes.count - 1] == 0x7D else { return nil }
+            var clocks: [String: HLC] = [:]
+            var i = 1
+            func quoted() -> String? {
+                guard i < bytes.count, bytes[i] == 0x22 else { return nil }
+                let start = i + 1
+                var end = start
+                while end < bytes.count, bytes[end] != 0x22 {
+                    if bytes[end] == 0x5C { return nil }
+                    end += 1
+                }
+                guard end < bytes.count else { return nil }
+                i = end + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
+            while i < bytes.count - 1 {
+                guard let name = quoted(), i < bytes.count, bytes[i] == 0x3A else { return nil }
+                i += 1
+                guard let value = quoted(), let hlc = HLC(value) else { return nil }
+                clocks[name] = hlc
+                if bytes[i] == 0x2C { i += 1 } else if i != bytes.count - 1 { return nil }
+            }
+            return clocks
+        }
     }
 }
 
