@@ -21,11 +21,10 @@ extension Library {
             }
             for entity in Entity.allCases.sorted() {
                 let columns = entity.fields.map(\.name).joined(separator: ", ")
-                // `+id`: scan the table in storage order and let SQLite's sorter (which
-                // spills to temporary files) order it, instead of reading rows in id-index
-                // order, one random page read each: 1.6 s against 20 s for 100,000 papers
-                // with SQLite's own shell, at the same page cache.
-                let cursor = try Row.fetchCursor(db, sql: "SELECT id, \(columns), clocks, changed_at FROM \(entity.table) ORDER BY +id")
+                // In id-index order. Letting SQLite sort a table scan instead (`ORDER BY +id`)
+                // was measured slower at 100,000 papers: its sorter writes and reads the
+                // whole table through temporary files (see docs/benchmarks.md).
+                let cursor = try Row.fetchCursor(db, sql: "SELECT id, \(columns), clocks, changed_at FROM \(entity.table) ORDER BY id")
                 while let row = try cursor.next() {
                     if let papers {
                         switch entity {
@@ -34,7 +33,7 @@ extension Library {
                         default: if !papers.contains((row["paper_id"] as String?) ?? "") { continue }
                         }
                     }
-                    try body(StoredRecord(row: row, entity: entity).syncRecord)
+                    try body(StoredRecord.syncRecord(row: row, entity: entity))
                 }
             }
         }

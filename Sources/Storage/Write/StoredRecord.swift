@@ -10,15 +10,6 @@ struct StoredRecord {
     var clocks: [String: HLC]
     var changedAt: Int64
 
-    /// The record as a ``SyncRecord``: only fields that were ever set.
-    var syncRecord: SyncRecord {
-        var fields: [String: Stamped] = [:]
-        for (name, hlc) in clocks {
-            fields[name] = Stamped(values[name] ?? .null, at: hlc)
-        }
-        return SyncRecord(entity: entity, id: id, fields: fields)
-    }
-
     static func fetch(_ db: Database, entity: Entity, id: String) throws -> StoredRecord? {
         let columns = entity.fields.map(\.name).joined(separator: ", ")
         let statement = try db.cachedStatement(sql: "SELECT id, \(columns), clocks, changed_at FROM \(entity.table) WHERE id = ?")
@@ -41,6 +32,22 @@ struct StoredRecord {
         self.values = values
         self.clocks = StoredRecord.decodeClocks(row[fields.count + 1])
         self.changedAt = row[fields.count + 2]
+    }
+
+    /// The record of a row like ``init(row:entity:)`` reads, as a ``SyncRecord``:
+    /// only fields that were ever set (have a clock), built without the dictionary
+    /// of values, since a full export does this for every record.
+    static func syncRecord(row: Row, entity: Entity) throws -> SyncRecord {
+        let fields = entity.fields
+        let clocks = decodeClocks(row[fields.count + 1])
+        var stamped: [String: Stamped] = [:]
+        stamped.reserveCapacity(clocks.count)
+        for (offset, field) in fields.enumerated() {
+            guard let hlc = clocks[field.name] else { continue }
+            let value: DatabaseValue = row[offset + 1]
+            stamped[field.name] = Stamped(try JSONValue(databaseValue: value, kind: field.kind), at: hlc)
+        }
+        return SyncRecord(entity: entity, id: row[0], fields: stamped)
     }
 
     static func encodeClocks(_ clocks: [String: HLC]) -> String {
