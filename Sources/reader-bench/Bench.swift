@@ -120,9 +120,6 @@ struct LibraryBench: ParsableCommand {
         }
     }
 
-    func ms(_ seconds: Double) -> String {
-        seconds >= 1 ? String(format: "%.2f s", seconds) : String(format: "%.1f ms", seconds * 1000)
-    }
-
-    func mib(_ kib: Int?) -> String { kib.map { String(format: "%.0f MiB", Double($0) / 1024) } ?? "n/a" }
+    func ms(_ seconds: Double) -> String { Figures.ms(seconds) }
+    func mib(_ kib: Int?) -> String { Figures.mib(kib) }
 }

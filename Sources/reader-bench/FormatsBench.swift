@@ -124,9 +124,7 @@ struct FormatsBench: ParsableCommand {
         file.flush()
     }
 
-    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-    func ms(_ seconds: Double) -> String {
-        seconds >= 1 ? String(format: "%.2f s", seconds) : String(format: "%.0f ms", seconds * 1000)
-    }
-    func mib(_ kib: Int?) -> String { kib.map { String(format: "%.0f MiB", Double($0) / 1024) } ?? "n/a" }
+    func median(_ values: [Double]) -> Double { Figures.median(values) }
+    func ms(_ seconds: Double) -> String { Figures.ms(seconds) }
+    func mib(_ kib: Int?) -> String { Figures.mib(kib) }
 }
