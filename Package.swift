@@ -15,12 +15,19 @@ let package = Package(
         .library(name: "Model", targets: ["Model"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Interchange", targets: ["Interchange"]),
+        .executable(name: "reader-server", targets: ["reader-server"]),
+        .library(name: "Sync", targets: ["Sync"]),
+        .library(name: "SyncServer", targets: ["SyncServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+        // The sync server: HTTP/1.1 on SwiftNIO with graceful shutdown (swift-service-lifecycle).
+        // No traits: swift-configuration support is not used.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
     ],
     targets: [
         .target(
@@ -38,10 +45,42 @@ let package = Package(
             dependencies: ["Model"],
             swiftSettings: strict
         ),
+        .target(
+            name: "SyncWire",
+            dependencies: ["Model"],
+            path: "Sources/Sync/Wire",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Sync",
+            dependencies: ["Model", "Storage", "SyncWire"],
+            exclude: ["Wire"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SyncServer",
+            dependencies: [
+                "Model", "SyncWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "reader-server",
+            dependencies: [
+                "SyncServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "reader-cli",
             dependencies: [
-                "Model", "Storage", "Interchange",
+                "Model", "Storage", "Interchange", "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict + [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))],
@@ -67,6 +106,14 @@ let package = Package(
         .testTarget(
             name: "InterchangeTests",
             dependencies: ["Interchange", "Model"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: [
+                "Sync", "SyncServer", "SyncWire", "Storage", "Model",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

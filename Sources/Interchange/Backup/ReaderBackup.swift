@@ -22,8 +22,8 @@ public enum ReaderBackup {
     public static let formatName = "reader-backup"
     /// The backup format version this reader writes and reads.
     public static let version = 1
-    static let header = "{\"format\":\"reader-backup\",\"records\":["
-    static let footer = "],\"version\":1}"
+    static let header = CanonicalDump.header
+    static let footer = CanonicalDump.footer
 
     /// Writes a backup, record by record: call ``Writer/write(_:)`` for each
     /// record in (entity, id) order, then ``Writer/finish()``.
@@ -53,28 +53,9 @@ public enum ReaderBackup {
         }
     }
 
-    /// One record as canonical JSON.
-    ///
-    /// Written directly rather than through a ``JSONValue`` tree: the keys' order
-    /// (`entity`, `fields`, `id`; `hlc`, `value`) is already the sorted one, and an
-    /// export writes this for every record.
+    /// One record as canonical JSON (``Model/CanonicalRecord``).
     public static func encode(_ record: SyncRecord, to out: inout String) {
-        out += "{\"entity\":"
-        JSONValue.writeString(record.entity.rawValue, to: &out)
-        out += ",\"fields\":{"
-        for (index, name) in record.fields.keys.sorted().enumerated() {
-            guard let stamped = record.fields[name] else { continue }
-            if index > 0 { out += "," }
-            JSONValue.writeString(name, to: &out)
-            out += ":{\"hlc\":\""
-            out += stamped.hlc.description
-            out += "\",\"value\":"
-            stamped.value.write(to: &out)
-            out += "}"
-        }
-        out += "},\"id\":"
-        JSONValue.writeString(record.id, to: &out)
-        out += "}"
+        CanonicalRecord.write(entity: record.entity.rawValue, id: record.id, fields: record.fields, to: &out)
     }
 
     /// Whether a text is a reader backup (checked on its first bytes).

@@ -20,7 +20,8 @@ public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, Custom
              .init("cite_key", .text), .init("categories", .json), .init("comment", .text)]
         case .note:
             [.init("paper_id", .text), .init("body", .text), .init("created_at", .integer),
-             .init("updated_at", .integer), .init("trashed", .boolean), .init("conflict_of", .text)]
+             .init("updated_at", .integer), .init("trashed", .boolean), .init("conflict_of", .text),
+             .init("title", .text)]
         case .highlight:
             [.init("paper_id", .text), .init("text", .text), .init("page", .integer),
              .init("location", .text), .init("comment", .text), .init("created_at", .integer),
@@ -35,6 +36,31 @@ public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, Custom
     /// The field named `name`, if this entity has it.
     public func field(named name: String) -> Field? {
         fields.first { $0.name == name }
+    }
+
+    /// The name of the absorbing delete: a record with `purged = true` has lost
+    /// every other field for good, and every later change to it is ignored.
+    ///
+    /// It is not one of ``fields``: a purged record keeps no row of its own, only
+    /// a tombstone with the clock of its purge.
+    public static let purgedField = "purged"
+
+    /// Whether records of this entity can be purged (papers, notes, highlights).
+    public var isPurgeable: Bool {
+        switch self {
+        case .paper, .note, .highlight: true
+        case .tag, .paperTag: false
+        }
+    }
+
+    /// Whether `name` is a text field merged by revision instead of last writer
+    /// wins: note bodies and highlight comments, whose every typed line must
+    /// survive concurrent edits (see `docs/sync-protocol.md`).
+    public func isMergedText(_ name: String) -> Bool {
+        switch (self, name) {
+        case (.note, "body"), (.highlight, "comment"): true
+        default: false
+        }
     }
 
     /// The text form.

@@ -1,0 +1,43 @@
+/// The canonical JSON text of one record: the line format of a backup and of a
+/// canonical dump, shared by the library and the sync server so that both print
+/// the same bytes for the same state.
+///
+/// ```
+/// {"entity":"paper","fields":{"title":{"hlc":"1732660000123-0000-8f3a1b2c3d4e5f60","value":"…"}},"id":"…"}
+/// ```
+public enum CanonicalRecord {
+    /// Appends one record's canonical JSON to `out`. The entity is a name rather
+    /// than an ``Entity`` so that records of entities a newer client made are
+    /// printed the same way.
+    ///
+    /// Written directly rather than through a ``JSONValue`` tree: the keys' order
+    /// (`entity`, `fields`, `id`; `hlc`, `value`) is already the sorted one, and an
+    /// export writes this for every record.
+    public static func write(entity: String, id: String, fields: [String: Stamped], to out: inout String) {
+        out += "{\"entity\":"
+        JSONValue.writeString(entity, to: &out)
+        out += ",\"fields\":{"
+        for (index, name) in fields.keys.sorted().enumerated() {
+            guard let stamped = fields[name] else { continue }
+            if index > 0 { out += "," }
+            JSONValue.writeString(name, to: &out)
+            out += ":{\"hlc\":\""
+            out += stamped.hlc.description
+            out += "\",\"value\":"
+            stamped.value.write(to: &out)
+            out += "}"
+        }
+        out += "},\"id\":"
+        JSONValue.writeString(id, to: &out)
+        out += "}"
+    }
+}
+
+/// The frame of a canonical dump (and of a backup): a first line, one record per
+/// line, a last line. See ``CanonicalRecord``.
+public enum CanonicalDump {
+    /// The first line.
+    public static let header = "{\"format\":\"reader-backup\",\"records\":["
+    /// The last line.
+    public static let footer = "],\"version\":1}"
+}

@@ -1,0 +1,296 @@
+import Crypto
+import Foundation
+import Logging
+import Model
+import SyncWire
+
+/// The sync protocol's server side, without HTTP: authentication, validation,
+/// limits, and the merge rules of every push. ``SyncServerApplication`` puts it
+/// behind Hummingbird; tests call it directly.
+///
+/// Every rule lives here, on top of a ``SyncStore``, so that a second store
+/// (PostgreSQL) gets the same behaviour by implementing the store protocol only.
+///
+/// ```swift
+/// let service = SyncService(store: try SQLiteSyncStore(path: path))
+/// let library = try await service.authenticate(authorization: "Bearer …", library: "lab")
+/// let page = try await service.changes(library: library, cursor: "0", limit: nil)
+/// ```
+public struct SyncService: Sendable {
+    /// Where the libraries are kept.
+    public let store: any SyncStore
+    /// What a request may hold.
+    public let limits: WireLimits
+    /// The server's clock, in Unix milliseconds (tests pass their own).
+    let now: @Sendable () -> Int64
+
+    /// Creates a service over a store.
+    public init(store: any SyncStore, limits: WireLimits = .v1, now: (@Sendable () -> Int64)? = nil) {
+        self.store = store
+        self.limits = limits
+        self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+    }
+
+    /// `GET /v1/health`.
+    public func health() -> Health { Health() }
+
+    /// The library a request may reach: the token's, which must be the one in the path.
+    ///
+    /// A missing or unknown token is `401`; a valid token for another library is
+    /// `404`, as for a library that does not exist, so that a token never tells
+    /// whether other libraries exist.
+    public func authenticate(authorization: String?, library name: String) async throws -> ServerLibrary {
+        guard let authorization, authorization.hasPrefix("Bearer "), authorization.utf8.count > 7 else {
+            throw WireErrorBody(.unauthorized, "send the device token as `Authorization: Bearer <token>`")
+        }
+        let token = authorization.dropFirst(7)
+        guard let library = try await store.library(forTokenHash: Self.hash(token)) else {
+            throw WireErrorBody(.unauthorized, "the token is not valid (unknown or revoked)")
+        }
+        guard library.name == name else {
+            throw WireErrorBody(.notFound, "no such library")
+        }
+        return library
+    }
+
+    /// SHA-256 of a token: the only form the server stores.
+    public static func hash(_ token: some StringProtocol) -> [UInt8] {
+        Array(SHA256.hash(data: Array(token.utf8)))
+    }
+
+    /// `GET /v1/libraries/{lib}/session?node=HEX`.
+    public func session(library: ServerLibrary, node text: String?) async throws -> Session {
+        var node: NodeID?
+        if let text {
+            guard let parsed = NodeID(hex: text) else {
+                throw WireErrorBody(.badRequest, "the node parameter must be 16 hex digits, not '\(text.prefix(40))'")
+            }
+            node = parsed
+        }
+        let (head, last) = try await store.session(library: library, node: node)
+        return Session(library: library.name, epoch: store.epoch, headSeq: head, lastNseq: last,
+                       serverTimeMillis: now(), limits: limits)
+    }
+
+    /// `GET /v1/libraries/{lib}/changes?cursor=N&limit=M`.
+    public func changes(library: ServerLibrary, cursor cursorText: String?, limit limitText: String?) async throws -> ChangesPage {
+        let cursor = try Self.integer(cursorText, name: "cursor", default: 0, range: 0...Int64.max)
+        let limit = try Self.integer(limitText, name: "limit", default: Int64(limits.defaultPullLimit), range: 1...Int64(limits.maxPullLimit))
+        let (changes, more) = try await store.changes(library: library, after: cursor, limit: Int(limit))
+        return ChangesPage(changes: changes, cursor: changes.last?.seq ?? cursor, hasMore: more,
+                           epoch: store.epoch, serverTimeMillis: now())
+    }
+
+    static func integer(_ text: String?, name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {
+        guard let text else { return value }
+        guard let parsed = Int64(text), range.contains(parsed) else {
+            throw WireErrorBody(.badRequest, "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text.prefix(40))'")
+        }
+        return parsed
+    }
+
+    /// What a push answered, and whether it was a stored receipt replayed.
+    public struct PushAnswer: Sendable {
+        /// The receipt's JSON text (identical bytes for a replay).
+        public var body: String
+        /// Whether the receipt was stored by an earlier identical push.
+        public var replayed: Bool
+        /// Counts by outcome, for the log.
+        public var applied: Int, superseded: Int, rebased: Int, rejected: Int
+    }
+
+    /// `POST /v1/libraries/{lib}/push`: checks the whole batch, then applies it in
+    /// one transaction, or answers a replay with its stored receipt.
+    public func push(library: ServerLibrary, idempotencyKey: String?, body: [UInt8]) async throws -> PushAnswer {
+        guard let key = idempotencyKey, (1...128).contains(key.utf8.count),
+              key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw WireErrorBody(.badRequest, "a push needs an Idempotency-Key header of 1 to 128 visible ASCII characters")
+        }
+        guard body.count <= limits.maxPushBytes else {
+            throw WireErrorBody(.payloadTooLarge, "a push may hold at most \(limits.maxPushBytes) bytes; this one has \(body.count)")
+        }
+        let request: PushRequest
+        do {
+            request = try PushRequest(bytes: body)
+        } catch {
+            throw WireErrorBody(.invalidBody, "the push is not a valid batch: \(error)")
+        }
+        guard request.changes.count <= limits.maxPushChanges else {
+            throw WireErrorBody(.payloadTooLarge, "a push may hold at most \(limits.maxPushChanges) changes; this one has \(request.changes.count)")
+        }
+        try Self.checkValues(request)
+        let bodyHash = Array(SHA256.hash(data: body))
+        let serverTime = now()
+        let limits = self.limits
+        let epoch = store.epoch
+        return try await store.push(library: library) { transaction in
+            try PushApplier(transaction: transaction, request: request, key: key, bodyHash: bodyHash,
+                            serverTime: serverTime, limits: limits, epoch: epoch).run()
+        }
+    }
+
+    /// Refuses the whole batch when a known field gets a value of the wrong kind,
+    /// or a purge is not `true` or not of a purgeable entity.
+    static func checkValues(_ request: PushRequest) throws {
+        for (index, change) in request.changes.enumerated() {
+            let path = "changes[\(index)]"
+            if change.field == Entity.purgedField {
+                if let entity = Entity(rawValue: change.entity), !entity.isPurgeable {
+                    throw WireErrorBody(.invalidBody, "\(path).field: a \(entity) cannot be purged")
+                }
+                guard change.value == .bool(true) else {
+                    throw WireErrorBody(.invalidBody, "\(path).value: a purge is `true`; it cannot be undone")
+                }
+                continue
+            }
+            if let entity = Entity(rawValue: change.entity), let field = entity.field(named: change.field),
+               !field.kind.accepts(change.value) {
+                throw WireErrorBody(.invalidBody, "\(path).value: \(change.entity).\(change.field) cannot hold \(change.value.canonicalJSON.prefix(40))")
+            }
+            if case .string(let text) = change.value, text.utf8.contains(0) {
+                throw WireErrorBody(.invalidBody, "\(path).value: text may not contain NUL characters")
+            }
+        }
+    }
+}
+
+/// Applies one push inside its transaction: the protocol's merge rules.
+struct PushApplier {
+    let transaction: any PushTransaction
+    let request: PushRequest
+    let key: String
+    let bodyHash: [UInt8]
+    let serverTime: Int64
+    let limits: WireLimits
+    let epoch: String
+
+    func run() throws -> SyncService.PushAnswer {
+        if let stored = try transaction.receipt(forKey: key) {
+            guard stored.bodyHash == bodyHash, stored.node == request.node else {
+                throw WireErrorBody(.nodeRewound, "this Idempotency-Key was used with a different body: the client's database was restored or copied",
+                                    serverTimeMillis: serverTime, lastNseq: try transaction.lastNseq(of: request.node))
+            }
+            return SyncService.PushAnswer(body: stored.body, replayed: true, applied: 0, superseded: 0, rebased: 0, rejected: 0)
+        }
+        let last = try transaction.lastNseq(of: request.node)
+        let first = request.changes[0].nseq
+        if first > last + 1 {
+            throw WireErrorBody(.nseqGap, "the server expects nseq \(last + 1) next, not \(first)", serverTimeMillis: serverTime, lastNseq: last)
+        }
+        if first <= last {
+            throw WireErrorBody(.nodeRewound, "nseq \(first) was already acknowledged (last \(last)) with another body: the client's database was restored or copied",
+                                serverTimeMillis: serverTime, lastNseq: last)
+        }
+        let skewLimit = serverTime + limits.maxClockSkewMillis
+        if let ahead = request.changes.first(where: { Int64(clamping: $0.hlc.millis) > skewLimit }) {
+            throw WireErrorBody(.clockSkew, "clock \(ahead.hlc) is \((Int64(clamping: ahead.hlc.millis) - serverTime) / 1000) s ahead of the server's; fix the clock or let the client correct it",
+                                serverTimeMillis: serverTime)
+        }
+        let head = try transaction.headSeq()
+        let seq = head + 1
+        var wrote = false
+        var results: [PushResult] = []
+        results.reserveCapacity(request.changes.count)
+        var counts = (applied: 0, superseded: 0, rebased: 0, rejected: 0)
+        for change in request.changes {
+            let result = try apply(change, seq: seq, wrote: &wrote)
+            switch result.outcome {
+            case .applied: counts.applied += 1
+            case .superseded: counts.superseded += 1
+            case .rebaseRequired: counts.rebased += 1
+            case .rejected: counts.rejected += 1
+            }
+            results.append(result)
+        }
+        let newHead = wrote ? seq : head
+        let lastNseq = request.changes[request.changes.count - 1].nseq
+        let receipt = PushReceipt(ackedThroughNseq: lastNseq, seq: newHead, results: results, epoch: epoch, serverTimeMillis: serverTime)
+        let body = receipt.jsonText
+        try transaction.finish(headSeq: newHead, node: request.node, lastNseq: lastNseq,
+                               receipt: StoredReceipt(key: key, node: request.node, bodyHash: bodyHash, firstNseq: first, lastNseq: lastNseq, body: body))
+        return SyncService.PushAnswer(body: body, replayed: false, applied: counts.applied, superseded: counts.superseded,
+                                      rebased: counts.rebased, rejected: counts.rejected)
+    }
+
+    /// One change: purge absorbs; text fields compare and swap on `base_rev`;
+    /// every other field is last writer wins by HLC.
+    func apply(_ change: PushedChange, seq: Int64, wrote: inout Bool) throws -> PushResult {
+        let stored = try transaction.fields(of: change.entity, id: change.id)
+        if let purge = stored[Entity.purgedField] {
+            // Purge absorbs every later change. Between purges the latest clock
+            // wins, as for any field, so that every replica keeps the same one.
+            guard change.field == Entity.purgedField else {
+                return PushResult(nseq: change.nseq, outcome: .superseded, hlc: purge.hlc, reason: "the record was purged")
+            }
+            guard change.hlc > purge.hlc else {
+                return PushResult(nseq: change.nseq, outcome: change.hlc == purge.hlc ? .applied : .superseded, hlc: purge.hlc)
+            }
+        }
+        if change.field == Entity.purgedField {
+            try transaction.clearFields(of: change.entity, id: change.id, keeping: Entity.purgedField)
+            try transaction.write(FieldState(value: .bool(true), hlc: change.hlc, seq: seq), entity: change.entity, id: change.id, field: change.field)
+            wrote = true
+            return PushResult(nseq: change.nseq, outcome: .applied)
+        }
+        let current = stored[change.field]
+        if let entity = Entity(rawValue: change.entity), entity.isMergedText(change.field) {
+            let rev = current?.rev ?? 0
+            guard (change.baseRev ?? 0) == rev else {
+                return PushResult(nseq: change.nseq, outcome: .rebaseRequired, rev: rev, value: current?.value ?? .null, hlc: current?.hlc)
+            }
+            if let current, current.value == change.value {
+                return PushResult(nseq: change.nseq, outcome: .applied, rev: rev)
+            }
+            let next = rev + 1
+            try transaction.write(FieldState(value: change.value, hlc: change.hlc, seq: seq, rev: next), entity: change.entity, id: change.id, field: change.field)
+            try transaction.appendRevision(TextRevision(rev: next, value: change.value, hlc: change.hlc, seq: seq, node: request.node),
+                                           entity: change.entity, id: change.id, field: change.field)
+            wrote = true
+            return PushResult(nseq: change.nseq, outcome: .applied, rev: next)
+        }
+        if let current {
+            if current.hlc == change.hlc {
+                return current.value == change.value
+                    ? PushResult(nseq: change.nseq, outcome: .applied)
+                    : PushResult(nseq: change.nseq, outcome: .rejected, hlc: current.hlc, reason: "another value was written with the same clock")
+            }
+            if current.hlc > change.hlc {
+                return PushResult(nseq: change.nseq, outcome: .superseded, hlc: current.hlc, reason: "a later write won")
+            }
+        }
+        try transaction.write(FieldState(value: change.value, hlc: change.hlc, seq: seq), entity: change.entity, id: change.id, field: change.field)
+        wrote = true
+        return PushResult(nseq: change.nseq, outcome: .applied)
+    }
+}
+
+extension SyncService {
+    /// The library's canonical dump: the same bytes as `reader export --format json --canonical`
+    /// on a client that holds the same state.
+    public func dump(library: ServerLibrary) async throws -> String {
+        let collector = DumpCollector()
+        try await store.forEachRecord(library: library) { entity, id, fields in
+            collector.append(entity: entity, id: id, fields: fields)
+        }
+        return collector.finish()
+    }
+}
+
+/// Collects dump lines from the store's reading thread.
+final class DumpCollector: @unchecked Sendable {
+    private var text = CanonicalDump.header
+    private var count = 0
+    private let lock = NSLock()
+
+    func append(entity: String, id: String, fields: [String: Stamped]) {
+        lock.lock(); defer { lock.unlock() }
+        text += count == 0 ? "\n" : ",\n"
+        CanonicalRecord.write(entity: entity, id: id, fields: fields, to: &text)
+        count += 1
+    }
+
+    func finish() -> String {
+        lock.lock(); defer { lock.unlock() }
+        return text + "\n" + CanonicalDump.footer + "\n"
+    }
+}

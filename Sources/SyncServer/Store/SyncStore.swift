@@ -1,0 +1,158 @@
+import Model
+import SyncWire
+
+/// Where the server keeps its libraries: the one protocol between the sync
+/// protocol's logic (``SyncService``) and a database.
+///
+/// ``SQLiteSyncStore`` is the embedded default. A PostgreSQL store for larger
+/// deployments implements the same protocol; the protocol logic does not change,
+/// because every rule (last writer wins, purge, text revisions, nseq, receipts)
+/// is decided in ``SyncService`` through a ``PushTransaction``.
+public protocol SyncStore: Sendable {
+    /// The server's epoch: changes when its database is restored or reset.
+    var epoch: String { get }
+
+    /// Creates a library; fails if the name is taken.
+    func createLibrary(named name: String, at millis: Int64) async throws -> ServerLibrary
+    /// Every library, by name.
+    func libraries() async throws -> [ServerLibrary]
+    /// Stores a device token's SHA-256 for a library.
+    func createToken(library: String, device: String, hash: [UInt8], at millis: Int64) async throws -> DeviceToken
+    /// Every token (never the token itself: only its hash is stored).
+    func tokens() async throws -> [DeviceToken]
+    /// Revokes a token by id; returns it, or nil when there is no such token.
+    func revokeToken(id: Int64, at millis: Int64) async throws -> DeviceToken?
+
+    /// The library a token's SHA-256 opens, when the token exists and is not revoked.
+    func library(forTokenHash hash: [UInt8]) async throws -> ServerLibrary?
+    /// The library's head `seq` and the last `nseq` acknowledged from `node`.
+    func session(library: ServerLibrary, node: NodeID?) async throws -> (headSeq: Int64, lastNseq: Int64)
+    /// The latest values of fields changed after `cursor`, in `seq` order; at least
+    /// `limit` rows when there are that many, never splitting one `seq`.
+    func changes(library: ServerLibrary, after cursor: Int64, limit: Int) async throws -> (changes: [PulledChange], hasMore: Bool)
+    /// Runs `body` in one serialized write transaction of the library: a push.
+    /// Nothing `body` wrote is kept if it throws.
+    func push<T: Sendable>(library: ServerLibrary, _ body: @Sendable (any PushTransaction) throws -> T) async throws -> T
+    /// Every record of the library with each field's value and clock, sorted by
+    /// (entity, id): the server's canonical dump.
+    func forEachRecord(library: ServerLibrary, _ body: @Sendable (String, String, [String: Stamped]) throws -> Void) async throws
+    /// The accepted texts of one text field, oldest first.
+    func textHistory(library: ServerLibrary, entity: String, id: String, field: String) async throws -> [TextRevision]
+}
+
+/// The work of one push inside its transaction.
+public protocol PushTransaction {
+    /// The receipt stored for an idempotency key, if any.
+    func receipt(forKey key: String) throws -> StoredReceipt?
+    /// The last `nseq` acknowledged from `node` (0 if none).
+    func lastNseq(of node: NodeID) throws -> Int64
+    /// Every stored field of one record.
+    func fields(of entity: String, id: String) throws -> [String: FieldState]
+    /// The library's `seq` before this push.
+    func headSeq() throws -> Int64
+    /// Stores a field's new state (stamped with the push's seq by the caller).
+    func write(_ state: FieldState, entity: String, id: String, field: String) throws
+    /// Removes every field of a record but `keeping` (a purge).
+    func clearFields(of entity: String, id: String, keeping: String) throws
+    /// Appends an accepted text to the field's history.
+    func appendRevision(_ revision: TextRevision, entity: String, id: String, field: String) throws
+    /// Sets the library's `seq` and the node's last acknowledged `nseq`, and stores the receipt.
+    func finish(headSeq: Int64, node: NodeID, lastNseq: Int64, receipt: StoredReceipt) throws
+}
+
+/// A field's stored state.
+public struct FieldState: Hashable, Sendable {
+    /// The value.
+    public var value: JSONValue
+    /// The clock of the write that set it.
+    public var hlc: HLC
+    /// The push that last changed it.
+    public var seq: Int64
+    /// For text fields merged by revision: the revision.
+    public var rev: Int64?
+
+    /// Creates a value from its fields.
+    public init(value: JSONValue, hlc: HLC, seq: Int64, rev: Int64? = nil) {
+        self.value = value; self.hlc = hlc; self.seq = seq; self.rev = rev
+    }
+}
+
+/// One accepted text of a text field.
+public struct TextRevision: Hashable, Sendable {
+    /// Its revision number (1 for the first text).
+    public var rev: Int64
+    /// The text.
+    public var value: JSONValue
+    /// The clock it was written with.
+    public var hlc: HLC
+    /// The push that stored it.
+    public var seq: Int64
+    /// The node that pushed it.
+    public var node: NodeID
+
+    /// Creates a value from its fields.
+    public init(rev: Int64, value: JSONValue, hlc: HLC, seq: Int64, node: NodeID) {
+        self.rev = rev; self.value = value; self.hlc = hlc; self.seq = seq; self.node = node
+    }
+}
+
+/// A push's stored receipt: a replay with the same key and body gets these bytes.
+public struct StoredReceipt: Hashable, Sendable {
+    /// The `Idempotency-Key` of the push.
+    public var key: String
+    /// The node that pushed.
+    public var node: NodeID
+    /// SHA-256 of the request body.
+    public var bodyHash: [UInt8]
+    /// The batch's `nseq` range.
+    public var firstNseq: Int64, lastNseq: Int64
+    /// The response body, as first sent.
+    public var body: String
+
+    /// Creates a value from its fields.
+    public init(key: String, node: NodeID, bodyHash: [UInt8], firstNseq: Int64, lastNseq: Int64, body: String) {
+        self.key = key; self.node = node; self.bodyHash = bodyHash
+        self.firstNseq = firstNseq; self.lastNseq = lastNseq; self.body = body
+    }
+}
+
+/// A library on the server.
+public struct ServerLibrary: Hashable, Sendable {
+    /// The store's key for it.
+    public var key: Int64
+    /// Its name: what the path `/v1/libraries/{lib}` names.
+    public var name: String
+
+    /// Creates a value from its fields.
+    public init(key: Int64, name: String) { self.key = key; self.name = name }
+}
+
+/// A device token's record (the token itself is never stored).
+public struct DeviceToken: Hashable, Sendable {
+    /// Its id, for `reader-server token revoke`.
+    public var id: Int64
+    /// The library it opens.
+    public var library: String
+    /// The device it was made for.
+    public var device: String
+    /// When it was made and, if so, revoked (Unix milliseconds).
+    public var createdAt: Int64, revokedAt: Int64?
+    /// The first hex digits of its SHA-256, to tell tokens apart.
+    public var hashPrefix: String
+
+    /// Creates a value from its fields.
+    public init(id: Int64, library: String, device: String, createdAt: Int64, revokedAt: Int64?, hashPrefix: String) {
+        self.id = id; self.library = library; self.device = device
+        self.createdAt = createdAt; self.revokedAt = revokedAt; self.hashPrefix = hashPrefix
+    }
+}
+
+/// A store operation that cannot be done as asked (an admin error, not a protocol one).
+public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public var message: String
+    /// Creates a value from its fields.
+    public init(_ message: String) { self.message = message }
+    /// The text form.
+    public var description: String { message }
+}
