@@ -18,8 +18,9 @@ struct Reader: ParsableCommand {
             Add.self, Import.self, List.self, Show.self, Search.self,
             Status.self, Queue.self, Start.self, Done.self, Drop.self,
             Tag.self, Tags.self, NoteCommand.self, HighlightCommand.self,
-            Remove.self, Restore.self, Trash.self,
+            Remove.self, Restore.self, Trash.self, Purge.self,
             Refresh.self, Export.self, Stats.self, Doctor.self, Backup.self,
+            Remote.self, SyncCommand.self,
         ]
     )
 

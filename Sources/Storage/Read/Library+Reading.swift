@@ -157,7 +157,7 @@ extension Library {
     public func note(_ reference: String) throws -> Note {
         try read { db in
             let row: Row = try Library.uniqueRow(db, table: "note", kind: "note", reference: reference,
-                columns: "id, paper_id, body, created_at, updated_at, trashed, conflict_of")
+                columns: "id, paper_id, body, created_at, updated_at, trashed, conflict_of, title")
             return Library.note(row: row)
         }
     }
@@ -175,7 +175,7 @@ extension Library {
     public func notes(of paperID: UUID? = nil) throws -> [Note] {
         try read { db in
             let filter = paperID == nil ? "" : "AND paper_id = ?"
-            return try Row.fetchAll(db, sql: "SELECT id, paper_id, body, created_at, updated_at, trashed, conflict_of FROM note WHERE coalesce(trashed, 0) = 0 \(filter) ORDER BY created_at, id",
+            return try Row.fetchAll(db, sql: "SELECT id, paper_id, body, created_at, updated_at, trashed, conflict_of, title FROM note WHERE coalesce(trashed, 0) = 0 \(filter) ORDER BY created_at, id",
                                     arguments: StatementArguments(paperID.map { [$0.lowercased] } ?? []))
                 .map(Library.note(row:))
         }
@@ -210,7 +210,7 @@ extension Library {
 
     static func detail(_ db: Database, paper: Paper) throws -> PaperDetail {
         let id = paper.id.lowercased
-        let notes = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, paper_id, body, created_at, updated_at, trashed, conflict_of FROM note WHERE paper_id = ? AND coalesce(trashed, 0) = 0 ORDER BY created_at, id"), arguments: [id]).map(note(row:))
+        let notes = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, paper_id, body, created_at, updated_at, trashed, conflict_of, title FROM note WHERE paper_id = ? AND coalesce(trashed, 0) = 0 ORDER BY created_at, id"), arguments: [id]).map(note(row:))
         let highlights = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, paper_id, text, page, location, comment, created_at, updated_at, trashed FROM highlight WHERE paper_id = ? AND coalesce(trashed, 0) = 0 ORDER BY page IS NULL, page, created_at, id"), arguments: [id]).map(highlight(row:))
         return PaperDetail(paper: paper, tags: try tagNames(db, paper: id), notes: notes, highlights: highlights)
     }
@@ -294,7 +294,8 @@ extension Library {
              createdAt: date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
              updatedAt: date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0),
              isTrashed: (row["trashed"] as Int64?) == 1,
-             conflictOf: (row["conflict_of"] as String?).flatMap(UUID.init(uuidString:)))
+             conflictOf: (row["conflict_of"] as String?).flatMap(UUID.init(uuidString:)),
+             title: row["title"])
     }
 
     static func highlight(row: Row) -> Highlight {

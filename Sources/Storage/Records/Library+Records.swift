@@ -3,12 +3,28 @@ import GRDB
 import Model
 
 extension Library {
-    /// Calls `body` with every record (papers, notes, highlights, tags, memberships)
-    /// with each field's value and clock, sorted by entity then id. Streams: one
-    /// record in memory at a time.
+    /// Calls `body` with every record (papers, notes, highlights, tags, memberships,
+    /// and purged records as their tombstones) with each field's value and clock,
+    /// sorted by entity then id. Streams: one record in memory at a time.
     ///
-    /// - Parameter papers: when given, only these papers and what belongs to them.
+    /// - Parameter papers: when given, only these papers and what belongs to them
+    ///   (no tombstones).
     public func forEachRecord(papers: Set<String>? = nil, _ body: (SyncRecord) throws -> Void) throws {
+        try forEachStoredRecord(papers: papers, foreign: false) { entity, id, fields in
+            guard let entity = Entity(rawValue: entity) else { return }
+            try body(SyncRecord(entity: entity, id: id, fields: fields))
+        }
+    }
+
+    /// Calls `body` with every record of the canonical dump: what
+    /// ``forEachRecord(papers:_:)`` gives, plus the fields and records of kinds this
+    /// version does not know (kept from newer clients), sorted by (entity, id).
+    public func forEachCanonicalRecord(_ body: (_ entity: String, _ id: String, _ fields: [String: Stamped]) throws -> Void) throws {
+        try forEachStoredRecord(papers: nil, foreign: true, body)
+    }
+
+    private func forEachStoredRecord(papers: Set<String>?, foreign: Bool,
+                                     _ body: (String, String, [String: Stamped]) throws -> Void) throws {
         try read { db in
             var tagIDs: Set<String>?
             if let papers {
@@ -19,21 +35,44 @@ extension Library {
                 }
                 tagIDs = used
             }
-            for entity in Entity.allCases.sorted() {
-                let columns = entity.fields.map(\.name).joined(separator: ", ")
+            var names = Set(Entity.allCases.map(\.rawValue))
+            if foreign { names.formUnion(try String.fetchAll(db, sql: "SELECT DISTINCT entity FROM foreign_field")) }
+            for name in names.sorted() {
+                let entity = Entity(rawValue: name)
                 // In id-index order. Letting SQLite sort a table scan instead (`ORDER BY +id`)
                 // was measured slower at 100,000 papers: its sorter writes and reads the
                 // whole table through temporary files (see docs/benchmarks.md).
-                let cursor = try Row.fetchCursor(db, sql: "SELECT id, \(columns), clocks, changed_at FROM \(entity.table) ORDER BY id")
-                while let row = try cursor.next() {
-                    if let papers {
-                        switch entity {
-                        case .paper: if !papers.contains(row["id"]) { continue }
-                        case .tag: if tagIDs?.contains(row["id"]) != true { continue }
-                        default: if !papers.contains((row["paper_id"] as String?) ?? "") { continue }
+                let rows = try entity.map { entity in
+                    try Row.fetchCursor(db, sql: "SELECT id, \(entity.fields.map(\.name).joined(separator: ", ")), clocks, changed_at FROM \(entity.table) ORDER BY id")
+                }
+                let tombstones = papers != nil ? nil : try Row.fetchCursor(db, sql: "SELECT id, hlc FROM tombstone WHERE entity = ? ORDER BY id", arguments: [name])
+                let foreignRows = foreign ? try Row.fetchCursor(db, sql: "SELECT id, field, value, hlc FROM foreign_field WHERE entity = ? ORDER BY id, field", arguments: [name]) : nil
+                var rowHead = try rows?.next(), tombHead = try tombstones?.next(), foreignHead = try foreignRows?.next()
+                while true {
+                    let candidates = [rowHead.map { $0[0] as String }, tombHead.map { $0[0] as String }, foreignHead.map { $0[0] as String }].compactMap { $0 }
+                    guard let id = candidates.min() else { break }
+                    var fields: [String: Stamped] = [:]
+                    var keep = true
+                    if let row = rowHead, (row[0] as String) == id, let entity {
+                        if let papers {
+                            switch entity {
+                            case .paper: keep = papers.contains(id)
+                            case .tag: keep = tagIDs?.contains(id) == true
+                            default: keep = papers.contains((row["paper_id"] as String?) ?? "")
+                            }
                         }
+                        fields = try StoredRecord.syncRecord(row: row, entity: entity).fields
+                        rowHead = try rows?.next()
                     }
-                    try body(StoredRecord.syncRecord(row: row, entity: entity))
+                    if let row = tombHead, (row[0] as String) == id {
+                        if let hlc = HLC(row[1] as String) { fields[Entity.purgedField] = Stamped(.bool(true), at: hlc) }
+                        tombHead = try tombstones?.next()
+                    }
+                    while let row = foreignHead, (row[0] as String) == id {
+                        if let hlc = HLC(row[3] as String) { fields[row[1]] = Stamped(try JSONValue(parsing: row[2] as String), at: hlc) }
+                        foreignHead = try foreignRows?.next()
+                    }
+                    if keep, !fields.isEmpty { try body(name, id, fields) }
                 }
             }
         }
@@ -101,9 +140,15 @@ extension Library {
         try read { db in
             var result: [(Int64, FieldChange)] = []
             for row in try Row.fetchAll(db, sql: "SELECT seq, entity, id, fields FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]) {
-                guard let entity = Entity(rawValue: row["entity"]),
-                      let record = try StoredRecord.fetch(db, entity: entity, id: row["id"]) else { continue }
+                guard let entity = Entity(rawValue: row["entity"]) else { continue }
                 let seq: Int64 = row["seq"]
+                let id: String = row["id"]
+                if let purge = try String.fetchOne(db.cachedStatement(sql: "SELECT hlc FROM tombstone WHERE entity = ? AND id = ?"),
+                                                   arguments: [entity.rawValue, id]).flatMap(HLC.init) {
+                    result.append((seq, FieldChange(entity: entity, id: id, field: Entity.purgedField, value: .bool(true), hlc: purge)))
+                    continue
+                }
+                guard let record = try StoredRecord.fetch(db, entity: entity, id: id) else { continue }
                 for field in (row["fields"] as String).split(separator: ",").map(String.init) {
                     guard let hlc = record.clocks[field] else { continue }
                     result.append((seq, FieldChange(entity: entity, id: record.id, field: field, value: record.values[field] ?? .null, hlc: hlc)))

@@ -109,12 +109,53 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3: sync") { db in
+            try db.execute(sql: """
+                ALTER TABLE note ADD COLUMN title TEXT;
+
+                -- Purged records: the row is deleted, its id and the clock of the purge kept.
+                CREATE TABLE tombstone (
+                    entity TEXT NOT NULL, id TEXT NOT NULL, hlc TEXT NOT NULL,
+                    PRIMARY KEY (entity, id)
+                ) WITHOUT ROWID;
+
+                -- Fields (or whole records) of kinds this version does not know, from
+                -- newer clients: kept, dumped and forwarded, never dropped.
+                CREATE TABLE foreign_field (
+                    entity TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
+                    value TEXT NOT NULL, hlc TEXT NOT NULL,
+                    PRIMARY KEY (entity, id, field)
+                ) WITHOUT ROWID;
+
+                -- Local sync state, never synced itself.
+                -- The server's revision and text of each text field, the base of the next edit.
+                CREATE TABLE text_base (
+                    entity TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
+                    rev INTEGER NOT NULL, text TEXT,
+                    PRIMARY KEY (entity, id, field)
+                ) WITHOUT ROWID;
+                -- Every text a note body or highlight comment held before it was replaced.
+                CREATE TABLE text_history (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    entity TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
+                    text TEXT, hlc TEXT, replaced_at INTEGER NOT NULL, reason TEXT NOT NULL
+                );
+                CREATE INDEX text_history_by_record ON text_history(entity, id, field);
+                -- The one push in flight: its exact body, resent until acknowledged,
+                -- and the outbox rows it covers.
+                CREATE TABLE sync_batch (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    idempotency_key TEXT NOT NULL, first_nseq INTEGER NOT NULL, last_nseq INTEGER NOT NULL,
+                    body TEXT NOT NULL, outbox TEXT NOT NULL, created_at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
     /// The schema version a current library has in `PRAGMA user_version`: the
     /// number of migrations. Bump it with every new migration.
-    static let version = 2
+    static let version = 3
 
     /// Whether the library has every migration and its identity, judged from the
     /// file header alone.

@@ -18,7 +18,7 @@ final class ChangeWriter {
     let db: Database
     /// The wall time of this transaction, in milliseconds since 1970.
     let wallMillis: UInt64
-    private(set) var clock: HybridClock
+    var clock: HybridClock
     private let initialClock: HLC
     /// Papers whose index entry was removed in this transaction and must be re-added.
     private var unindexed: Set<String> = []
@@ -27,10 +27,19 @@ final class ChangeWriter {
     /// indexed together at ``finish()`` without being listed one by one.
     private var newPapersFrom: Int64?
     private var random = SystemRandomNumberGenerator()
+    /// Whether changes are queued in the outbox. Sync turns it off while it applies
+    /// what it pulled: those changes came from the server and go nowhere.
+    var queueing = true
+    /// While a restored library resyncs: fields whose local clock beats the pulled
+    /// one are queued again, so that the server gets them.
+    var requeueLosing = false
 
+    /// - Parameter wallMillis: this machine's clock; the offset to the server's
+    ///   clock that the last sync measured (`meta`) corrects it.
     init(db: Database, wallMillis: UInt64) throws {
         self.db = db
-        self.wallMillis = wallMillis
+        let offset = try Schema.meta(db, "sync.clock_offset_ms").flatMap { Int64($0) } ?? 0
+        self.wallMillis = offset == 0 ? wallMillis : UInt64(max(0, Int64(clamping: wallMillis) + offset))
         let node = try Schema.nodeID(db)
         let last = try Schema.meta(db, "hlc").flatMap(HLC.init)
         clock = HybridClock(node: node, last: last)
@@ -51,6 +60,9 @@ final class ChangeWriter {
     /// are left alone; the others share one new clock. Returns whether anything changed.
     @discardableResult
     func set(_ entity: Entity, id: String, _ values: [String: JSONValue]) throws -> Bool {
+        if try purgeClock(entity, id: id) != nil {
+            throw StorageError.invalidRecord(entity: entity.rawValue, id: id, reason: "it was purged and cannot change")
+        }
         let current = try load(entity, id: id)
         var changed: [String: JSONValue] = [:]
         for (name, value) in values {
@@ -62,8 +74,63 @@ final class ChangeWriter {
         }
         guard !changed.isEmpty else { return false }
         let hlc = clock.now(wallMillis: wallMillis)
+        for (name, value) in changed where entity.isMergedText(name) {
+            if let old = current?.values[name], old != .null, old != value {
+                try keepHistory(entity, id: id, field: name, text: old, hlc: current?.clocks[name], reason: "edited")
+            }
+        }
         try store(entity, id: id, current: current, updates: changed.mapValues { Stamped($0, at: hlc) })
         return true
+    }
+
+    /// Purges a record as a local edit: its row goes, a tombstone with a new clock
+    /// stays, and the purge is queued. Nothing else of it can change afterwards.
+    func purge(_ entity: Entity, id: String) throws {
+        guard entity.isPurgeable else {
+            throw StorageError.invalidRecord(entity: entity.rawValue, id: id, reason: "a \(entity) cannot be purged")
+        }
+        guard try purgeClock(entity, id: id) == nil else { return }
+        let hlc = clock.now(wallMillis: wallMillis)
+        try applyPurge(entity, id: id, hlc: hlc)
+    }
+
+    /// The clock of a record's purge, when it was purged.
+    func purgeClock(_ entity: Entity, id: String) throws -> HLC? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT hlc FROM tombstone WHERE entity = ? AND id = ?"),
+                            arguments: [entity.rawValue, id]).flatMap(HLC.init)
+    }
+
+    /// Stores a purge: deletes the row (and its search text), keeps the latest
+    /// purge clock, and queues the purge in place of any pending change of the record.
+    private func applyPurge(_ entity: Entity, id: String, hlc: HLC) throws {
+        if let existing = try purgeClock(entity, id: id) {
+            guard hlc > existing else { return }
+            try db.cachedStatement(sql: "UPDATE tombstone SET hlc = ? WHERE entity = ? AND id = ?")
+                .execute(arguments: [hlc.description, entity.rawValue, id])
+        } else {
+            if let current = try load(entity, id: id) {
+                for paperID in try indexedPapers(affectedBy: entity, id: id, current: current, updates: [:]) {
+                    try unindex(paperID, mayBeIndexed: true)
+                }
+                for (name, value) in current.values where entity.isMergedText(name) && value != .null {
+                    try keepHistory(entity, id: id, field: name, text: value, hlc: current.clocks[name], reason: "purged")
+                }
+                try db.cachedStatement(sql: "DELETE FROM \(entity.table) WHERE id = ?").execute(arguments: [id])
+            }
+            try db.cachedStatement(sql: "INSERT INTO tombstone (entity, id, hlc) VALUES (?, ?, ?)")
+                .execute(arguments: [entity.rawValue, id, hlc.description])
+            try db.cachedStatement(sql: "DELETE FROM text_base WHERE entity = ? AND id = ?").execute(arguments: [entity.rawValue, id])
+        }
+        guard queueing else { return }
+        try db.cachedStatement(sql: "DELETE FROM outbox WHERE entity = ? AND id = ?").execute(arguments: [entity.rawValue, id])
+        try queue(entity, id: id, fields: [Entity.purgedField], isNew: true)
+    }
+
+    /// Keeps a text that is being replaced, so that no typed line is ever lost.
+    func keepHistory(_ entity: Entity, id: String, field: String, text: JSONValue, hlc: HLC?, reason: String) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO text_history (entity, id, field, text, hlc, replaced_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [entity.rawValue, id, field, text.stringValue, hlc?.description, Int64(wallMillis), reason])
     }
 
     /// What a merge did to one record.
@@ -80,22 +147,47 @@ final class ChangeWriter {
     /// one wins. Values are stored as received (the writer normalized them), so
     /// that every replica holds the same bytes.
     @discardableResult
-    func merge(_ record: SyncRecord) throws -> MergeOutcome {
+    func merge(_ record: SyncRecord, overriding: Set<String> = []) throws -> MergeOutcome {
         for (name, stamped) in record.fields {
-            try Self.check(record.entity, name, stamped.value, id: record.id)
             clock.receive(stamped.hlc)
+            if name == Entity.purgedField {
+                guard record.entity.isPurgeable, stamped.value == .bool(true) else {
+                    throw StorageError.invalidRecord(entity: record.entity.rawValue, id: record.id, reason: "'purged' must be true, on a paper, note or highlight")
+                }
+                continue
+            }
+            try Self.check(record.entity, name, stamped.value, id: record.id)
         }
         guard !record.fields.isEmpty else { return .unchanged }
+        if let purge = record.fields[Entity.purgedField] {
+            let before = try purgeClock(record.entity, id: record.id)
+            try applyPurge(record.entity, id: record.id, hlc: purge.hlc)
+            return before == nil ? .updated([Entity.purgedField]) : .unchanged
+        }
+        if try purgeClock(record.entity, id: record.id) != nil { return .unchanged }
         // Most merged records are new (a restore, a first sync): try to insert
         // first, and read the stored record only when it exists.
         if try insertIfNew(record.entity, id: record.id, fields: record.fields) { return .created }
         let current = try load(record.entity, id: record.id)
         var winners: [String: Stamped] = [:]
+        var losers: [String] = []
         for (name, stamped) in record.fields {
-            if let stored = current?.clocks[name], !(stamped.hlc > stored) { continue }
+            if !overriding.contains(name), let stored = current?.clocks[name], !(stamped.hlc > stored) {
+                if requeueLosing, stamped.hlc < stored { losers.append(name) }
+                continue
+            }
+            if overriding.contains(name), current?.clocks[name] == stamped.hlc, current?.values[name] == stamped.value { continue }
             winners[name] = stamped
         }
+        if !losers.isEmpty {
+            try withQueueing { try queue(record.entity, id: record.id, fields: losers.sorted(), isNew: false) }
+        }
         guard !winners.isEmpty else { return .unchanged }
+        for name in overriding where winners[name] != nil {
+            if let old = current?.values[name], old != .null, old != winners[name]?.value {
+                try keepHistory(record.entity, id: record.id, field: name, text: old, hlc: current?.clocks[name], reason: "replaced by sync")
+            }
+        }
         try store(record.entity, id: record.id, current: current, updates: winners)
         return .updated(winners.keys.sorted())
     }
@@ -197,8 +289,17 @@ final class ChangeWriter {
         return (columns, arguments)
     }
 
+    /// Runs `body` with queueing on.
+    func withQueueing<T>(_ body: () throws -> T) rethrows -> T {
+        let was = queueing
+        queueing = true
+        defer { queueing = was }
+        return try body()
+    }
+
     /// Adds the record's changed fields to its pending outbox row, moving it to the end.
-    private func queue(_ entity: Entity, id: String, fields: [String], isNew: Bool) throws {
+    func queue(_ entity: Entity, id: String, fields: [String], isNew: Bool) throws {
+        guard queueing else { return }
         var pending = Set(fields)
         if !isNew, let existing = try String.fetchOne(
             db.cachedStatement(sql: "SELECT fields FROM outbox WHERE entity = ? AND id = ?"),

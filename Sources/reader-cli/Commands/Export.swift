@@ -26,12 +26,33 @@ struct Export: ParsableCommand {
     @Option(help: "json, markdown, csv, bibtex, biblatex, csl-json or ris.") var format: Format = .json
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
     @Option(help: "added, title, year or updated (all but json).") var sort: PaperSort = .added
+    @Flag(help: "With --format json: the canonical dump of everything synced (purged records and fields from newer versions included), byte-identical on converged replicas.") var canonical = false
     @Argument(help: "Filters, as in `reader list`.") var query: [String] = []
     @OptionGroup var library: LibraryOptions
 
     func run() throws {
         let parsed = try parseQuery(query)
         let store = try library.open()
+        if canonical {
+            guard format == .json, query.isEmpty else { throw CLIError("--canonical dumps the whole library as json: drop --format and the filters") }
+            let sink = try output.map(FileOutput.init(path:)) ?? FileOutput()
+            do {
+                var count = 0
+                sink.write(CanonicalDump.header)
+                try store.forEachCanonicalRecord { entity, id, fields in
+                    var line = count == 0 ? "\n" : ",\n"
+                    CanonicalRecord.write(entity: entity, id: id, fields: fields, to: &line)
+                    sink.write(line)
+                    count += 1
+                }
+                sink.write("\n" + CanonicalDump.footer + "\n")
+                try sink.commit()
+            } catch {
+                sink.discard()
+                throw error
+            }
+            return
+        }
         var renames: [UUID: String] = [:]
         if [.bibtex, .biblatex, .cslJSON, .ris].contains(format) {
             // Papers from before citation keys, or synced without one, get theirs now, once.

@@ -8,7 +8,7 @@ struct NoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "note",
         abstract: "Write, list, edit and remove Markdown notes on papers.",
-        subcommands: [AddNote.self, ListNotes.self, EditNote.self, RemoveNote.self]
+        subcommands: [AddNote.self, ListNotes.self, EditNote.self, RemoveNote.self, NoteHistory.self, PurgeNote.self]
     )
 
     struct AddNote: ParsableCommand {
@@ -34,12 +34,13 @@ struct NoteCommand: ParsableCommand {
     struct ListNotes: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List notes, of one paper or of all.")
         @Argument(help: "The paper (default: all papers).") var paper: String?
+        @Flag(help: "Only notes whose paper was purged.") var orphans = false
         @OptionGroup var library: LibraryOptions
         @OptionGroup var output: JSONOption
 
         func run() throws {
             let store = try library.open()
-            let notes = try store.notes(of: paper.map { try store.resolve($0).id })
+            let notes = orphans ? try store.orphanNotes() : try store.notes(of: paper.map { try store.resolve($0).id })
             if output.json { Render.json(.array(notes.map(PaperJSON.note))); return }
             var titles: [UUID: String] = [:]
             for note in notes {
@@ -78,6 +79,39 @@ struct NoteCommand: ParsableCommand {
             let current = try store.note(note)
             try store.removeNote(current.id)
             print("Removed note \(Render.annotationID(current.id))")
+        }
+    }
+
+    struct NoteHistory: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "Show the texts a note held before, oldest first (local edits, sync replacements, conflicts).")
+        @Argument(help: "The note id (or its first characters).") var note: String
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let store = try library.open()
+            let found = try store.note(note)
+            let history = try store.textHistory(of: .note, id: found.id.lowercased, field: "body")
+            if history.isEmpty { print("no earlier texts of note \(Render.annotationID(found.id))") }
+            let format = ISO8601DateFormatter()
+            for entry in history {
+                print(Render.term.bold("\(format.string(from: entry.replacedAt))  \(entry.reason)"))
+                print(entry.text.hasSuffix("\n") ? entry.text : entry.text + "\n")
+            }
+            print(Render.term.bold("now"))
+            print(found.body)
+        }
+    }
+
+    struct PurgeNote: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "purge", abstract: "Delete a note for good, on every synced machine.")
+        @Argument(help: "The note id (or its first characters).") var note: String
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let store = try library.open()
+            let found = try store.note(note)
+            try store.purgeNote(found.id)
+            print("Purged note \(Render.annotationID(found.id))")
         }
     }
 }

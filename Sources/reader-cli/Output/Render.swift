@@ -70,6 +70,7 @@ enum Render {
 
     static func note(_ note: Note) -> String {
         var out = term.dim("[\(annotationID(note.id))] \(day(note.updatedAt))") + "\n"
+        if let title = note.title { out += "  " + term.bold(title) + "\n" }
         out += note.body.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n"
         return out
     }

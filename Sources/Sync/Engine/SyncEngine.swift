@@ -1,0 +1,227 @@
+import Foundation
+import Model
+import Storage
+import SyncWire
+
+/// The client side of sync: pushes the outbox, then pulls until nothing is left.
+///
+/// Every step is safe to interrupt (kill -9, network cut): a batch is stored before
+/// it is sent and resent with the same idempotency key until acknowledged; a pulled
+/// page is applied together with its cursor in one transaction. Running the sync
+/// again continues where it stopped.
+///
+/// ```swift
+/// let engine = SyncEngine(library: library, transport: try HTTPTransport(libraryURL: url, token: token))
+/// let report = try await engine.sync()
+/// ```
+public struct SyncEngine: Sendable {
+    /// The library to sync.
+    public let library: Library
+    /// How the server is reached.
+    public let transport: any SyncTransport
+    /// Names this device in conflict copies.
+    public var device: String
+    /// Called after each batch and page.
+    public var progress: (@Sendable (SyncProgress) -> Void)?
+    /// The file beside the database holding its instance id (restore detection).
+    public var instanceFile: String
+
+    /// Creates an engine.
+    public init(library: Library, transport: any SyncTransport, device: String = ProcessInfo.processInfo.hostName,
+                progress: (@Sendable (SyncProgress) -> Void)? = nil) {
+        self.library = library
+        self.transport = transport
+        self.device = device
+        self.progress = progress
+        self.instanceFile = library.path + ".instance"
+    }
+
+    /// Pushes every waiting change, then pulls every change of others, and repeats
+    /// while either side still has something (a merge to push again, a resync).
+    public func sync() async throws -> SyncReport {
+        var report = SyncReport()
+        var session = try await checkIdentity(report: &report)
+        for _ in 0..<4 {
+            try await pushAll(session: &session, report: &report)
+            try await pullAll(report: &report)
+            if try library.syncState().pendingFields == 0 { break }
+        }
+        let state = try library.syncState()
+        report.cursor = state.cursor
+        report.clockOffsetMillis = state.clockOffsetMillis
+        try library.markSynced(at: Int64(library.localWallMillis()))
+        return report
+    }
+
+    /// What a sync would send and receive, without writing anything.
+    public func dryRun() async throws -> DryRunReport {
+        let state = try library.syncState()
+        var report = DryRunReport(batchInFlight: state.batchInFlight, cursor: state.cursor)
+        for change in try library.pendingChanges(limit: Int.max) {
+            report.pending[change.change.entity.rawValue, default: 0] += 1
+        }
+        let start = library.localWallMillis()
+        let session = try await transport.session(node: state.node)
+        report.clockOffsetMillis = Self.offset(server: session.serverTimeMillis, sentAt: start, receivedAt: library.localWallMillis())
+        report.headSeq = session.headSeq
+        var cursor = session.epoch == state.epoch ? state.cursor : 0
+        report.cursor = cursor
+        while true {
+            let page = try await transport.changes(after: cursor, limit: session.limits.maxPullLimit)
+            for change in page.changes { report.incoming[change.entity, default: 0] += 1 }
+            cursor = page.cursor
+            if !page.hasMore || page.changes.isEmpty { break }
+        }
+        return report
+    }
+
+    /// The server's clock minus this machine's, taking the answer as given halfway
+    /// through the request.
+    static func offset(server: Int64, sentAt: UInt64, receivedAt: UInt64) -> Int64 {
+        let local = Int64(clamping: sentAt / 2 + receivedAt / 2)
+        let offset = server - local
+        // Within a second is noise of the measurement: leave the clock alone.
+        return abs(offset) < 1000 ? 0 : offset
+    }
+
+    /// Asks the server for this node's session and settles who this copy is: a
+    /// copied or restored database becomes a new node; a restored server gets
+    /// every local record again.
+    func checkIdentity(report: inout SyncReport) async throws -> Session {
+        var state = try library.syncState()
+        let start = library.localWallMillis()
+        var session = try await transport.session(node: state.node)
+        guard session.minimumProtocol <= Int64(WireProtocol.version) else {
+            throw SyncError.server(status: 426, error: WireErrorBody(.upgradeRequired, "the server needs protocol \(session.minimumProtocol); upgrade reader"))
+        }
+        try library.setClockOffset(Self.offset(server: session.serverTimeMillis, sentAt: start, receivedAt: library.localWallMillis()))
+        let onDisk = (try? String(contentsOfFile: instanceFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let known = state.instanceID, known != onDisk {
+            // The database's id is not the one beside it: this file was copied or restored.
+            try becomeNewNode(report: &report)
+        } else if state.instanceID == nil {
+            let id = UUID().uuidString.lowercased()
+            try writeInstanceFile(id)
+            try library.setInstanceID(id)
+        } else if session.lastNseq > state.lastNseq {
+            // The server acknowledged batches this database never numbered: it is an older copy.
+            try becomeNewNode(report: &report)
+        }
+        state = try library.syncState()
+        if state.node != (try library.nodeID) || report.becameNewNode {
+            session = try await transport.session(node: state.node)
+        }
+        if let epoch = state.epoch, epoch != session.epoch || session.lastNseq < state.ackedNseq {
+            // The server was restored or reset: it may have lost anything.
+            try library.resyncWithRestoredServer(epoch: session.epoch, serverLastNseq: session.lastNseq)
+            report.serverRestored = true
+        } else if state.epoch == nil {
+            try library.setEpoch(session.epoch)
+        }
+        return session
+    }
+
+    func becomeNewNode(report: inout SyncReport) throws {
+        let id = UUID().uuidString.lowercased()
+        try library.becomeNewNode(instanceID: id)
+        try writeInstanceFile(id)
+        report.becameNewNode = true
+    }
+
+    func writeInstanceFile(_ id: String) throws {
+        do {
+            try (id + "\n").write(toFile: instanceFile, atomically: true, encoding: .utf8)
+        } catch {
+            throw SyncError.notConfigured("cannot write \(instanceFile): \(error.localizedDescription)")
+        }
+    }
+
+    /// Sends batches until the outbox is empty.
+    func pushAll(session: inout Session, report: inout SyncReport) async throws {
+        var refusals = 0
+        while true {
+            let maxChanges = session.limits.maxPushChanges
+            let maxBytes = session.limits.maxPushBytes * 7 / 8
+            guard let batch = try library.formBatch(maxChanges: maxChanges, maxBytes: maxBytes, encode: { changes, node in
+                PushRequest(node: node, changes: changes.map {
+                    PushedChange(nseq: $0.nseq, entity: $0.change.entity.rawValue, id: $0.change.id, field: $0.change.field,
+                                 value: $0.change.value, hlc: $0.change.hlc, baseRev: $0.baseRev)
+                }).jsonText
+            }) else { return }
+            let receipt: PushReceipt
+            do {
+                receipt = try await transport.push(body: batch.body, idempotencyKey: batch.key)
+            } catch SyncError.server(let status, let error) where refusals < 3 {
+                refusals += 1
+                switch error.code {
+                case .clockSkew:
+                    if let server = error.serverTimeMillis {
+                        try library.setClockOffset(server - Int64(clamping: library.localWallMillis()))
+                    }
+                    report.restamped += try library.restampAfterClockSkew(correctedNow: try library.correctedWallMillis())
+                    continue
+                case .nodeRewound:
+                    try becomeNewNode(report: &report)
+                    session = try await transport.session(node: try library.nodeID)
+                    continue
+                case .nseqGap:
+                    try library.resyncWithRestoredServer(epoch: session.epoch, serverLastNseq: error.lastNseq ?? 0)
+                    report.serverRestored = true
+                    continue
+                default:
+                    throw SyncError.server(status: status, error: error)
+                }
+            }
+            let request: PushRequest
+            do {
+                request = try PushRequest(bytes: Array(batch.body.utf8))
+            } catch {
+                throw SyncError.badResponse(url: "local batch", reason: "the stored batch cannot be read: \(error)")
+            }
+            let byNseq = Dictionary(receipt.results.map { ($0.nseq, $0) }, uniquingKeysWith: { first, _ in first })
+            var acknowledged: [AcknowledgedChange] = []
+            for change in request.changes {
+                guard let entity = Entity(rawValue: change.entity) else { continue }
+                let fieldChange = FieldChange(entity: entity, id: change.id, field: change.field, value: change.value, hlc: change.hlc)
+                let outcome: AcknowledgedChange.Outcome
+                switch byNseq[change.nseq] {
+                case let result? where result.outcome == .applied: outcome = .applied(rev: result.rev)
+                case let result? where result.outcome == .rebaseRequired:
+                    outcome = .rebase(text: result.value ?? .null, rev: result.rev ?? 0, hlc: result.hlc)
+                case let result? where result.outcome == .rejected: outcome = .rejected(result.reason ?? "no reason given")
+                default: outcome = .superseded
+                }
+                acknowledged.append(AcknowledgedChange(change: fieldChange, outcome: outcome))
+            }
+            let ack = try library.acknowledge(batch, ackedThrough: receipt.ackedThroughNseq, results: acknowledged, device: device)
+            report.sent += request.changes.count
+            report.batches += 1
+            report.applied += ack.applied
+            report.superseded += ack.superseded
+            report.rejected += ack.rejected
+            report.merged += ack.merged
+            report.conflictCopies += ack.conflictCopies
+            progress?(SyncProgress(phase: "push", done: report.sent))
+        }
+    }
+
+    /// Pulls pages from the cursor until the server has nothing more.
+    func pullAll(report: inout SyncReport) async throws {
+        var cursor = try library.syncState().cursor
+        while true {
+            let page = try await transport.changes(after: cursor, limit: WireLimits.v1.maxPullLimit)
+            let incoming = page.changes.map {
+                IncomingChange(entity: $0.entity, id: $0.id, field: $0.field, value: $0.value, hlc: $0.hlc, rev: $0.rev)
+            }
+            let applied = try library.applyPulled(incoming, cursor: page.cursor, epoch: page.epoch)
+            report.received += applied.received
+            report.pages += 1
+            report.created += applied.created
+            report.updated += applied.updated
+            report.purged += applied.purged
+            cursor = page.cursor
+            progress?(SyncProgress(phase: "pull", done: report.received, headSeq: nil, cursor: cursor))
+            if !page.hasMore || page.changes.isEmpty { return }
+        }
+    }
+}

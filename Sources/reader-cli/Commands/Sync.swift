@@ -1,0 +1,168 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Model
+import Storage
+import Sync
+
+/// `reader remote`: where the library syncs to.
+struct Remote: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set or show the sync server this library syncs with.",
+        subcommands: [SetRemote.self, ShowRemote.self]
+    )
+
+    struct SetRemote: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Set the library's URL on a sync server and the device token.",
+            discussion: "reader remote set http://127.0.0.1:8787/v1/libraries/lab --token rdr_…   (READER_TOKEN overrides the stored token)"
+        )
+        @Argument(help: "The library's URL: http://HOST:PORT/v1/libraries/NAME.") var url: String
+        @Option(help: "The device token `reader-server token create` printed.") var token: String?
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            _ = try HTTPTransport(libraryURL: url, token: token ?? "")
+            try library.open().setRemote(SyncRemote(url: url, token: token))
+            print("remote set: \(url)\(token == nil ? " (no token stored: set READER_TOKEN)" : "")")
+        }
+    }
+
+    struct ShowRemote: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the remote (the token masked).")
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            guard let remote = try library.open().syncState().remote else {
+                print("no remote set: reader remote set URL --token TOKEN")
+                return
+            }
+            print("url    \(remote.url)")
+            let token = ProcessInfo.processInfo.environment["READER_TOKEN"].map { ($0, "READER_TOKEN") } ?? remote.token.map { ($0, "stored") }
+            print("token  \(token.map { "\($0.0.prefix(8))… (\($0.1))" } ?? "none")")
+        }
+    }
+}
+
+/// `reader sync`: push, then pull until nothing is left.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Sync the library with its remote: send local changes, receive everyone else's.",
+        subcommands: [RunSync.self, SyncStatus.self],
+        defaultSubcommand: RunSync.self
+    )
+
+    struct RunSync: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Push then pull until nothing is left (the default).",
+            discussion: "Safe to interrupt at any point: run it again to finish."
+        )
+        @Flag(help: "Show what would be sent and what the server has, without writing anything.") var dryRun = false
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let store = try library.open()
+            let transport = try Self.transport(for: store)
+            let engine = SyncEngine(library: store, transport: transport, progress: { progress in
+                guard progress.done >= 20_000 else { return }
+                FileHandle.standardError.write(Data("\(progress.phase): \(progress.done) changes\(progress.cursor.map { " (cursor \($0))" } ?? "")\n".utf8))
+            })
+            if dryRun {
+                let report = try blocking { try await engine.dryRun() }
+                let pending = report.pending.values.reduce(0, +)
+                print("would send \(pending) field change\(pending == 1 ? "" : "s")\(Self.breakdown(report.pending))")
+                if let batch = report.batchInFlight { print("a batch is in flight (nseq \(batch.lowerBound)-\(batch.upperBound)): it is sent again first") }
+                let incoming = report.incoming.values.reduce(0, +)
+                print("the server has \(incoming) field change\(incoming == 1 ? "" : "s") after cursor \(report.cursor) (head \(report.headSeq))\(Self.breakdown(report.incoming))")
+                if report.clockOffsetMillis != 0 { print("this clock is \(-report.clockOffsetMillis) ms off the server's") }
+                print("nothing was written")
+                return
+            }
+            let report = try blocking { try await engine.sync() }
+            if report.becameNewNode { print("this library file is a copy or a restore: it now syncs as a new device (nothing is lost)") }
+            if report.serverRestored { print("the server was restored or reset: every local change was sent again") }
+            if report.restamped > 0 {
+                print("this machine's clock is \(-report.clockOffsetMillis / 1000) s off the server's: \(report.restamped) change\(report.restamped == 1 ? "" : "s") stamped again with the corrected time; please fix the clock")
+            }
+            print("sent \(report.sent) change\(report.sent == 1 ? "" : "s") in \(report.batches) batch\(report.batches == 1 ? "" : "es") (\(report.applied) applied, \(report.superseded) superseded by later edits, \(report.rejected.count) rejected)")
+            for reason in report.rejected { print("  rejected: \(reason)") }
+            print("received \(report.received) change\(report.received == 1 ? "" : "s") in \(report.pages) page\(report.pages == 1 ? "" : "s"): \(report.created) records new, \(report.updated) updated, \(report.purged) purged")
+            if report.merged > 0 { print("merged \(report.merged) text\(report.merged == 1 ? "" : "s") with the server's, line by line") }
+            for copy in report.conflictCopies {
+                print("conflict: a note was edited here and elsewhere on the same lines; your text is kept in conflict copy \(copy.suffix(8)) (reader note list)")
+            }
+            print("synced to cursor \(report.cursor)")
+        }
+
+        static func breakdown(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        }
+
+        static func transport(for store: Library) throws -> HTTPTransport {
+            guard let remote = try store.syncState().remote else {
+                throw CLIError("no remote is set: reader remote set http://HOST:PORT/v1/libraries/NAME --token TOKEN")
+            }
+            let environment = ProcessInfo.processInfo.environment
+            guard let token = environment["READER_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) ?? remote.token else {
+                throw CLIError("no token: reader remote set \(remote.url) --token TOKEN, or set READER_TOKEN")
+            }
+            let timeout = environment["READER_HTTP_TIMEOUT"].flatMap(TimeInterval.init) ?? 30
+            return try HTTPTransport(libraryURL: remote.url, token: token, timeout: timeout)
+        }
+    }
+
+    struct SyncStatus: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show pending changes, the last sync, the cursor and the clock offset.")
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let state = try library.open().syncState()
+            print("remote          \(state.remote?.url ?? "none")")
+            print("pending changes \(state.pendingFields)")
+            if let batch = state.batchInFlight { print("batch in flight nseq \(batch.lowerBound)-\(batch.upperBound) (sent again by the next sync)") }
+            let last = state.lastSyncMillis.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) } ?? "never"
+            print("last sync       \(last)")
+            print("cursor          \(state.cursor)")
+            print("clock offset    \(state.clockOffsetMillis) ms")
+            print("node            \(state.node)")
+        }
+    }
+}
+
+/// A holder for the result of async work awaited from synchronous code.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}
+
+/// Runs async work to completion from a synchronous command.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    guard let result = box.result else { throw CLIError("the sync did not finish") }
+    return try result.get()
+}
+
+/// `reader purge`: delete papers for good, on every synced machine.
+struct Purge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete papers for good (unlike rm, which moves them to the trash); their notes stay as orphans.",
+        discussion: "A purge syncs to every machine and cannot be undone. reader note list --orphans shows the notes left."
+    )
+    @Argument(help: "The papers (in the trash or not).") var papers: [String]
+    @OptionGroup var library: LibraryOptions
+
+    func run() throws {
+        let store = try library.open()
+        let found = try papers.map { try store.resolve($0, inTrash: true) }
+        try store.purge(found.map(\.id))
+        for paper in found { print("Purged \(Render.shortID(paper.id))  \(paper.displayTitle)") }
+    }
+}
