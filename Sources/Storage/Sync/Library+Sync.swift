@@ -366,6 +366,8 @@ extension Library {
                         if let base, rev < base { writer.clock.receive(change.hlc); continue }
                         texts.append((change.field, rev, change.value))
                     }
+                    // A page holds one value per field; should it hold more, the latest clock wins.
+                    if let held = fields[change.field], held.hlc >= change.hlc { continue }
                     fields[change.field] = Stamped(change.value, at: change.hlc)
                 }
                 guard !fields.isEmpty else { continue }
@@ -390,6 +392,7 @@ extension Library {
     /// Last writer wins on a field this version does not know.
     static func mergeForeign(_ writer: ChangeWriter, _ change: IncomingChange) throws {
         writer.clock.receive(change.hlc)
+        if let entity = Entity(rawValue: change.entity), try writer.purgeClock(entity, id: change.id) != nil { return }
         let stored = try String.fetchOne(writer.db.cachedStatement(sql: "SELECT hlc FROM foreign_field WHERE entity = ? AND id = ? AND field = ?"),
                                          arguments: [change.entity, change.id, change.field]).flatMap(HLC.init)
         if let stored, !(change.hlc > stored) { return }

@@ -116,10 +116,17 @@ final class ChangeWriter {
                     try keepHistory(entity, id: id, field: name, text: value, hlc: current.clocks[name], reason: "purged")
                 }
                 try db.cachedStatement(sql: "DELETE FROM \(entity.table) WHERE id = ?").execute(arguments: [id])
+                if entity == .paper, let from = newPapersFrom {
+                    // SQLite gives the next paper the largest rowid + 1, which may be the
+                    // one just freed: papers indexed at `finish()` start there now.
+                    let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(rowid), 0) + 1 FROM paper")) ?? 1
+                    newPapersFrom = min(from, next)
+                }
             }
             try db.cachedStatement(sql: "INSERT INTO tombstone (entity, id, hlc) VALUES (?, ?, ?)")
                 .execute(arguments: [entity.rawValue, id, hlc.description])
             try db.cachedStatement(sql: "DELETE FROM text_base WHERE entity = ? AND id = ?").execute(arguments: [entity.rawValue, id])
+            try db.cachedStatement(sql: "DELETE FROM foreign_field WHERE entity = ? AND id = ?").execute(arguments: [entity.rawValue, id])
         }
         guard queueing else { return }
         try db.cachedStatement(sql: "DELETE FROM outbox WHERE entity = ? AND id = ?").execute(arguments: [entity.rawValue, id])

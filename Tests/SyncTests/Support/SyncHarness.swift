@@ -1,0 +1,167 @@
+import Foundation
+import Model
+import Storage
+import Sync
+import SyncServer
+import SyncWire
+
+/// A temporary folder removed when the value is released.
+final class TemporaryFolder: @unchecked Sendable {
+    let path: String
+    init() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("reader-sync-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A settable clock shared by a test and the code it drives.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int64
+    init(_ millis: Int64 = 1_790_000_000_000) { value = millis }
+    var millis: Int64 {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+    func advance(_ by: Int64) { lock.withLock { value += by } }
+}
+
+/// The real server logic on a real SQLite store in a temporary folder, without HTTP.
+final class TestServer: @unchecked Sendable {
+    let folder = TemporaryFolder()
+    let path: String
+    let clock: TestClock
+    private(set) var store: SQLiteSyncStore
+    private(set) var service: SyncService
+
+    init(clock: TestClock = TestClock()) throws {
+        self.clock = clock
+        path = folder.path + "/server.sqlite"
+        store = try SQLiteSyncStore(path: path)
+        service = SyncService(store: store, now: { clock.millis })
+    }
+
+    /// Opens the database again (after its file was replaced, say).
+    func reopen() throws {
+        store = try SQLiteSyncStore(path: path)
+        let clock = self.clock
+        service = SyncService(store: store, now: { clock.millis })
+    }
+
+    /// Creates a library and returns a new device token for it.
+    func makeLibrary(_ name: String) async throws -> String {
+        _ = try await store.createLibrary(named: name, at: clock.millis)
+        return try await token(for: name)
+    }
+
+    func token(for library: String, device: String = "test") async throws -> String {
+        let token = DeviceTokens.make()
+        _ = try await store.createToken(library: library, device: device, hash: SyncService.hash(token), at: clock.millis)
+        return token
+    }
+
+    func library(_ name: String) async throws -> ServerLibrary {
+        guard let found = try await store.libraries().first(where: { $0.name == name }) else { throw StoreError("no library \(name)") }
+        return found
+    }
+
+    func dump(_ name: String) async throws -> String {
+        try await service.dump(library: try await library(name))
+    }
+
+    func head(_ name: String) async throws -> Int64 {
+        try await store.session(library: try await library(name), node: nil).headSeq
+    }
+}
+
+/// The engine's transport straight into ``SyncService``, with the server's
+/// errors mapped as HTTP would map them, and optional faults.
+final class InProcessTransport: SyncTransport, @unchecked Sendable {
+    let server: TestServer
+    let library: String
+    let token: String
+    private let lock = NSLock()
+    /// When set, the next push is applied by the server but its answer is lost.
+    var dropNextPushResponse = false
+    /// When set, every request fails as if the network were down.
+    var offline = false
+    private(set) var pushes = 0
+
+    init(server: TestServer, library: String, token: String) {
+        self.server = server; self.library = library; self.token = token
+    }
+
+    private func authenticated() async throws -> ServerLibrary {
+        if offline { throw SyncError.unreachable(url: "in-process", reason: "offline") }
+        return try await mapped { try await self.server.service.authenticate(authorization: "Bearer \(self.token)", library: self.library) }
+    }
+
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as WireErrorBody {
+            throw SyncError.server(status: error.code?.status ?? 500, error: error)
+        }
+    }
+
+    func session(node: NodeID) async throws -> Session {
+        let library = try await authenticated()
+        return try await mapped { try await server.service.session(library: library, node: node.description) }
+    }
+
+    func changes(after cursor: Int64, limit: Int) async throws -> ChangesPage {
+        let library = try await authenticated()
+        // Through the wire format, as over HTTP.
+        let page = try await mapped { try await server.service.changes(library: library, cursor: String(cursor), limit: String(limit)) }
+        return try ChangesPage(bytes: page.jsonBytes)
+    }
+
+    func push(body: String, idempotencyKey: String) async throws -> PushReceipt {
+        let library = try await authenticated()
+        let answer = try await mapped { try await server.service.push(library: library, idempotencyKey: idempotencyKey, body: Array(body.utf8)) }
+        let drop = lock.withLock { () -> Bool in
+            pushes += 1
+            defer { dropNextPushResponse = false }
+            return dropNextPushResponse
+        }
+        if drop { throw SyncError.unreachable(url: "in-process", reason: "the answer was lost") }
+        return try PushReceipt(bytes: Array(answer.body.utf8))
+    }
+}
+
+/// One client library syncing with a ``TestServer``.
+final class Replica: @unchecked Sendable {
+    let folder = TemporaryFolder()
+    let path: String
+    let clock: TestClock
+    let library: Library
+    let transport: InProcessTransport
+    let name: String
+
+    init(_ name: String, server: TestServer, library libraryName: String = "lab", token: String, clock: TestClock? = nil, path: String? = nil) throws {
+        self.name = name
+        let clock = clock ?? server.clock
+        self.clock = clock
+        self.path = path ?? folder.path + "/\(name).sqlite"
+        library = try Library(path: self.path, wallClock: { UInt64(clock.millis) })
+        transport = InProcessTransport(server: server, library: libraryName, token: token)
+    }
+
+    var engine: SyncEngine { SyncEngine(library: library, transport: transport, device: name) }
+
+    @discardableResult
+    func sync() async throws -> SyncReport { try await engine.sync() }
+
+    /// The canonical dump, as `reader export --format json --canonical` prints it.
+    func dump() throws -> String {
+        var text = CanonicalDump.header
+        var count = 0
+        try library.forEachCanonicalRecord { entity, id, fields in
+            text += count == 0 ? "\n" : ",\n"
+            CanonicalRecord.write(entity: entity, id: id, fields: fields, to: &text)
+            count += 1
+        }
+        return text + "\n" + CanonicalDump.footer + "\n"
+    }
+}
