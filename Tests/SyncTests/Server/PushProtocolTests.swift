@@ -1,0 +1,268 @@
+import Foundation
+import Model
+import SyncServer
+import SyncWire
+import Testing
+
+/// The server's side of the protocol, called in process: receipts, nseq,
+/// compare-and-swap on text, clock skew, refusal of bad bodies, isolation, pages.
+@Suite("Push and pull protocol")
+struct PushProtocolTests {
+    static let paper = "00000000-0000-5000-8000-000000000001"
+    static let note = "00000000-0000-7000-8000-000000000002"
+
+    static func hlc(_ millis: Int64, _ counter: UInt16 = 0, node: UInt64 = 0xA) -> HLC {
+        HLC(millis: UInt64(millis), counter: counter, node: NodeID(rawValue: node))
+    }
+
+    static func body(node: UInt64 = 0xA, _ changes: [PushedChange]) -> [UInt8] {
+        Array(PushRequest(node: NodeID(rawValue: node), changes: changes).jsonText.utf8)
+    }
+
+    static func setUp() async throws -> (TestServer, ServerLibrary) {
+        let server = try TestServer()
+        _ = try await server.makeLibrary("lab")
+        return (server, try await server.library("lab"))
+    }
+
+    /// Expects the call to fail with this protocol error code.
+    static func expectError(_ code: WireErrorCode, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
+        do {
+            try await body()
+            Issue.record("expected \(code.rawValue), got success", sourceLocation: sourceLocation)
+        } catch let error as WireErrorBody {
+            #expect(error.code == code, "expected \(code.rawValue), got \(error)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("expected \(code.rawValue), got \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func aReplayedPushGetsTheIdenticalReceiptAndAppliesNothing() async throws {
+        let (server, library) = try await Self.setUp()
+        let now = server.clock.millis
+        let body = Self.body([PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("A"), hlc: Self.hlc(now))])
+        let first = try await server.service.push(library: library, idempotencyKey: "key-1", body: body)
+        let head = try await server.head("lab")
+        server.clock.advance(5000)
+        let again = try await server.service.push(library: library, idempotencyKey: "key-1", body: body)
+        #expect(again.body == first.body)
+        #expect(again.replayed && !first.replayed)
+        #expect(try await server.head("lab") == head)
+        // The same key with another body: the client's database was restored.
+        let other = Self.body([PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("B"), hlc: Self.hlc(now, 1))])
+        await Self.expectError(.nodeRewound) { _ = try await server.service.push(library: library, idempotencyKey: "key-1", body: other) }
+        // Reused numbers under a new key: also a rewound node.
+        await Self.expectError(.nodeRewound) { _ = try await server.service.push(library: library, idempotencyKey: "key-2", body: other) }
+        // A gap in the numbers.
+        let gap = Self.body([PushedChange(nseq: 3, entity: "paper", id: Self.paper, field: "year", value: .int(2024), hlc: Self.hlc(now, 2))])
+        await Self.expectError(.nseqGap) { _ = try await server.service.push(library: library, idempotencyKey: "key-3", body: gap) }
+        #expect(try await server.dump("lab").contains("\"value\":\"A\""))
+        #expect(try await server.head("lab") == head)
+    }
+
+    @Test func exactlyOneOfFourConcurrentSameBaseTextEditsIsApplied() async throws {
+        let (server, library) = try await Self.setUp()
+        let now = server.clock.millis
+        let create = Self.body([PushedChange(nseq: 1, entity: "note", id: Self.note, field: "body", value: .string("base"), hlc: Self.hlc(now), baseRev: 0)])
+        _ = try await server.service.push(library: library, idempotencyKey: "create", body: create)
+        let service = server.service
+        let outcomes = try await withThrowingTaskGroup(of: PushOutcome.self) { group in
+            for node in 1...4 {
+                group.addTask {
+                    let body = Self.body(node: UInt64(0x100 + node), [PushedChange(nseq: 1, entity: "note", id: Self.note, field: "body",
+                                                                               value: .string("edit \(node)"), hlc: Self.hlc(now + 10, 0, node: UInt64(0x100 + node)), baseRev: 1)])
+                    let answer = try await service.push(library: library, idempotencyKey: "edit-\(node)", body: body)
+                    return try PushReceipt(bytes: Array(answer.body.utf8)).results[0].outcome
+                }
+            }
+            var all: [PushOutcome] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(outcomes.filter { $0 == .applied }.count == 1)
+        #expect(outcomes.filter { $0 == .rebaseRequired }.count == 3)
+        let history = try await server.store.textHistory(library: library, entity: "note", id: Self.note, field: "body")
+        #expect(history.map(\.rev) == [1, 2])
+    }
+
+    @Test func aTextEditFromAnOldRevisionGetsTheCurrentText() async throws {
+        let (server, library) = try await Self.setUp()
+        let now = server.clock.millis
+        _ = try await server.service.push(library: library, idempotencyKey: "a", body: Self.body([
+            PushedChange(nseq: 1, entity: "note", id: Self.note, field: "body", value: .string("one"), hlc: Self.hlc(now), baseRev: 0),
+        ]))
+        _ = try await server.service.push(library: library, idempotencyKey: "b", body: Self.body([
+            PushedChange(nseq: 2, entity: "note", id: Self.note, field: "body", value: .string("two"), hlc: Self.hlc(now, 1), baseRev: 1),
+        ]))
+        let stale = try await server.service.push(library: library, idempotencyKey: "c", body: Self.body(node: 0xB, [
+            PushedChange(nseq: 1, entity: "note", id: Self.note, field: "body", value: .string("three"), hlc: Self.hlc(now, 2, node: 0xB), baseRev: 1),
+        ]))
+        let result = try PushReceipt(bytes: Array(stale.body.utf8)).results[0]
+        #expect(result.outcome == .rebaseRequired)
+        #expect(result.rev == 2)
+        #expect(result.value == .string("two"))
+    }
+
+    @Test func clocksMoreThanFiveMinutesAheadAreRefusedWithNothingApplied() async throws {
+        let (server, library) = try await Self.setUp()
+        let now = server.clock.millis
+        let ahead = Self.body([
+            PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("ok"), hlc: Self.hlc(now)),
+            PushedChange(nseq: 2, entity: "paper", id: Self.paper, field: "year", value: .int(1), hlc: Self.hlc(now + 5 * 60_000 + 1)),
+        ])
+        do {
+            _ = try await server.service.push(library: library, idempotencyKey: "skew", body: ahead)
+            Issue.record("a clock 5 minutes and 1 ms ahead was accepted")
+        } catch let error as WireErrorBody {
+            #expect(error.code == .clockSkew)
+            #expect(error.serverTimeMillis == now)
+        }
+        #expect(try await server.head("lab") == 0)
+        let within = Self.body([PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "year", value: .int(1), hlc: Self.hlc(now + 4 * 60_000))])
+        _ = try await server.service.push(library: library, idempotencyKey: "fine", body: within)
+        #expect(try await server.head("lab") == 1)
+    }
+
+    @Test func malformedAndOversizedBodiesAreRefusedWithNothingApplied() async throws {
+        let (server, library) = try await Self.setUp()
+        let now = server.clock.millis
+        _ = try await server.service.push(library: library, idempotencyKey: "seed", body: Self.body([
+            PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("kept"), hlc: Self.hlc(now)),
+        ]))
+        let before = try await server.dump("lab")
+        let hlc = Self.hlc(now + 1).description
+        func change(_ fields: String) -> String { "{\"node_id\":\"000000000000000a\",\"changes\":[\(fields)]}" }
+        let cases: [(String, [UInt8], WireErrorCode)] = [
+            ("not JSON", Array("{\"node_id\":".utf8), .invalidBody),
+            ("invalid UTF-8", [0x7B, 0xFF, 0xFE, 0x7D], .invalidBody),
+            ("a float", Array(change("{\"nseq\":2,\"entity\":\"paper\",\"id\":\"\(Self.paper)\",\"field\":\"year\",\"value\":1.5,\"hlc\":\"\(hlc)\"}").utf8), .invalidBody),
+            ("a string for an integer field", Array(change("{\"nseq\":2,\"entity\":\"paper\",\"id\":\"\(Self.paper)\",\"field\":\"year\",\"value\":\"x\",\"hlc\":\"\(hlc)\"}").utf8), .invalidBody),
+            ("no hlc", Array(change("{\"nseq\":2,\"entity\":\"paper\",\"id\":\"\(Self.paper)\",\"field\":\"year\",\"value\":1}").utf8), .invalidBody),
+            ("a bad id", Array(change("{\"nseq\":2,\"entity\":\"paper\",\"id\":\"../../etc\",\"field\":\"year\",\"value\":1,\"hlc\":\"\(hlc)\"}").utf8), .invalidBody),
+            ("an upper-case entity", Array(change("{\"nseq\":2,\"entity\":\"Paper\",\"id\":\"\(Self.paper)\",\"field\":\"year\",\"value\":1,\"hlc\":\"\(hlc)\"}").utf8), .invalidBody),
+            ("an undone purge", Array(change("{\"nseq\":2,\"entity\":\"paper\",\"id\":\"\(Self.paper)\",\"field\":\"purged\",\"value\":false,\"hlc\":\"\(hlc)\"}").utf8), .invalidBody),
+            ("no changes", Array(change("").utf8), .invalidBody),
+            ("nseq not contiguous", Array(change("{\"nseq\":2,\"entity\":\"paper\",\"id\":\"\(Self.paper)\",\"field\":\"year\",\"value\":1,\"hlc\":\"\(hlc)\"},{\"nseq\":4,\"entity\":\"paper\",\"id\":\"\(Self.paper)\",\"field\":\"venue\",\"value\":\"v\",\"hlc\":\"\(hlc)\"}").utf8), .invalidBody),
+            ("501 changes", Self.body((2...502).map { PushedChange(nseq: Int64($0), entity: "paper", id: Self.paper, field: "year", value: .int(Int64($0)), hlc: Self.hlc(now + Int64($0))) }), .payloadTooLarge),
+            ("1 MiB and more", Self.body([PushedChange(nseq: 2, entity: "paper", id: Self.paper, field: "abstract", value: .string(String(repeating: "x", count: 1 << 20)), hlc: Self.hlc(now + 1))]), .payloadTooLarge),
+        ]
+        for (index, (name, body, code)) in cases.enumerated() {
+            do {
+                _ = try await server.service.push(library: library, idempotencyKey: "bad-\(index)", body: body)
+                Issue.record("\(name): accepted")
+            } catch let error as WireErrorBody {
+                #expect(error.code == code, "\(name): \(error)")
+            }
+        }
+        await Self.expectError(.badRequest) { _ = try await server.service.push(library: library, idempotencyKey: nil, body: Self.body([])) }
+        await Self.expectError(.badRequest) { _ = try await server.service.changes(library: library, cursor: "-1", limit: nil) }
+        await Self.expectError(.badRequest) { _ = try await server.service.changes(library: library, cursor: "0", limit: "5001") }
+        await Self.expectError(.badRequest) { _ = try await server.service.changes(library: library, cursor: "99999999999999999999", limit: nil) }
+        #expect(try await server.dump("lab") == before)
+        #expect(try await server.head("lab") == 1)
+    }
+
+    @Test func aTokenReachesItsOwnLibraryOnly() async throws {
+        let server = try TestServer()
+        let first = try await server.makeLibrary("first")
+        let second = try await server.makeLibrary("second")
+        let service = server.service
+        let library = try await service.authenticate(authorization: "Bearer \(second)", library: "second")
+        _ = try await service.push(library: library, idempotencyKey: "k", body: Self.body([
+            PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("secret"), hlc: Self.hlc(server.clock.millis)),
+        ]))
+        await Self.expectError(.notFound) { _ = try await service.authenticate(authorization: "Bearer \(first)", library: "second") }
+        await Self.expectError(.notFound) { _ = try await service.authenticate(authorization: "Bearer \(first)", library: "nonexistent") }
+        await Self.expectError(.unauthorized) { _ = try await service.authenticate(authorization: nil, library: "first") }
+        await Self.expectError(.unauthorized) { _ = try await service.authenticate(authorization: "Bearer rdr_garbage", library: "first") }
+        await Self.expectError(.unauthorized) { _ = try await service.authenticate(authorization: "Basic abc", library: "first") }
+        let own = try await service.authenticate(authorization: "Bearer \(first)", library: "first")
+        #expect(try await service.changes(library: own, cursor: "0", limit: nil).changes.isEmpty)
+        #expect(!(try await server.dump("first")).contains("secret"))
+        // A revoked token opens nothing.
+        let tokens = try await server.store.tokens()
+        let secondToken = try #require(tokens.first { $0.library == "second" })
+        _ = try await server.store.revokeToken(id: secondToken.id, at: server.clock.millis)
+        await Self.expectError(.unauthorized) { _ = try await service.authenticate(authorization: "Bearer \(second)", library: "second") }
+    }
+
+    @Test func pagesGiveEveryLatestValueWhileOthersPush() async throws {
+        let (server, library) = try await Self.setUp()
+        let service = server.service
+        let now = server.clock.millis
+        let ids = (0..<20).map { String(format: "00000000-0000-5000-8000-%012d", $0) }
+        // Writers: 6 nodes, each pushing 15 batches of up to 9 changes over 20 records.
+        let writers = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for node in 1...6 {
+                    group.addTask {
+                        var random = SplitMix64(seed: UInt64(node))
+                        var nseq: Int64 = 0
+                        for batch in 0..<15 {
+                            let changes = (0..<(1 + Int(random.next() % 9))).map { i -> PushedChange in
+                                nseq += 1
+                                let isYear = i % 2 == 0
+                                return PushedChange(nseq: nseq, entity: "paper", id: ids[Int(random.next() % 20)], field: isYear ? "year" : "venue",
+                                                    value: isYear ? .int(Int64(batch)) : .string("n\(node) b\(batch)"),
+                                                    hlc: Self.hlc(now + Int64(batch), UInt16(i), node: UInt64(node)))
+                            }
+                            _ = try await service.push(library: library, idempotencyKey: "n\(node)-\(batch)", body: Self.body(node: UInt64(node), changes))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        // A reader pulling small pages all the while, then to the end.
+        var state: [String: PulledChange] = [:]
+        var cursor: Int64 = 0
+        var seenSeqs: Set<Int64> = []
+        var writersDone = false
+        while true {
+            let page = try await service.changes(library: library, cursor: String(cursor), limit: "7")
+            let seqs = Set(page.changes.map(\.seq))
+            #expect(seenSeqs.isDisjoint(with: seqs), "a seq was split over two pages")
+            seenSeqs.formUnion(seqs)
+            #expect(page.changes.map(\.seq) == page.changes.map(\.seq).sorted())
+            for change in page.changes { state[change.id + "/" + change.field] = change }
+            #expect(page.cursor >= cursor)
+            cursor = page.cursor
+            if !page.hasMore {
+                if writersDone { break }
+                try await writers.value
+                writersDone = true
+            }
+        }
+        var expected: [String: PulledChange] = [:]
+        for change in try await service.changes(library: library, cursor: "0", limit: "5000").changes { expected[change.id + "/" + change.field] = change }
+        #expect(state.mapValues(\.value) == expected.mapValues(\.value))
+        #expect(state.mapValues(\.hlc) == expected.mapValues(\.hlc))
+        #expect(state.count == expected.count)
+    }
+
+    @Test func aPurgeAbsorbsEveryLaterChange() async throws {
+        let (server, library) = try await Self.setUp()
+        let now = server.clock.millis
+        let answer = try await server.service.push(library: library, idempotencyKey: "p", body: Self.body([
+            PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("gone"), hlc: Self.hlc(now)),
+            PushedChange(nseq: 2, entity: "paper", id: Self.paper, field: "purged", value: .bool(true), hlc: Self.hlc(now, 1)),
+            PushedChange(nseq: 3, entity: "paper", id: Self.paper, field: "title", value: .string("back?"), hlc: Self.hlc(now + 100)),
+        ]))
+        let results = try PushReceipt(bytes: Array(answer.body.utf8)).results.map(\.outcome)
+        #expect(results == [.applied, .applied, .superseded])
+        let dump = try await server.dump("lab")
+        #expect(dump.contains("\"purged\""))
+        #expect(!dump.contains("gone") && !dump.contains("back?"))
+    }
+
+    @Test func unknownEntitiesAndFieldsAreKeptAndForwarded() async throws {
+        let (server, library) = try await Self.setUp()
+        let now = server.clock.millis
+        _ = try await server.service.push(library: library, idempotencyKey: "u", body: Self.body([
+            PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "reading_minutes", value: .int(42), hlc: Self.hlc(now)),
+            PushedChange(nseq: 2, entity: "collection", id: Self.note, field: "members", value: .array([.string("x")]), hlc: Self.hlc(now)),
+        ]))
+        let page = try await server.service.changes(library: library, cursor: "0", limit: nil)
+        #expect(Set(page.changes.map { "\($0.entity).\($0.field)" }) == ["paper.reading_minutes", "collection.members"])
+    }
+}
