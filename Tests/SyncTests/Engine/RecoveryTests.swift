@@ -1,0 +1,161 @@
+import Foundation
+import Model
+import Storage
+import Sync
+import SyncServer
+import SyncWire
+import Testing
+
+/// Interrupted syncs, bad clocks, and copied or restored databases on either side.
+@Suite("Recovery")
+struct RecoveryTests {
+    static func setUp(_ names: [String]) async throws -> (TestServer, [Replica]) {
+        try await ConvergenceTests.setUp(names)
+    }
+
+    /// Copies a SQLite database with its -wal and -shm files, as a backup tool would.
+    static func copyDatabase(_ from: String, to: String) throws {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: from + suffix) {
+            try? FileManager.default.removeItem(atPath: to + suffix)
+            try FileManager.default.copyItem(atPath: from + suffix, toPath: to + suffix)
+        }
+    }
+
+    @Test func aClockTenMinutesFastIsRefusedThenCorrected() async throws {
+        let server = try TestServer()
+        _ = try await server.makeLibrary("lab")
+        let fast = TestClock(server.clock.millis + 10 * 60_000)
+        let a = try Replica("a", server: server, token: try await server.token(for: "lab"), clock: fast)
+        let paper = try a.library.add(PaperDraft(title: "Written with a fast clock")).paperID
+        try a.library.markRead(paper)
+        let report = try await a.sync()
+        #expect(report.restamped > 0)
+        #expect(report.clockOffsetMillis < -9 * 60_000)
+        // No clock from the future reached the server.
+        let limit = UInt64(server.clock.millis + 5 * 60_000)
+        let library = try await server.library("lab")
+        let page = try await server.service.changes(library: library, cursor: "0", limit: "5000")
+        #expect(!page.changes.isEmpty)
+        #expect(page.changes.allSatisfy { $0.hlc.millis <= limit })
+        #expect(try await server.dump("lab") == a.dump())
+        // Later edits are stamped with the corrected clock.
+        try a.library.setStatus(.reading, of: paper)
+        let again = try await a.sync()
+        #expect(again.restamped == 0 && again.applied > 0)
+        let b = try Replica("b", server: server, token: try await server.token(for: "lab"))
+        try await b.sync()
+        #expect(try b.dump() == a.dump())
+    }
+
+    @Test func aLostPushAnswerIsSentAgainAndAppliedOnce() async throws {
+        let (server, replicas) = try await Self.setUp(["a"])
+        let a = replicas[0]
+        _ = try a.library.add(PaperDraft(title: "Sent twice, stored once"))
+        a.transport.dropNextPushResponse = true
+        await #expect(throws: SyncError.self) { try await a.sync() }
+        let inFlight = try #require(try a.library.syncState().batchInFlight)
+        let head = try await server.head("lab")
+        #expect(head == 1)
+        let report = try await a.sync()
+        #expect(try a.library.syncState().batchInFlight == nil)
+        #expect(try await server.head("lab") == head, "the resent batch was applied again")
+        #expect(report.sent == Int(inFlight.upperBound - inFlight.lowerBound + 1))
+        #expect(try await server.dump("lab") == a.dump())
+    }
+
+    @Test func aSyncWithoutNetworkChangesNothing() async throws {
+        let (_, replicas) = try await Self.setUp(["a"])
+        let a = replicas[0]
+        _ = try a.library.add(PaperDraft(title: "Offline"))
+        let before = try a.dump()
+        let pending = try a.library.syncState().pendingFields
+        a.transport.offline = true
+        await #expect(throws: SyncError.self) { try await a.sync() }
+        #expect(try a.dump() == before)
+        #expect(try a.library.syncState().pendingFields == pending)
+        a.transport.offline = false
+        try await a.sync()
+        #expect(try a.library.syncState().pendingFields == 0)
+    }
+
+    @Test func aRestoredClientDatabaseBecomesANewNodeAndLosesNothing() async throws {
+        let (server, replicas) = try await Self.setUp(["a", "b"])
+        let (a, b) = (replicas[0], replicas[1])
+        let paper = try a.library.add(PaperDraft(title: "Before the backup")).paperID
+        try await a.sync()
+        // A backup of a's files, then more work that reaches the server.
+        let backup = a.folder.path + "/backup.sqlite"
+        try Self.copyDatabase(a.path, to: backup)
+        try FileManager.default.copyItem(atPath: a.path + ".instance", toPath: backup + ".instance")
+        try a.library.setStatus(.reading, of: paper)
+        _ = try a.library.add(PaperDraft(title: "After the backup"))
+        try await a.sync()
+        // The backup comes back in place of the database (its instance file too).
+        let restored = try Replica("a-restored", server: server, token: a.transport.token, path: backup)
+        let oldNode = try restored.library.nodeID
+        let edit = try restored.library.add(PaperDraft(title: "Typed after the restore")).paperID
+        let report = try await restored.sync()
+        #expect(report.becameNewNode)
+        #expect(try restored.library.nodeID != oldNode)
+        try await b.sync()
+        try await restored.sync()
+        #expect(try restored.dump() == b.dump())
+        #expect(try b.library.paper(edit) != nil, "the edit made after the restore was dropped")
+        #expect(try b.library.paper(paper)?.status == .reading)
+    }
+
+    @Test func aCopiedDatabaseWithoutItsInstanceFileBecomesANewNode() async throws {
+        let (server, replicas) = try await Self.setUp(["a"])
+        let a = replicas[0]
+        _ = try a.library.add(PaperDraft(title: "Original"))
+        try await a.sync()
+        let copyPath = a.folder.path + "/copy.sqlite"
+        try Self.copyDatabase(a.path, to: copyPath)
+        let copy = try Replica("copy", server: server, token: try await server.token(for: "lab"), path: copyPath)
+        _ = try copy.library.add(PaperDraft(title: "Only in the copy"))
+        _ = try a.library.add(PaperDraft(title: "Only in the original"))
+        let report = try await copy.sync()
+        #expect(report.becameNewNode)
+        try await a.sync()
+        try await copy.sync()
+        #expect(try copy.dump() == a.dump())
+        #expect(try a.library.list().count == 3)
+    }
+
+    @Test func aRestoredServerGetsEverythingBack() async throws {
+        let (server, replicas) = try await Self.setUp(["a", "b"])
+        let (a, b) = (replicas[0], replicas[1])
+        _ = try a.library.add(PaperDraft(title: "Early"))
+        try await a.sync()
+        let backup = server.folder.path + "/server-backup.sqlite"
+        try Self.copyDatabase(server.path, to: backup)
+        _ = try a.library.add(PaperDraft(title: "Late"))
+        try await a.sync()
+        try await b.sync()
+        // The server's database goes back to the backup: it forgets "Late" and a's last batch.
+        try Self.copyDatabase(backup, to: server.path)
+        try server.reopen()
+        let report = try await a.sync()
+        #expect(report.serverRestored)
+        try await b.sync()
+        try await a.sync()
+        #expect(try await server.dump("lab") == a.dump())
+        #expect(try b.dump() == a.dump())
+        #expect(try await server.dump("lab").contains("Late"))
+    }
+
+    @Test func aNewServerEpochMakesClientsResyncInFull() async throws {
+        let (server, replicas) = try await Self.setUp(["a"])
+        let a = replicas[0]
+        _ = try a.library.add(PaperDraft(title: "Kept across a reset"))
+        try await a.sync()
+        let before = server.store.epoch
+        // The epoch file beside the database is gone: the database was moved or restored.
+        try FileManager.default.removeItem(atPath: server.path + ".epoch")
+        try server.reopen()
+        #expect(server.store.epoch != before)
+        let report = try await a.sync()
+        #expect(report.serverRestored)
+        #expect(try await server.dump("lab") == a.dump())
+    }
+}
