@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reader-bench",
         abstract: "Benchmark the release reader binary.",
-        subcommands: [LibraryBench.self, FormatsBench.self],
+        subcommands: [LibraryBench.self, FormatsBench.self, SyncBench.self],
         defaultSubcommand: LibraryBench.self
     )
 }

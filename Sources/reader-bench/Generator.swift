@@ -11,6 +11,8 @@ struct Generator {
     let seed: [PaperDraft]
     let count: Int
     let folder: String
+    /// Notes to add, on the first papers (a few lines of Markdown each).
+    var notes = 0
 
     struct Files {
         var backup: String
@@ -24,7 +26,7 @@ struct Generator {
     func write() throws -> Files {
         var random = SplitMix64(seed: UInt64(count))
         let node = NodeID(rawValue: 0x00be_0c4b_e4c4_0001)
-        let backupPath = folder + "/generated-\(count).json"
+        let backupPath = folder + "/generated-\(count)\(notes > 0 ? "-\(notes)-notes" : "").json"
         let rowsPath = folder + "/generated-\(count).jsonl"
         _ = FileManager.default.createFile(atPath: backupPath, contents: nil)
         _ = FileManager.default.createFile(atPath: rowsPath, contents: nil)
@@ -62,8 +64,18 @@ struct Generator {
                 "added_at": .int(Int64(added)), "match_title": .string(TextNormalization.matchKey(title)), "clocks": .string(clocks),
             ]).canonicalJSON + "\n")
         }
-        // A backup lists records sorted by id, as `reader export` writes them.
-        for record in records.sorted(by: { $0.id < $1.id }) { backup.write(record) }
+        for index in 0..<notes {
+            let paper = records[index % records.count].id
+            let hlc = clock.now(wallMillis: baseMillis + UInt64(count + index) * 1000)
+            let body = "Key idea of paper \(index): \(seed[index % seed.count].title)\n\n- method: sparse attention\n- open question: does it scale?\n- read again: section 3"
+            let fields: [String: JSONValue] = [
+                "paper_id": .string(paper), "body": .string(body), "created_at": .int(Int64(hlc.millis)),
+                "updated_at": .int(Int64(hlc.millis)), "trashed": .bool(false),
+            ]
+            records.append(SyncRecord(entity: .note, id: String(format: "01900000-0000-7000-8000-%012x", index), fields: fields.mapValues { Stamped($0, at: hlc) }))
+        }
+        // A backup lists records sorted by entity, then id, as `reader export` writes them.
+        for record in records.sorted(by: { ($0.entity, $0.id) < ($1.entity, $1.id) }) { backup.write(record) }
         var finished = backup.finish()
         finished.flush()
         rows.flush()
