@@ -61,10 +61,16 @@ public final class Library: Sendable {
             dbQueue = try DatabaseQueue(path: path, configuration: configuration)
             // Most opens find a current schema: check it with one read of the file
             // header (`user_version`, set by the last migration) and take no write lock.
-            if try dbQueue.read({ db in try Schema.isCurrent(db) }) == false {
+            let (current, deferred) = try dbQueue.read { db in
+                let current = try Schema.isCurrent(db)
+                return (current, current ? try Schema.meta(db, Schema.searchIndexDeferredKey) != nil : false)
+            }
+            if !current {
                 try Schema.migrator.migrate(dbQueue)
                 try dbQueue.write { db in try Schema.ensureIdentity(db) }
             }
+            // A first sync that was interrupted left the search index to be rebuilt.
+            if deferred { try rebuildSearchIndexIfDeferred() }
         } catch let error as DatabaseError {
             throw StorageError.cannotOpen(path: path, reason: error.message ?? error.description)
         }

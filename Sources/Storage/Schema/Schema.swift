@@ -196,6 +196,10 @@ extension Schema {
     /// matching paper's row.
     static let searchColumns = "title, authors, abstract, tags, notes, highlights, state"
 
+    /// The `meta` key set while a first sync fills the library without keeping the
+    /// search index, which is then rebuilt in one statement (see `ChangeWriter`).
+    static let searchIndexDeferredKey = "search_index_deferred"
+
     /// bm25 weights, in `searchColumns` order: a match in the title counts most.
     static let searchWeights = "10.0, 4.0, 1.0, 6.0, 3.0, 3.0, 0.0"
 }

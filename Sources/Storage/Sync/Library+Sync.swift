@@ -321,9 +321,19 @@ extension Library {
     /// text fields take the server's revision unless a local edit of them is
     /// waiting to be sent (the push will then be asked to rebase); fields and
     /// records of kinds this version does not know are kept as they are.
-    public func applyPulled(_ changes: [IncomingChange], cursor: Int64, epoch: String) throws -> PullReport {
+    ///
+    /// - Parameter deferringSearchIndex: leave the search index alone, to be rebuilt
+    ///   in one statement by ``rebuildSearchIndexIfDeferred()`` once the last page is in
+    ///   (a first sync: indexing 100,000 papers at once is cheaper than page by page,
+    ///   where every note that arrives indexes its paper again). Until then the
+    ///   library notes that the index is to be rebuilt, and opening it does so.
+    public func applyPulled(_ changes: [IncomingChange], cursor: Int64, epoch: String, deferringSearchIndex: Bool = false) throws -> PullReport {
         try write { writer in
             let db = writer.db
+            if deferringSearchIndex, !writer.searchIndexDeferred {
+                try Schema.setMeta(db, Schema.searchIndexDeferredKey, "1")
+                writer.searchIndexDeferred = true
+            }
             writer.queueing = false
             writer.requeueLosing = try Schema.meta(db, SyncMeta.resyncing) == "1"
             defer { writer.queueing = true; writer.requeueLosing = false }
@@ -343,7 +353,9 @@ extension Library {
                     continue
                 }
                 var fields: [String: Stamped] = [:]
-                var texts: [(String, Int64, JSONValue)] = []
+                // A page holds one value per field, but pages applied together may hold a
+                // field twice: the later text revision, or else the later clock, wins.
+                var texts: [String: (rev: Int64, value: JSONValue)] = [:]
                 var pending: Set<String>?
                 for change in group {
                     if change.field != Entity.purgedField, entity.field(named: change.field) == nil {
@@ -364,22 +376,23 @@ extension Library {
                         let base = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rev FROM text_base WHERE entity = ? AND id = ? AND field = ?"),
                                                       arguments: [entity.rawValue, change.id, change.field])
                         if let base, rev < base { writer.clock.receive(change.hlc); continue }
-                        texts.append((change.field, rev, change.value))
+                        if let held = texts[change.field], held.rev >= rev { continue }
+                        texts[change.field] = (rev, change.value)
+                    } else if let held = fields[change.field], held.hlc >= change.hlc {
+                        continue
                     }
-                    // A page holds one value per field; should it hold more, the latest clock wins.
-                    if let held = fields[change.field], held.hlc >= change.hlc { continue }
                     fields[change.field] = Stamped(change.value, at: change.hlc)
                 }
                 guard !fields.isEmpty else { continue }
                 let record = SyncRecord(entity: entity, id: first.id, fields: fields)
-                switch try writer.merge(record, overriding: Set(texts.map(\.0))) {
+                switch try writer.merge(record, overriding: Set(texts.keys)) {
                 case .created: report.created += 1
                 case .updated(let names): if names == [Entity.purgedField] { report.purged += 1 } else { report.updated += 1 }
                 case .unchanged: break
                 }
                 if try writer.purgeClock(entity, id: first.id) == nil {
-                    for (field, rev, value) in texts {
-                        try Library.setTextBase(db, entity, first.id, field, rev: rev, text: value)
+                    for (field, text) in texts {
+                        try Library.setTextBase(db, entity, first.id, field, rev: text.rev, text: text.value)
                     }
                 }
             }

@@ -33,6 +33,9 @@ final class ChangeWriter {
     /// While a restored library resyncs: fields whose local clock beats the pulled
     /// one are queued again, so that the server gets them.
     var requeueLosing = false
+    /// While a first sync fills the library, the search index is left alone and
+    /// rebuilt once at the end (``Library/rebuildSearchIndexIfDeferred()``).
+    var searchIndexDeferred = false
 
     /// - Parameter wallMillis: this machine's clock; the offset to the server's
     ///   clock that the last sync measured (`meta`) corrects it.
@@ -44,6 +47,7 @@ final class ChangeWriter {
         let last = try Schema.meta(db, "hlc").flatMap(HLC.init)
         clock = HybridClock(node: node, last: last)
         initialClock = clock.last
+        searchIndexDeferred = try Schema.meta(db, Schema.searchIndexDeferredKey) != nil
     }
 
     /// A new time-ordered id for a note or highlight.
@@ -207,6 +211,11 @@ final class ChangeWriter {
     /// every statement that writes it, so re-indexing papers one statement at a time
     /// is several times slower than doing them all at once.
     func finish() throws {
+        if searchIndexDeferred {
+            newPapersFrom = nil
+            unindexed.removeAll()
+            unindexedOrder.removeAll()
+        }
         if let newPapersFrom {
             try db.cachedStatement(sql: """
                 INSERT INTO paper_fts(rowid, \(Schema.searchColumns))
@@ -351,6 +360,7 @@ final class ChangeWriter {
     /// transaction, and marks the paper for re-indexing at ``finish()``. A paper that
     /// cannot be indexed yet (a new one) costs no statement.
     private func unindex(_ paperID: String, mayBeIndexed: Bool) throws {
+        guard !searchIndexDeferred else { return }
         guard unindexed.insert(paperID).inserted else { return }
         unindexedOrder.append(paperID)
         guard mayBeIndexed,

@@ -206,22 +206,64 @@ public struct SyncEngine: Sendable {
     }
 
     /// Pulls pages from the cursor until the server has nothing more.
+    ///
+    /// Pages come in groups: while one group is applied (whole pages and the last
+    /// page's cursor, in one transaction), the next is fetched. On a first sync the
+    /// server, the network and the decoding then cost almost no time next to
+    /// storing, and fewer, larger transactions keep the search index's segments few.
     func pullAll(report: inout SyncReport) async throws {
-        var cursor = try library.syncState().cursor
+        let transport = self.transport
+        let limit = WireLimits.v1.maxPullLimit
+        let start = try library.syncState().cursor
+        // The first group is one page, so that applying starts at once.
+        var next = Task { try await Self.fetchGroup(transport, after: start, limit: limit, pages: 1) }
         while true {
-            let page = try await transport.changes(after: cursor, limit: WireLimits.v1.maxPullLimit)
-            let incoming = page.changes.map {
-                IncomingChange(entity: $0.entity, id: $0.id, field: $0.field, value: $0.value, hlc: $0.hlc, rev: $0.rev)
+            let group = try await next.value
+            guard let last = group.last else { return }
+            let more = last.hasMore && !last.changes.isEmpty
+            if more {
+                next = Task { try await Self.fetchGroup(transport, after: last.cursor, limit: limit, pages: Self.pagesPerTransaction) }
             }
-            let applied = try library.applyPulled(incoming, cursor: page.cursor, epoch: page.epoch)
+            var incoming: [IncomingChange] = []
+            incoming.reserveCapacity(group.reduce(0) { $0 + $1.changes.count })
+            for page in group {
+                for change in page.changes {
+                    incoming.append(IncomingChange(entity: change.entity, id: change.id, field: change.field, value: change.value, hlc: change.hlc, rev: change.rev))
+                }
+            }
+            let applied: PullReport
+            do {
+                applied = try library.applyPulled(incoming, cursor: last.cursor, epoch: last.epoch, deferringSearchIndex: start == 0)
+            } catch {
+                if more { next.cancel() }
+                throw error
+            }
             report.received += applied.received
-            report.pages += 1
+            report.pages += group.count
             report.created += applied.created
             report.updated += applied.updated
             report.purged += applied.purged
-            cursor = page.cursor
-            progress?(SyncProgress(phase: "pull", done: report.received, headSeq: nil, cursor: cursor))
-            if !page.hasMore || page.changes.isEmpty { return }
+            progress?(SyncProgress(phase: "pull", done: report.received, headSeq: nil, cursor: last.cursor))
+            if !more {
+                try library.rebuildSearchIndexIfDeferred()
+                return
+            }
         }
+    }
+
+    /// Pages applied together in one transaction, at most.
+    static let pagesPerTransaction = 4
+
+    /// Up to `pages` consecutive pages from `cursor`, stopping after the last one.
+    static func fetchGroup(_ transport: any SyncTransport, after cursor: Int64, limit: Int, pages: Int) async throws -> [ChangesPage] {
+        var group: [ChangesPage] = []
+        var cursor = cursor
+        for _ in 0..<pages {
+            let page = try await transport.changes(after: cursor, limit: limit)
+            group.append(page)
+            cursor = page.cursor
+            if !page.hasMore || page.changes.isEmpty { break }
+        }
+        return group
     }
 }

@@ -66,8 +66,10 @@ struct SyncCommand: ParsableCommand {
         func run() throws {
             let store = try library.open()
             let transport = try Self.transport(for: store)
+            let shown = ProgressLine()
             let engine = SyncEngine(library: store, transport: transport, progress: { progress in
-                guard progress.done >= 20_000 else { return }
+                // A line every 50,000 changes: long syncs show they move, short ones stay quiet.
+                guard shown.advance(progress.phase, to: progress.done / 50_000) else { return }
                 FileHandle.standardError.write(Data("\(progress.phase): \(progress.done) changes\(progress.cursor.map { " (cursor \($0))" } ?? "")\n".utf8))
             })
             if dryRun {
@@ -128,6 +130,21 @@ struct SyncCommand: ParsableCommand {
             print("cursor          \(state.cursor)")
             print("clock offset    \(state.clockOffsetMillis) ms")
             print("node            \(state.node)")
+        }
+    }
+}
+
+/// Remembers the last progress step printed, per phase.
+private final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var steps: [String: Int] = [:]
+
+    /// Whether `step` is new for `phase` (and not zero).
+    func advance(_ phase: String, to step: Int) -> Bool {
+        lock.withLock {
+            guard step > 0, step > steps[phase, default: 0] else { return false }
+            steps[phase] = step
+            return true
         }
     }
 }

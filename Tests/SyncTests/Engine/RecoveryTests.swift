@@ -159,3 +159,48 @@ struct RecoveryTests {
         #expect(try await server.dump("lab") == a.dump())
     }
 }
+
+/// A first sync leaves the search index to be rebuilt once at its end; cut short,
+/// the next opening of the library rebuilds it.
+@Suite("Search index after a first sync")
+struct FirstSyncSearchIndexTests {
+    static func filledServer() async throws -> (TestServer, Replica) {
+        let (server, replicas) = try await ConvergenceTests.setUp(["source"])
+        let source = replicas[0]
+        for i in 0..<60 {
+            let paper = try source.library.add(PaperDraft(title: "Krylov subspace recycling, part \(i)", authors: ["Ada Lovelace"])).paperID
+            if i % 3 == 0 { _ = try source.library.addNote(to: paper, body: "note \(i) about preconditioners") }
+            if i % 4 == 0 { _ = try source.library.tag(paper, adding: [try TagName("numerics")]) }
+            // Pushed in several batches, so that the server has several seqs to page over.
+            if i % 10 == 9 { try await source.sync() }
+        }
+        return (server, source)
+    }
+
+    @Test func aFirstSyncEndsWithAConsistentSearchIndex() async throws {
+        let (server, source) = try await Self.filledServer()
+        let client = try Replica("client", server: server, token: try await server.token(for: "lab"))
+        client.transport.pageLimit = 50
+        try await client.sync()
+        #expect(try client.library.searchIndexIsConsistent())
+        #expect(try client.library.search("preconditioners").count == 20)
+        #expect(try client.dump() == source.dump())
+    }
+
+    @Test func anInterruptedFirstSyncIsIndexedWhenTheLibraryOpens() async throws {
+        let (server, source) = try await Self.filledServer()
+        let client = try Replica("client", server: server, token: try await server.token(for: "lab"))
+        client.transport.pageLimit = 50
+        client.transport.pagesBeforeCut = 2
+        await #expect(throws: SyncError.self) { try await client.sync() }
+        #expect(try client.library.syncState().cursor > 0, "the pages received before the cut were not kept")
+        #expect(try !client.library.searchIndexIsConsistent(), "the first pages were indexed one by one, not deferred")
+        let reopened = try Library(path: client.path)
+        #expect(try reopened.searchIndexIsConsistent())
+        #expect(try !reopened.search("krylov").isEmpty)
+        client.transport.pagesBeforeCut = nil
+        try await client.sync()
+        #expect(try client.library.searchIndexIsConsistent())
+        #expect(try client.dump() == source.dump())
+    }
+}

@@ -86,7 +86,12 @@ final class InProcessTransport: SyncTransport, @unchecked Sendable {
     var dropNextPushResponse = false
     /// When set, every request fails as if the network were down.
     var offline = false
+    /// When set, pulls fail once this many pages were answered.
+    var pagesBeforeCut: Int?
+    private var pagesAnswered = 0
     private(set) var pushes = 0
+    /// The most changes a page may hold (the server's maximum unless a test lowers it).
+    var pageLimit = 5000
 
     init(server: TestServer, library: String, token: String) {
         self.server = server; self.library = library; self.token = token
@@ -112,8 +117,13 @@ final class InProcessTransport: SyncTransport, @unchecked Sendable {
 
     func changes(after cursor: Int64, limit: Int) async throws -> ChangesPage {
         let library = try await authenticated()
+        let cut = lock.withLock { () -> Bool in
+            defer { pagesAnswered += 1 }
+            return pagesBeforeCut.map { pagesAnswered >= $0 } ?? false
+        }
+        if cut { throw SyncError.unreachable(url: "in-process", reason: "the connection was cut") }
         // Through the wire format, as over HTTP.
-        let page = try await mapped { try await server.service.changes(library: library, cursor: String(cursor), limit: String(limit)) }
+        let page = try await mapped { try await server.service.changes(library: library, cursor: String(cursor), limit: String(min(limit, pageLimit))) }
         return try ChangesPage(bytes: page.jsonBytes)
     }
 
