@@ -36,8 +36,9 @@ struct SyncBench: ParsableCommand {
         let runner = Runner(reader: reader)
         print("# reader-bench sync\n")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; release build; server and clients on this machine over loopback; wall times of whole `reader` processes; bytes counted by a TCP proxy (headers included)\n")
-        print("| papers (notes) | field changes | seed push | first sync (median of \(firstRuns)) | first sync RSS | incremental push, 10 fields | bytes up/down | incremental pull | bytes up/down | no-op sync | bytes up/down |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("Baselines: `reader import` of the same records from a JSON backup (what the first sync writes, without a network), and `reader sync status` (a process that opens the library and reads its sync state, without a network).\n")
+        print("| papers (notes) | field changes | seed push | first sync (median of \(firstRuns)) | restore from file | ratio | first sync RSS | incremental push, 10 fields | bytes up/down | incremental pull | bytes up/down | no-op sync | bytes up/down | sync status |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
             try measure(size: size, seed: seed, runner: runner)
         }
@@ -50,7 +51,8 @@ struct SyncBench: ParsableCommand {
         generator.notes = size / 5
         let files = try generator.write()
         let source = folder + "/source.sqlite"
-        _ = try runner.time([reader, "import", files.backup, "--library", source])
+        // Baseline for the first sync: the same records restored from a local file.
+        let restore = try runner.time([reader, "import", files.backup, "--library", source]).seconds
 
         let database = folder + "/server.sqlite"
         _ = try runner.output([server, "library", "create", "bench", "--db", database])
@@ -101,15 +103,18 @@ struct SyncBench: ParsableCommand {
         let ids = try runner.output(["/usr/bin/sqlite3", source, "SELECT id FROM paper ORDER BY rowid LIMIT 10"])
             .split(separator: "\n").map(String.init)
         var pushes: [(Double, Int, Int)] = [], pulls: [(Double, Int, Int)] = [], noops: [(Double, Int, Int)] = []
+        var statuses: [Double] = []
         for run in 0..<max(1, runs) {
             for id in ids { _ = try runner.output([reader, "status", id, run % 2 == 0 ? "reading" : "inbox", "--library", source]) }
             pushes.append(try timedSync(source))
             pulls.append(try timedSync(client))
             noops.append(try timedSync(client))
+            statuses.append(try runner.time([reader, "sync", "status", "--library", client]).seconds)
         }
         func median(_ values: [(Double, Int, Int)]) -> (Double, Int, Int) { values.sorted { $0.0 < $1.0 }[values.count / 2] }
         let push = median(pushes), pull = median(pulls), noop = median(noops)
-        print("| \(size) (\(size / 5)) | \(changes) | \(Figures.ms(seedPush)) | \(Figures.ms(Figures.median(firsts))) | \(Figures.mib(rss)) | \(Figures.ms(push.0)) | \(push.1) / \(push.2) | \(Figures.ms(pull.0)) | \(pull.1) / \(pull.2) | \(Figures.ms(noop.0)) | \(noop.1) / \(noop.2) |")
+        let first = Figures.median(firsts)
+        print("| \(size) (\(size / 5)) | \(changes) | \(Figures.ms(seedPush)) | \(Figures.ms(first)) | \(Figures.ms(restore)) | \(String(format: "%.2fx", first / restore)) | \(Figures.mib(rss)) | \(Figures.ms(push.0)) | \(push.1) / \(push.2) | \(Figures.ms(pull.0)) | \(pull.1) / \(pull.2) | \(Figures.ms(noop.0)) | \(noop.1) / \(noop.2) | \(Figures.ms(Figures.median(statuses))) |")
         print("")
         print("first syncs: \(firsts.map { Figures.ms($0) }.joined(separator: ", ")); incremental pushes: \(pushes.map { Figures.ms($0.0) }.joined(separator: ", ")); pulls: \(pulls.map { Figures.ms($0.0) }.joined(separator: ", ")); no-ops: \(noops.map { Figures.ms($0.0) }.joined(separator: ", "))\n")
     }
