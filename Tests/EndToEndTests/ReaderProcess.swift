@@ -92,3 +92,25 @@ struct ReaderProcess {
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let seedListing = "Examples/trending-papers.txt"
+
+/// Runs a Python script of the repository (`Tests/Validation/…`) and returns its
+/// exit status and combined output; records an issue naming the missing packages
+/// when the validators are not installed.
+func runPythonScript(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> (status: Int32, output: String)? {
+    let python = Process()
+    python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    python.arguments = ["python3"] + arguments
+    python.currentDirectoryURL = repositoryRoot
+    let pipe = Pipe()
+    python.standardOutput = pipe
+    python.standardError = pipe
+    try python.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    python.waitUntilExit()
+    print(output)
+    if output.contains("ModuleNotFoundError") {
+        Issue.record("the validators are not installed: pip install -r Tests/Validation/requirements.txt\n\(output)", sourceLocation: sourceLocation)
+        return nil
+    }
+    return (python.terminationStatus, output)
+}

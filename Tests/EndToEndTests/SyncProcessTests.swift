@@ -119,6 +119,18 @@ struct SyncProcessTests {
         return false
     }
 
+    /// Starts `reader sync`, kills the server with SIGKILL once it has answered
+    /// `count` requests to `path`, and starts it again on the same port. Returns
+    /// whether the sync was caught in the middle (it failed).
+    static func killServerDuringSync(_ reader: ReaderProcess, server: ServerProcess, path: String, after count: Int, port: Int) throws -> Bool {
+        let syncing = try startSync(reader)
+        let caught = waitForRequests(server, path: path, count: count, while: syncing)
+        server.stop(signal: SIGKILL)
+        syncing.waitUntilExit()
+        try server.start(port: port)
+        return caught && syncing.terminationStatus != 0
+    }
+
     @Test func killingTheServerInTheMiddleOfLargeSyncsLosesNothing() throws {
         let setup = try Self.setUp()
         let (server, a, b) = (setup.server, setup.a, setup.b)
@@ -128,22 +140,11 @@ struct SyncProcessTests {
         try a.ok(["import", file.path])
         let port = server.port
 
-        // Kill -9 while A pushes its batches.
-        let pushing = try Self.startSync(a)
-        let caughtPush = Self.waitForRequests(server, path: "push", count: 5, while: pushing)
-        server.stop(signal: SIGKILL)
-        pushing.waitUntilExit()
-        #expect(caughtPush && pushing.terminationStatus != 0, "the push finished before the server was killed")
-        try server.start(port: port)
+        #expect(try Self.killServerDuringSync(a, server: server, path: "push", after: 5, port: port),
+                "the push finished before the server was killed")
         try a.ok(["sync"])
-
-        // Kill -9 while B pulls its pages.
-        let pulling = try Self.startSync(b)
-        let caughtPull = Self.waitForRequests(server, path: "changes", count: 2, while: pulling)
-        server.stop(signal: SIGKILL)
-        pulling.waitUntilExit()
-        #expect(caughtPull && pulling.terminationStatus != 0, "the pull finished before the server was killed")
-        try server.start(port: port)
+        #expect(try Self.killServerDuringSync(b, server: server, path: "changes", after: 2, port: port),
+                "the pull finished before the server was killed")
         try b.ok(["sync"])
         try a.ok(["sync"])
 

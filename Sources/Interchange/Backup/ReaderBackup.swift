@@ -40,15 +40,13 @@ public enum ReaderBackup {
 
         /// Writes one record on its own line.
         public mutating func write(_ record: SyncRecord) {
-            var line = count == 0 ? "\n" : ",\n"
-            ReaderBackup.encode(record, to: &line)
-            output.write(line)
+            output.write(CanonicalDump.line(entity: record.entity.rawValue, id: record.id, fields: record.fields, first: count == 0))
             count += 1
         }
 
         /// Closes the document and returns the output.
         public mutating func finish() -> Output {
-            output.write("\n" + ReaderBackup.footer + "\n")
+            output.write(CanonicalDump.closing)
             return output
         }
     }

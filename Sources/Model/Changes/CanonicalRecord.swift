@@ -40,4 +40,13 @@ public enum CanonicalDump {
     public static let header = "{\"format\":\"reader-backup\",\"records\":["
     /// The last line.
     public static let footer = "],\"version\":1}"
+    /// What follows the last record: a line break and the last line.
+    public static let closing = "\n" + footer + "\n"
+
+    /// One record's line, with the separator that comes before it (none before the first).
+    public static func line(entity: String, id: String, fields: [String: Stamped], first: Bool) -> String {
+        var line = first ? "\n" : ",\n"
+        CanonicalRecord.write(entity: entity, id: id, fields: fields, to: &line)
+        return line
+    }
 }

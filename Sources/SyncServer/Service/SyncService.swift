@@ -284,13 +284,12 @@ final class DumpCollector: @unchecked Sendable {
 
     func append(entity: String, id: String, fields: [String: Stamped]) {
         lock.lock(); defer { lock.unlock() }
-        text += count == 0 ? "\n" : ",\n"
-        CanonicalRecord.write(entity: entity, id: id, fields: fields, to: &text)
+        text += CanonicalDump.line(entity: entity, id: id, fields: fields, first: count == 0)
         count += 1
     }
 
     func finish() -> String {
         lock.lock(); defer { lock.unlock() }
-        return text + "\n" + CanonicalDump.footer + "\n"
+        return text + CanonicalDump.closing
     }
 }

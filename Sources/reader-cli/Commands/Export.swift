@@ -40,12 +40,10 @@ struct Export: ParsableCommand {
                 var count = 0
                 sink.write(CanonicalDump.header)
                 try store.forEachCanonicalRecord { entity, id, fields in
-                    var line = count == 0 ? "\n" : ",\n"
-                    CanonicalRecord.write(entity: entity, id: id, fields: fields, to: &line)
-                    sink.write(line)
+                    sink.write(CanonicalDump.line(entity: entity, id: id, fields: fields, first: count == 0))
                     count += 1
                 }
-                sink.write("\n" + CanonicalDump.footer + "\n")
+                sink.write(CanonicalDump.closing)
                 try sink.commit()
             } catch {
                 sink.discard()

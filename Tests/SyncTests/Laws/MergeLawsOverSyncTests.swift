@@ -81,16 +81,7 @@ struct MergeLawsOverSyncTests {
         }
     }
 
-    static func dump(_ library: Library) throws -> String {
-        var text = CanonicalDump.header
-        var count = 0
-        try library.forEachCanonicalRecord { entity, id, fields in
-            text += count == 0 ? "\n" : ",\n"
-            CanonicalRecord.write(entity: entity, id: id, fields: fields, to: &text)
-            count += 1
-        }
-        return text + "\n" + CanonicalDump.footer + "\n"
-    }
+    static func dump(_ library: Library) throws -> String { try Replica.dump(library) }
 
     @Test func anyOrderAndDuplicatesOfPulledChangesGiveOneState() throws {
         let folder = TemporaryFolder()

@@ -164,14 +164,16 @@ final class Replica: @unchecked Sendable {
     func sync() async throws -> SyncReport { try await engine.sync() }
 
     /// The canonical dump, as `reader export --format json --canonical` prints it.
-    func dump() throws -> String {
+    func dump() throws -> String { try Self.dump(library) }
+
+    /// A library's canonical dump, as `reader export --format json --canonical` prints it.
+    static func dump(_ library: Library) throws -> String {
         var text = CanonicalDump.header
         var count = 0
         try library.forEachCanonicalRecord { entity, id, fields in
-            text += count == 0 ? "\n" : ",\n"
-            CanonicalRecord.write(entity: entity, id: id, fields: fields, to: &text)
+            text += CanonicalDump.line(entity: entity, id: id, fields: fields, first: count == 0)
             count += 1
         }
-        return text + "\n" + CanonicalDump.footer + "\n"
+        return text + CanonicalDump.closing
     }
 }
