@@ -45,6 +45,12 @@ public final class Library: Sendable {
         configuration.foreignKeysEnabled = false
         configuration.label = "reader.library"
         configuration.prepareDatabase { db in
+            // A new file gets 8 KiB pages: a paper with its abstract (2-3 KiB) left
+            // most of a 4 KiB page empty, one paper per page (a 100,000-paper library
+            // took 550 MB instead of 411 MB, and a first sync 0.7 s more).
+            if try Int.fetchOne(db, sql: "PRAGMA page_count") == 0 {
+                try db.execute(sql: "PRAGMA page_size = 8192")
+            }
             // WAL mode is stored in the file: set it once. (GRDB's `.wal` setting also
             // writes a transaction whenever the -wal file is empty, which is at every
             // start of a short-lived process: a write lock and a commit for a `list`.)

@@ -328,6 +328,11 @@ extension Library {
     ///   where every note that arrives indexes its paper again). Until then the
     ///   library notes that the index is to be rebuilt, and opening it does so.
     public func applyPulled(_ changes: [IncomingChange], cursor: Int64, epoch: String, deferringSearchIndex: Bool = false) throws -> PullReport {
+        try applyPulled(PulledRecords(changes), cursor: cursor, epoch: epoch, deferringSearchIndex: deferringSearchIndex)
+    }
+
+    /// Applies pulled changes already grouped by record (see ``applyPulled(_:cursor:epoch:deferringSearchIndex:)``).
+    public func applyPulled(_ records: PulledRecords, cursor: Int64, epoch: String, deferringSearchIndex: Bool = false) throws -> PullReport {
         try write { writer in
             let db = writer.db
             if deferringSearchIndex, !writer.searchIndexDeferred {
@@ -338,17 +343,11 @@ extension Library {
             writer.requeueLosing = try Schema.meta(db, SyncMeta.resyncing) == "1"
             defer { writer.queueing = true; writer.requeueLosing = false }
             var report = PullReport()
-            report.received = changes.count
-            var order: [String] = []
-            var grouped: [String: [IncomingChange]] = [:]
-            for change in changes {
-                let key = change.entity + "/" + change.id
-                if grouped[key] == nil { order.append(key) }
-                grouped[key, default: []].append(change)
-            }
-            for key in order {
-                guard let group = grouped[key], let first = group.first else { continue }
-                guard let entity = Entity(rawValue: first.entity) else {
+            report.received = records.changeCount
+            for recordGroup in records.groups {
+                let group = recordGroup.changes
+                guard let first = group.first else { continue }
+                guard let entity = Entity(rawValue: recordGroup.entity) else {
                     for change in group { try Library.mergeForeign(writer, change) }
                     continue
                 }

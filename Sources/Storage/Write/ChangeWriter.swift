@@ -100,9 +100,18 @@ final class ChangeWriter {
 
     /// The clock of a record's purge, when it was purged.
     func purgeClock(_ entity: Entity, id: String) throws -> HLC? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT hlc FROM tombstone WHERE entity = ? AND id = ?"),
-                            arguments: [entity.rawValue, id]).flatMap(HLC.init)
+        // Most libraries have purged nothing: ask once per transaction whether any
+        // tombstone exists rather than once per record.
+        if hasTombstones == nil {
+            hasTombstones = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM tombstone)")) ?? true
+        }
+        guard hasTombstones == true else { return nil }
+        return try String.fetchOne(db.cachedStatement(sql: "SELECT hlc FROM tombstone WHERE entity = ? AND id = ?"),
+                                   arguments: [entity.rawValue, id]).flatMap(HLC.init)
     }
+
+    /// Whether the library has any tombstone (nil: not asked yet in this transaction).
+    private var hasTombstones: Bool?
 
     /// Stores a purge: deletes the row (and its search text), keeps the latest
     /// purge clock, and queues the purge in place of any pending change of the record.
@@ -129,6 +138,7 @@ final class ChangeWriter {
             }
             try db.cachedStatement(sql: "INSERT INTO tombstone (entity, id, hlc) VALUES (?, ?, ?)")
                 .execute(arguments: [entity.rawValue, id, hlc.description])
+            hasTombstones = true
             try db.cachedStatement(sql: "DELETE FROM text_base WHERE entity = ? AND id = ?").execute(arguments: [entity.rawValue, id])
             try db.cachedStatement(sql: "DELETE FROM foreign_field WHERE entity = ? AND id = ?").execute(arguments: [entity.rawValue, id])
         }

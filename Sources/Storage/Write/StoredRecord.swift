@@ -50,8 +50,18 @@ struct StoredRecord {
         return SyncRecord(entity: entity, id: row[0], fields: stamped)
     }
 
+    /// The clocks as canonical JSON (`{"name":"hlc",...}`, sorted names), written
+    /// directly: every stored record writes them.
     static func encodeClocks(_ clocks: [String: HLC]) -> String {
-        JSONValue.object(clocks.mapValues { .string($0.description) }).canonicalJSON
+        var out = "{"
+        for (index, name) in clocks.keys.sorted().enumerated() {
+            if index > 0 { out += "," }
+            JSONValue.writeString(name, to: &out)
+            out += ":\""
+            out += clocks[name]?.description ?? ""
+            out += "\""
+        }
+        return out + "}"
     }
 
     static func decodeClocks(_ text: String) -> [String: HLC] {

@@ -219,27 +219,20 @@ public struct SyncEngine: Sendable {
         var next = Task { try await Self.fetchGroup(transport, after: start, limit: limit, pages: 1) }
         while true {
             let group = try await next.value
-            guard let last = group.last else { return }
+            guard let last = group.pages.last else { return }
             let more = last.hasMore && !last.changes.isEmpty
             if more {
                 next = Task { try await Self.fetchGroup(transport, after: last.cursor, limit: limit, pages: Self.pagesPerTransaction) }
             }
-            var incoming: [IncomingChange] = []
-            incoming.reserveCapacity(group.reduce(0) { $0 + $1.changes.count })
-            for page in group {
-                for change in page.changes {
-                    incoming.append(IncomingChange(entity: change.entity, id: change.id, field: change.field, value: change.value, hlc: change.hlc, rev: change.rev))
-                }
-            }
             let applied: PullReport
             do {
-                applied = try library.applyPulled(incoming, cursor: last.cursor, epoch: last.epoch, deferringSearchIndex: start == 0)
+                applied = try library.applyPulled(group.records, cursor: last.cursor, epoch: last.epoch, deferringSearchIndex: start == 0)
             } catch {
                 if more { next.cancel() }
                 throw error
             }
             report.received += applied.received
-            report.pages += group.count
+            report.pages += group.pages.count
             report.created += applied.created
             report.updated += applied.updated
             report.purged += applied.purged
@@ -254,8 +247,15 @@ public struct SyncEngine: Sendable {
     /// Pages applied together in one transaction, at most.
     static let pagesPerTransaction = 4
 
-    /// Up to `pages` consecutive pages from `cursor`, stopping after the last one.
-    static func fetchGroup(_ transport: any SyncTransport, after cursor: Int64, limit: Int, pages: Int) async throws -> [ChangesPage] {
+    /// Consecutive pages, and their changes grouped by record for storing.
+    struct PageGroup: Sendable {
+        var pages: [ChangesPage]
+        var records: PulledRecords
+    }
+
+    /// Up to `pages` consecutive pages from `cursor`, stopping after the last one,
+    /// with their changes grouped by record (work done here, off the writing thread).
+    static func fetchGroup(_ transport: any SyncTransport, after cursor: Int64, limit: Int, pages: Int) async throws -> PageGroup {
         var group: [ChangesPage] = []
         var cursor = cursor
         for _ in 0..<pages {
@@ -264,6 +264,9 @@ public struct SyncEngine: Sendable {
             cursor = page.cursor
             if !page.hasMore || page.changes.isEmpty { break }
         }
-        return group
+        let records = PulledRecords(group.lazy.flatMap(\.changes).map {
+            IncomingChange(entity: $0.entity, id: $0.id, field: $0.field, value: $0.value, hlc: $0.hlc, rev: $0.rev)
+        })
+        return PageGroup(pages: group, records: records)
     }
 }
