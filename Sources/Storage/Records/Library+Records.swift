@@ -139,7 +139,7 @@ extension Library {
     public func pendingChanges(after seq: Int64 = 0, limit: Int = 500) throws -> [(seq: Int64, change: FieldChange)] {
         try read { db in
             var result: [(Int64, FieldChange)] = []
-            for row in try Row.fetchAll(db, sql: "SELECT seq, entity, id, fields FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]) {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, entity, id, fields FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [seq, limit]) {
                 guard let entity = Entity(rawValue: row["entity"]) else { continue }
                 let seq: Int64 = row["seq"]
                 let id: String = row["id"]

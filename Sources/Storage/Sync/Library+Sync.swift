@@ -29,8 +29,8 @@ extension Library {
         try read { db in
             func int(_ key: String) throws -> Int64? { try Schema.meta(db, key).flatMap { Int64($0) } }
             let remote = try Schema.meta(db, SyncMeta.url).map { SyncRemote(url: $0, token: try Schema.meta(db, SyncMeta.token)) }
-            let pending = try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(fields) - length(replace(fields, ',', '')) + 1), 0) FROM outbox") ?? 0
-            let batch = try Row.fetchOne(db, sql: "SELECT first_nseq, last_nseq FROM sync_batch").map { ($0[0] as Int64)...($0[1] as Int64) }
+            let pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(sum(length(fields) - length(replace(fields, ',', '')) + 1), 0) FROM outbox")) ?? 0
+            let batch = try Row.fetchOne(db.cachedStatement(sql: "SELECT first_nseq, last_nseq FROM sync_batch")).map { ($0[0] as Int64)...($0[1] as Int64) }
             return SyncState(remote: remote, cursor: try int(SyncMeta.cursor) ?? 0, epoch: try Schema.meta(db, SyncMeta.epoch),
                              node: try Schema.nodeID(db), lastNseq: try int(SyncMeta.lastNseq) ?? 0,
                              ackedNseq: try int(SyncMeta.ackedNseq) ?? 0, lastSyncMillis: try int(SyncMeta.lastSync),
@@ -122,7 +122,7 @@ extension Library {
     }
 
     static func storedBatch(_ db: Database) throws -> StoredBatch? {
-        try Row.fetchOne(db, sql: "SELECT idempotency_key, first_nseq, last_nseq, body FROM sync_batch").map {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT idempotency_key, first_nseq, last_nseq, body FROM sync_batch")).map {
             StoredBatch(key: $0[0], firstNseq: $0[1], lastNseq: $0[2], body: $0[3])
         }
     }
@@ -143,7 +143,7 @@ extension Library {
             var changes: [OutgoingChange] = []
             var outboxRows: [Int64] = []
             var bytes = 100
-            let rows = try Row.fetchAll(db, sql: "SELECT seq, entity, id, fields FROM outbox ORDER BY seq LIMIT ?", arguments: [maxChanges])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, entity, id, fields FROM outbox ORDER BY seq LIMIT ?"), arguments: [maxChanges])
             for row in rows {
                 let fieldChanges = try Library.outboxChanges(db, entity: row[1], id: row[2], fields: row[3])
                 let size = fieldChanges.reduce(0) { $0 + 200 + $1.change.value.canonicalJSON.utf8.count }
@@ -327,11 +327,13 @@ extension Library {
     ///   (a first sync: indexing 100,000 papers at once is cheaper than page by page,
     ///   where every note that arrives indexes its paper again). Until then the
     ///   library notes that the index is to be rebuilt, and opening it does so.
+    @discardableResult
     public func applyPulled(_ changes: [IncomingChange], cursor: Int64, epoch: String, deferringSearchIndex: Bool = false) throws -> PullReport {
         try applyPulled(PulledRecords(changes), cursor: cursor, epoch: epoch, deferringSearchIndex: deferringSearchIndex)
     }
 
     /// Applies pulled changes already grouped by record (see ``applyPulled(_:cursor:epoch:deferringSearchIndex:)``).
+    @discardableResult
     public func applyPulled(_ records: PulledRecords, cursor: Int64, epoch: String, deferringSearchIndex: Bool = false) throws -> PullReport {
         try write { writer in
             let db = writer.db
@@ -420,5 +422,13 @@ extension Library {
                 (($0[0] as String?) ?? "", Date(timeIntervalSince1970: Double($0[1] as Int64) / 1000), $0[2])
             }
         }
+    }
+}
+
+extension Library {
+    /// Every text a note body or highlight comment held before it was replaced, in
+    /// the whole library: what an audit of "no typed line is ever lost" reads.
+    public func replacedTexts() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT text FROM text_history WHERE text IS NOT NULL ORDER BY seq") }
     }
 }

@@ -234,15 +234,17 @@ final class ChangeWriter {
             self.newPapersFrom = nil
         }
         if !unindexedOrder.isEmpty {
-            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS reindex (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID")
+            // Cached statements: compiling the insert (the search view and its
+            // subqueries) cost more than running it for the few papers of a command.
+            try db.cachedStatement(sql: "CREATE TEMP TABLE IF NOT EXISTS reindex (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID").execute()
             let add = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.reindex (id) VALUES (?)")
             for paperID in unindexedOrder { try add.execute(arguments: [paperID]) }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO paper_fts(rowid, \(Schema.searchColumns))
                 SELECT rowid, \(Schema.searchColumns) FROM paper_search_source
-                WHERE rowid IN (SELECT p.rowid FROM temp.reindex r CROSS JOIN paper p ON p.id = r.id) ORDER BY rowid;
-                DELETE FROM temp.reindex;
-                """)
+                WHERE rowid IN (SELECT p.rowid FROM temp.reindex r CROSS JOIN paper p ON p.id = r.id) ORDER BY rowid
+                """).execute()
+            try db.cachedStatement(sql: "DELETE FROM temp.reindex").execute()
         }
         unindexed.removeAll()
         unindexedOrder.removeAll()

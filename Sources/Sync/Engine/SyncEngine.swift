@@ -140,14 +140,7 @@ public struct SyncEngine: Sendable {
     func pushAll(session: inout Session, report: inout SyncReport) async throws {
         var refusals = 0
         while true {
-            let maxChanges = session.limits.maxPushChanges
-            let maxBytes = session.limits.maxPushBytes * 7 / 8
-            guard let batch = try library.formBatch(maxChanges: maxChanges, maxBytes: maxBytes, encode: { changes, node in
-                PushRequest(node: node, changes: changes.map {
-                    PushedChange(nseq: $0.nseq, entity: $0.change.entity.rawValue, id: $0.change.id, field: $0.change.field,
-                                 value: $0.change.value, hlc: $0.change.hlc, baseRev: $0.baseRev)
-                }).jsonText
-            }) else { return }
+            guard let batch = try formBatch(limits: session.limits) else { return }
             let receipt: PushReceipt
             do {
                 receipt = try await transport.push(body: batch.body, idempotencyKey: batch.key)
@@ -172,29 +165,8 @@ public struct SyncEngine: Sendable {
                     throw SyncError.server(status: status, error: error)
                 }
             }
-            let request: PushRequest
-            do {
-                request = try PushRequest(bytes: Array(batch.body.utf8))
-            } catch {
-                throw SyncError.badResponse(url: "local batch", reason: "the stored batch cannot be read: \(error)")
-            }
-            let byNseq = Dictionary(receipt.results.map { ($0.nseq, $0) }, uniquingKeysWith: { first, _ in first })
-            var acknowledged: [AcknowledgedChange] = []
-            for change in request.changes {
-                guard let entity = Entity(rawValue: change.entity) else { continue }
-                let fieldChange = FieldChange(entity: entity, id: change.id, field: change.field, value: change.value, hlc: change.hlc)
-                let outcome: AcknowledgedChange.Outcome
-                switch byNseq[change.nseq] {
-                case let result? where result.outcome == .applied: outcome = .applied(rev: result.rev)
-                case let result? where result.outcome == .rebaseRequired:
-                    outcome = .rebase(text: result.value ?? .null, rev: result.rev ?? 0, hlc: result.hlc)
-                case let result? where result.outcome == .rejected: outcome = .rejected(result.reason ?? "no reason given")
-                default: outcome = .superseded
-                }
-                acknowledged.append(AcknowledgedChange(change: fieldChange, outcome: outcome))
-            }
-            let ack = try library.acknowledge(batch, ackedThrough: receipt.ackedThroughNseq, results: acknowledged, device: device)
-            report.sent += request.changes.count
+            let (sent, ack) = try acknowledge(batch, receipt: receipt)
+            report.sent += sent
             report.batches += 1
             report.applied += ack.applied
             report.superseded += ack.superseded
@@ -203,6 +175,47 @@ public struct SyncEngine: Sendable {
             report.conflictCopies += ack.conflictCopies
             progress?(SyncProgress(phase: "push", done: report.sent))
         }
+    }
+
+    /// Forms the next batch from the outbox within the server's limits and stores
+    /// it before anything is sent (nil when nothing waits), or gives the batch in flight.
+    public func formBatch(limits: WireLimits) throws -> StoredBatch? {
+        try library.formBatch(maxChanges: limits.maxPushChanges, maxBytes: limits.maxPushBytes * 7 / 8) { changes, node in
+            PushRequest(node: node, changes: changes.map {
+                PushedChange(nseq: $0.nseq, entity: $0.change.entity.rawValue, id: $0.change.id, field: $0.change.field,
+                             value: $0.change.value, hlc: $0.change.hlc, baseRev: $0.baseRev)
+            }).jsonText
+        }
+    }
+
+    /// Takes the server's receipt for a stored batch: each change's outcome, matched
+    /// by `nseq` to the change as sent, goes to the library in one transaction.
+    /// Returns how many changes the batch held and what acknowledging did. A receipt
+    /// for a batch no longer in flight changes nothing.
+    public func acknowledge(_ batch: StoredBatch, receipt: PushReceipt) throws -> (sent: Int, report: AcknowledgeReport) {
+        let request: PushRequest
+        do {
+            request = try PushRequest(bytes: Array(batch.body.utf8))
+        } catch {
+            throw SyncError.badResponse(url: "local batch", reason: "the stored batch cannot be read: \(error)")
+        }
+        let byNseq = Dictionary(receipt.results.map { ($0.nseq, $0) }, uniquingKeysWith: { first, _ in first })
+        var acknowledged: [AcknowledgedChange] = []
+        for change in request.changes {
+            guard let entity = Entity(rawValue: change.entity) else { continue }
+            let fieldChange = FieldChange(entity: entity, id: change.id, field: change.field, value: change.value, hlc: change.hlc)
+            let outcome: AcknowledgedChange.Outcome
+            switch byNseq[change.nseq] {
+            case let result? where result.outcome == .applied: outcome = .applied(rev: result.rev)
+            case let result? where result.outcome == .rebaseRequired:
+                outcome = .rebase(text: result.value ?? .null, rev: result.rev ?? 0, hlc: result.hlc)
+            case let result? where result.outcome == .rejected: outcome = .rejected(result.reason ?? "no reason given")
+            default: outcome = .superseded
+            }
+            acknowledged.append(AcknowledgedChange(change: fieldChange, outcome: outcome))
+        }
+        let report = try library.acknowledge(batch, ackedThrough: receipt.ackedThroughNseq, results: acknowledged, device: device)
+        return (request.changes.count, report)
     }
 
     /// Pulls pages from the cursor until the server has nothing more.

@@ -238,7 +238,9 @@ struct PushApplier {
             guard (change.baseRev ?? 0) == rev else {
                 return PushResult(nseq: change.nseq, outcome: .rebaseRequired, rev: rev, value: current?.value ?? .null, hlc: current?.hlc)
             }
-            if let current, current.value == change.value {
+            // The same text with the same clock is a duplicate. The same text with
+            // another clock is a new revision: every replica must end with one clock.
+            if let current, current.value == change.value, current.hlc == change.hlc {
                 return PushResult(nseq: change.nseq, outcome: .applied, rev: rev)
             }
             let next = rev + 1

@@ -118,17 +118,17 @@ struct WireObject {
 public enum WireNames {
     /// An entity or field name: `[a-z][a-z0-9_]*`, at most `maxLength` bytes.
     public static func isValidName(_ text: String, maxLength: Int) -> Bool {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         guard let first = bytes.first, bytes.count <= maxLength, (0x61...0x7A).contains(first) else { return false }
         return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
     }
 
     /// A record id: a lower-case UUID in its 36-character form.
     public static func isValidID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         guard bytes.count == 36 else { return false }
         for (i, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(i) {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
                 guard byte == 0x2D else { return false }
             } else {
                 guard (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) else { return false }

@@ -1,0 +1,307 @@
+import Foundation
+import Model
+import Storage
+import Sync
+import SyncServer
+import SyncWire
+import Testing
+
+/// One seeded run of the deterministic simulation: a server and five replicas
+/// driven by a random schedule of operations and of sync steps split into their
+/// parts, over a network that loses, duplicates, delays and reorders messages,
+/// with skewed clocks that jump backwards and one replica offline for a month.
+final class Simulation: @unchecked Sendable {
+    let seed: UInt64
+    var random: SplitMix64
+    let server: TestServer
+    var replicas: [SimReplica] = []
+    /// Every local write the operations made, as the outbox showed it after each.
+    var writes: [FieldKey: Stamped] = [:]
+    /// Every line typed into a note or highlight comment.
+    var typedLines: [String] = []
+    /// The server's head seq after every push it answered.
+    var heads: [Int64] = [0]
+    var counts: [String: Int] = [:]
+    var serverLibrary: ServerLibrary?
+    static let titles = (0..<30).map { "Paper \($0) on sparse attention" }
+    static let tags = ["ml", "pde", "to-read", "thesis", "later"]
+
+    struct FieldKey: Hashable { var entity: String, id: String, field: String }
+
+    /// A message on its way back to a replica.
+    enum Message {
+        case receipt(key: String, PushReceipt)
+        case refusal(WireErrorBody)
+        case page(askedFrom: Int64, ChangesPage)
+    }
+
+    final class SimReplica {
+        let replica: Replica
+        let index: Int
+        var inbox: [Message] = []
+        var skew: Int64
+        var offline = false
+        var opsLeft: Int
+        /// The last outbox position already logged: a write moves its record to the end.
+        var loggedThrough: Int64 = 0
+        /// The papers the replica had when last listed (listed again every few operations).
+        var papers: [UUID] = []
+        var trashed: [UUID] = []
+        var listedAt = Int.max
+        init(replica: Replica, index: Int, skew: Int64, ops: Int) {
+            self.replica = replica; self.index = index; self.skew = skew; opsLeft = ops
+        }
+        var library: Library { replica.library }
+        var engine: SyncEngine { replica.engine }
+    }
+
+    init(seed: UInt64, opsPerReplica: Int = 300, replicaCount: Int = 5) async throws {
+        self.seed = seed
+        random = SplitMix64(seed: seed)
+        server = try TestServer()
+        _ = try await server.makeLibrary("lab")
+        for index in 0..<replicaCount {
+            let skew = Int64(random.next() % 240_001) - 120_000
+            let clock = TestClock(server.clock.millis + skew)
+            let replica = try Replica("r\(index)", server: server, token: try await server.token(for: "lab", device: "r\(index)"), clock: clock)
+            replicas.append(SimReplica(replica: replica, index: index, skew: skew, ops: opsPerReplica))
+        }
+    }
+
+    func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
+    func pick<T>(_ items: [T]) -> T? { items.isEmpty ? nil : items[Int(random.next() % UInt64(items.count))] }
+
+    /// Runs the schedule, then heals the network and syncs every replica until idle, twice.
+    func run() async throws {
+        let offlineReplica = replicas.count - 1
+        var step = 0
+        while let replica = pick(replicas.filter { $0.opsLeft > 0 }) {
+            step += 1
+            replica.opsLeft -= 1
+            // Time moves on; each replica's clock is the server's plus its skew, which
+            // now and then jumps backwards.
+            server.clock.advance(Int64(1 + random.next() % 2000))
+            if chance(3) { replica.skew -= Int64(random.next() % 60_000) ; replica.skew = max(replica.skew, -120_000) }
+            replica.replica.clock.millis = server.clock.millis + replica.skew
+            // One replica goes offline for a month in the middle of the run.
+            if replica.index == offlineReplica, replica.opsLeft == 200 { replica.offline = true; count("offline") }
+            if replica.index == offlineReplica, replica.opsLeft == 100, replica.offline {
+                server.clock.advance(30 * 24 * 3_600_000)
+                replica.offline = false
+            }
+            try await operate(replica)
+        }
+        // Heal: deliver nothing more that is in flight, then sync every replica twice.
+        for replica in replicas {
+            replica.inbox.removeAll()
+            replica.offline = false
+            replica.replica.clock.millis = server.clock.millis + replica.skew
+        }
+        for _ in 0..<2 {
+            for replica in replicas {
+                server.clock.advance(10)
+                replica.replica.clock.millis = server.clock.millis + replica.skew
+                try await replica.replica.sync()
+            }
+        }
+    }
+
+    func count(_ name: String) { counts[name, default: 0] += 1 }
+
+    func operate(_ replica: SimReplica) async throws {
+        do {
+            try await tryOperation(replica)
+        } catch is StorageError {
+            // Refused with nothing written (adding again a paper purged elsewhere, say).
+            count("refused")
+        }
+    }
+
+    func tryOperation(_ replica: SimReplica) async throws {
+        let library = replica.library
+        let roll = random.next() % 100
+        switch roll {
+        case 0..<10: try createPaper(replica)
+        case 10..<17: try withPaper(replica) { try library.update($0, ["venue": .string("venue \(self.random.next() % 7)"), "year": .int(Int64(2000 + self.random.next() % 25))]) }
+        case 17..<24: try withPaper(replica) { try library.setStatus([.inbox, .queued, .reading, .read, .dropped][Int(self.random.next() % 5)], of: $0) }
+        case 24..<31:
+            try withPaper(replica) {
+                let tag = try TagName(Self.tags[Int(self.random.next() % 5)])
+                _ = self.chance(60) ? try library.tag($0, adding: [tag]) : try library.tag($0, removing: [tag])
+            }
+        case 31..<35: try withPaper(replica, includingTrash: true) { self.chance(60) ? try library.trash([$0]) : try library.restore([$0]) }
+        case 35..<36: try withPaper(replica, includingTrash: true) { try library.purge([$0]); self.count("purge") }
+        case 36..<43:
+            try withPaper(replica) {
+                _ = try library.addNote(to: $0, body: (0..<(1 + Int(self.random.next() % 3))).map { _ in self.typed(replica) }.joined(separator: "\n"))
+            }
+        case 43..<53: try editNote(replica)
+        case 53..<56:
+            try withPaper(replica) { _ = try library.addHighlight(to: $0, text: "quoted", comment: self.typed(replica)) }
+        default:
+            try await syncStep(replica)
+            return
+        }
+        try logWrites(replica)
+    }
+
+    func typed(_ replica: SimReplica) -> String {
+        let line = "typed by r\(replica.index) #\(typedLines.count) seed \(seed)"
+        typedLines.append(line)
+        return line
+    }
+
+    func createPaper(_ replica: SimReplica) throws {
+        guard let title = pick(Self.titles) else { return }
+        _ = try replica.library.add(PaperDraft(title: title, authors: ["Ada Lovelace"]))
+        count("create")
+    }
+
+    /// Runs `body` on a random paper the replica has; a paper purged meanwhile is an expected refusal.
+    func withPaper(_ replica: SimReplica, includingTrash: Bool = false, _ body: (UUID) throws -> Void) throws {
+        if replica.opsLeft <= replica.listedAt - 8 || replica.papers.isEmpty {
+            replica.papers = try replica.library.list(limit: 1000).map(\.paper.id)
+            replica.trashed = try replica.library.list(SearchQuery("in:trash"), limit: 1000).map(\.paper.id)
+            replica.listedAt = replica.opsLeft
+        }
+        guard let paper = pick(replica.papers + (includingTrash ? replica.trashed : [])) else { return try createPaper(replica) }
+        try body(paper)
+    }
+
+    func editNote(_ replica: SimReplica) throws {
+        guard let note = pick(try replica.library.notes()) else { return }
+        var lines = note.body.components(separatedBy: "\n")
+        let at = Int(random.next() % UInt64(lines.count + 1))
+        switch random.next() % 3 {
+        case 0: lines.insert(typed(replica), at: at)
+        case 1 where at < lines.count: lines[at] = typed(replica)
+        default: if lines.count > 1, at < lines.count { lines.remove(at: at) } else { lines.append(typed(replica)) }
+        }
+        try replica.library.editNote(note.id, body: lines.joined(separator: "\n"))
+        count("note edit")
+    }
+
+    /// Logs the fields this replica's operation wrote, as its outbox shows them.
+    func logWrites(_ replica: SimReplica) throws {
+        let node = try replica.library.nodeID
+        for (seq, change) in try replica.library.pendingChanges(after: replica.loggedThrough, limit: 100_000) {
+            replica.loggedThrough = max(replica.loggedThrough, seq)
+            guard change.hlc.node == node else { continue }
+            let key = FieldKey(entity: change.entity.rawValue, id: change.id, field: change.field)
+            if let known = writes[key], known.hlc >= change.hlc { continue }
+            writes[key] = Stamped(change.value, at: change.hlc)
+        }
+    }
+
+    // MARK: - Sync steps and the network
+
+    func syncStep(_ replica: SimReplica) async throws {
+        guard !replica.offline else { return }
+        if serverLibrary == nil { serverLibrary = try await server.library("lab") }
+        guard let library = serverLibrary else { return }
+        switch random.next() % 4 {
+        case 0:
+            _ = try replica.engine.formBatch(limits: .v1)
+            count("form batch")
+        case 1:
+            guard let batch = try replica.library.batchInFlight() else { return }
+            count("send")
+            if chance(5) { count("request lost"); return }
+            let message: Message
+            do {
+                let answer = try await server.service.push(library: library, idempotencyKey: batch.key, body: Array(batch.body.utf8))
+                message = .receipt(key: batch.key, try PushReceipt(bytes: Array(answer.body.utf8)))
+            } catch let error as WireErrorBody {
+                message = .refusal(error)
+            }
+            heads.append(try await server.head("lab"))
+            deliver(message, to: replica)
+        case 2:
+            let cursor = try replica.library.syncState().cursor
+            count("pull")
+            if chance(5) { count("request lost"); return }
+            let limit = 1 + random.next() % 40
+            let page = try await server.service.changes(library: library, cursor: String(cursor), limit: String(limit))
+            deliver(.page(askedFrom: cursor, try ChangesPage(bytes: page.jsonBytes)), to: replica)
+        default:
+            try receive(replica)
+        }
+    }
+
+    /// Puts an answer in the replica's inbox, unless it is lost; sometimes twice.
+    func deliver(_ message: Message, to replica: SimReplica) {
+        if chance(10) { count("answer lost"); return }
+        replica.inbox.append(message)
+        if chance(5) { replica.inbox.append(message); count("answer duplicated") }
+    }
+
+    /// Takes one answer from the inbox, in any order (a delayed one may come after newer ones).
+    func receive(_ replica: SimReplica) throws {
+        guard !replica.inbox.isEmpty else { return }
+        let message = replica.inbox.remove(at: Int(random.next() % UInt64(replica.inbox.count)))
+        switch message {
+        case .receipt(let key, let receipt):
+            guard let batch = try replica.library.batchInFlight(), batch.key == key else { count("stale receipt"); return }
+            let (_, report) = try replica.engine.acknowledge(batch, receipt: receipt)
+            counts["conflict copies", default: 0] += report.conflictCopies.count
+            counts["merged", default: 0] += report.merged
+            count("ack")
+        case .refusal(let error):
+            Issue.record("seed \(seed): the server refused a push: \(error)")
+        case .page(let askedFrom, let page):
+            // The engine applies a page only from the cursor it asked from.
+            guard try replica.library.syncState().cursor == askedFrom else { count("stale page"); return }
+            try replica.library.applyPulled(page.changes.map {
+                IncomingChange(entity: $0.entity, id: $0.id, field: $0.field, value: $0.value, hlc: $0.hlc, rev: $0.rev)
+            }, cursor: page.cursor, epoch: page.epoch)
+            count("page")
+        }
+    }
+
+    // MARK: - Checks
+
+    /// Every promise the simulation checks; each failure names the seed.
+    func check() async throws {
+        let label = "seed \(seed) (SIM_SEED=\(seed))"
+        let dumps = try replicas.map { try $0.replica.dump() }
+        let serverDump = try await server.dump("lab")
+        for (index, dump) in dumps.enumerated() where dump != serverDump {
+            // Keep both dumps for a diff.
+            let folder = FileManager.default.temporaryDirectory.path
+            try? serverDump.write(toFile: "\(folder)/sim-\(seed)-server.json", atomically: true, encoding: .utf8)
+            try? dump.write(toFile: "\(folder)/sim-\(seed)-replica-\(index).json", atomically: true, encoding: .utf8)
+            Issue.record("\(label): replica \(index) differs from the server (diff \(folder)/sim-\(seed)-server.json \(folder)/sim-\(seed)-replica-\(index).json)")
+        }
+        // The reference: for every field an operation wrote, the latest clock's value,
+        // unless the record was purged.
+        var state: [String: [String: Stamped]] = [:]
+        let reader = replicas[0].library
+        try reader.forEachCanonicalRecord { entity, id, fields in state[entity + "/" + id] = fields }
+        var mismatches: [String] = []
+        for (key, write) in writes where key.field != Entity.purgedField {
+            guard let entity = Entity(rawValue: key.entity), !entity.isMergedText(key.field) else { continue }
+            let record = state[key.entity + "/" + key.id]
+            if record?[Entity.purgedField] != nil { continue }
+            // The final clock is the latest written anywhere: ours, or a later one.
+            guard let final = record?[key.field] else { mismatches.append("\(key) missing"); continue }
+            if final.hlc < write.hlc { mismatches.append("\(key): kept \(final.hlc), an acknowledged write had \(write.hlc)") }
+            if final.hlc == write.hlc, final.value != write.value { mismatches.append("\(key): same clock, another value") }
+        }
+        for (key, write) in writes where key.field == Entity.purgedField {
+            if state[key.entity + "/" + key.id]?[Entity.purgedField] == nil { mismatches.append("\(key) purged at \(write.hlc) but not purged") }
+        }
+        #expect(mismatches.isEmpty, "\(label): \(mismatches.prefix(5))")
+        // Every typed line is in a note, a highlight comment, or a history.
+        var texts = ""
+        for fields in state.values {
+            for name in ["body", "comment"] { if let text = fields[name]?.value.stringValue { texts += text + "\n" } }
+        }
+        for replica in replicas { texts += try replica.library.replacedTexts().joined(separator: "\n") + "\n" }
+        let missing = typedLines.filter { !texts.contains($0) }
+        #expect(missing.isEmpty, "\(label): \(missing.count) typed lines lost, e.g. \(missing.prefix(3))")
+        // The server's seq only moves forward, one step per push that wrote.
+        for (before, after) in zip(heads, heads.dropFirst()) {
+            #expect(after == before || after == before + 1, "\(label): the server's seq went from \(before) to \(after)")
+        }
+    }
+}
