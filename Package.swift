@@ -90,7 +90,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "reader-bench",
-            dependencies: ["Model", "Interchange", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Model", "Interchange", "Sync", "SyncWire", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .testTarget(

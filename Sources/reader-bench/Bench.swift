@@ -11,11 +11,11 @@ import Model
 /// swift build -c release && .build/release/reader-bench formats --count 100000
 /// ```
 @main
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reader-bench",
         abstract: "Benchmark the release reader binary.",
-        subcommands: [LibraryBench.self, FormatsBench.self, SyncBench.self],
+        subcommands: [LibraryBench.self, FormatsBench.self, SyncBench.self, LoadBench.self],
         defaultSubcommand: LibraryBench.self
     )
 }

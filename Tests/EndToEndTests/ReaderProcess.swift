@@ -96,10 +96,11 @@ let seedListing = "Examples/trending-papers.txt"
 /// Runs a Python script of the repository (`Tests/Validation/…`) and returns its
 /// exit status and combined output; records an issue naming the missing packages
 /// when the validators are not installed.
-func runPythonScript(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> (status: Int32, output: String)? {
+func runPythonScript(_ arguments: [String], environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> (status: Int32, output: String)? {
     let python = Process()
     python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     python.arguments = ["python3"] + arguments
+    python.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     python.currentDirectoryURL = repositoryRoot
     let pipe = Pipe()
     python.standardOutput = pipe
@@ -108,7 +109,7 @@ func runPythonScript(_ arguments: [String], sourceLocation: SourceLocation = #_s
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     python.waitUntilExit()
     print(output)
-    if output.contains("ModuleNotFoundError") {
+    if output.contains("ModuleNotFoundError") || output.contains("No module named") {
         Issue.record("the validators are not installed: pip install -r Tests/Validation/requirements.txt\n\(output)", sourceLocation: sourceLocation)
         return nil
     }

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Real processes under kill -9: reader-server and three reader libraries.
+
+Runs random edits and `reader sync` on three libraries against one reader-server,
+and kills random `reader` commands and the server itself with SIGKILL at random
+moments, for a bounded time. Then heals (server up, every library synced until
+idle) and checks:
+
+- `PRAGMA integrity_check` is ok for the server's and every library's database;
+- every library's canonical dump is byte-identical to the others and the server's;
+- every edit a `reader` command reported as saved (exit status 0) is present:
+  notes with their text, tags on their papers, and each paper's status is one
+  of the statuses that were saved for it (a later write may supersede an earlier).
+
+    chaos.py --reader .build/debug/reader --server .build/debug/reader-server --duration 60 --seed 1
+
+Prints the counts of kills, syncs and edits. Exit status 0 when every check passes.
+"""
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Chaos:
+    def __init__(self, args):
+        self.args = args
+        self.random = random.Random(args.seed)
+        self.folder = tempfile.mkdtemp(prefix="reader-chaos-")
+        self.db = os.path.join(self.folder, "server.sqlite")
+        self.port = free_port()
+        self.server = None
+        self.counts = {"edits saved": 0, "edits killed": 0, "syncs": 0, "syncs failed": 0, "syncs killed": 0,
+                       "server kills": 0, "client kills": 0}
+        self.notes = []            # texts saved
+        self.tags = []             # (library index, paper, tag) saved
+        self.statuses = {}         # paper -> set of saved statuses
+        self.libraries = [os.path.join(self.folder, f"lib{i}.sqlite") for i in range(3)]
+        env = dict(os.environ)
+        env.pop("READER_LIBRARY", None)
+        env["READER_HTTP_TIMEOUT"] = "5"
+        for key in ["READER_ARXIV_API", "READER_CROSSREF_API", "READER_HF_API"]:
+            env[key] = "http://127.0.0.1:9/none"
+        self.env = env
+
+    def admin(self, *arguments):
+        return subprocess.run([self.args.server, *arguments, "--db", self.db], check=True, capture_output=True, text=True).stdout.strip()
+
+    def start_server(self):
+        log = open(os.path.join(self.folder, "server.log"), "a")
+        self.server = subprocess.Popen([self.args.server, "serve", "--db", self.db, "--port", str(self.port), "--log-level", "warning"],
+                                       stdout=subprocess.PIPE, stderr=log, text=True)
+        line = self.server.stdout.readline()
+        if not line.startswith("listening on"):
+            raise SystemExit(f"reader-server did not start: {line!r}")
+
+    def kill_server(self):
+        if self.server and self.server.poll() is None:
+            self.server.send_signal(signal.SIGKILL)
+            self.server.wait()
+            self.counts["server kills"] += 1
+
+    def reader(self, library, *arguments, kill_after=None, timeout=60):
+        process = subprocess.Popen([self.args.reader, *arguments, "--library", library], env=self.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if kill_after is not None:
+            time.sleep(kill_after)
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                process.communicate()
+                return None
+        out, err = process.communicate(timeout=timeout)
+        return (process.returncode, out, err)
+
+    def papers(self, library):
+        result = self.reader(library, "list", "--limit", "1000", "--json")
+        return [paper["id"] for paper in json.loads(result[1])] if result and result[0] == 0 else []
+
+    def setup(self):
+        self.admin("library", "create", "chaos")
+        tokens = [self.admin("token", "create", "--library", "chaos", "--device", f"d{i}") for i in range(3)]
+        self.start_server()
+        url = f"http://127.0.0.1:{self.port}/v1/libraries/chaos"
+        for library, token in zip(self.libraries, tokens):
+            assert self.reader(library, "remote", "set", url, "--token", token)[0] == 0
+        assert self.reader(self.libraries[0], "import", self.args.listing)[0] == 0
+        for library in self.libraries:
+            assert self.reader(library, "sync")[0] == 0
+        self.ids = self.papers(self.libraries[0])
+
+    def step(self):
+        library = self.random.choice(self.libraries)
+        roll = self.random.random()
+        kill = self.random.random() < 0.15
+        kill_after = self.random.uniform(0.0, 0.15) if kill else None
+        if roll < 0.45:
+            paper = self.random.choice(self.ids)
+            kind = self.random.choice(["note", "tag", "status"])
+            if kind == "note":
+                text = f"chaos note {len(self.notes)} seed {self.args.seed} {self.random.randrange(10**9)}"
+                result = self.reader(library, "note", "add", paper, text, kill_after=kill_after)
+                saved = result is not None and result[0] == 0
+                if saved:
+                    self.notes.append(text)
+            elif kind == "tag":
+                tag = self.random.choice(["alpha", "beta", "gamma"])
+                result = self.reader(library, "tag", paper, "+" + tag, kill_after=kill_after)
+                saved = result is not None and result[0] == 0
+                if saved:
+                    self.tags.append((paper, tag))
+            else:
+                status = self.random.choice(["inbox", "queued", "reading", "read", "dropped"])
+                result = self.reader(library, "status", paper, status, kill_after=kill_after)
+                saved = result is not None and result[0] == 0
+                if saved:
+                    self.statuses.setdefault(paper, set()).add(status)
+            self.counts["edits saved" if saved else "edits killed"] += 1
+            if result is None:
+                self.counts["client kills"] += 1
+        elif roll < 0.92:
+            result = self.reader(library, "sync", kill_after=self.random.uniform(0.0, 0.4) if kill else None)
+            self.counts["syncs"] += 1
+            if result is None:
+                self.counts["syncs killed"] += 1
+                self.counts["client kills"] += 1
+            elif result[0] != 0:
+                self.counts["syncs failed"] += 1
+        else:
+            self.kill_server()
+            time.sleep(self.random.uniform(0.0, 0.3))
+            self.start_server()
+
+    def heal(self):
+        if self.server is None or self.server.poll() is not None:
+            self.start_server()
+        for _ in range(3):
+            for library in self.libraries:
+                result = self.reader(library, "sync")
+                if result[0] != 0:
+                    raise SystemExit(f"sync after healing failed: {result[2]}")
+
+    def check(self):
+        problems = []
+        for database in [self.db] + self.libraries:
+            status = sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone()[0]
+            if status != "ok":
+                problems.append(f"{database}: integrity_check says {status}")
+        dumps = [self.reader(library, "export", "--format", "json", "--canonical")[1] for library in self.libraries]
+        server_dump = self.admin("dump", "--library", "chaos") + "\n"
+        for index, dump in enumerate(dumps):
+            if dump != server_dump:
+                problems.append(f"library {index} differs from the server")
+        records = [json.loads(line.rstrip(",")) for line in server_dump.splitlines()[1:-1]]
+        bodies = "\n".join(r["fields"]["body"]["value"] for r in records if r["entity"] == "note" and "body" in r["fields"]
+                           and isinstance(r["fields"]["body"]["value"], str))
+        for text in self.notes:
+            if text not in bodies:
+                problems.append(f"a saved note is missing: {text}")
+        for paper, tag in self.tags:
+            detail = json.loads(self.reader(self.libraries[0], "show", paper, "--json")[1])
+            if tag not in detail.get("tags", []):
+                problems.append(f"a saved tag is missing: {tag} on {paper}")
+        for paper, saved in self.statuses.items():
+            detail = json.loads(self.reader(self.libraries[0], "show", paper, "--json")[1])
+            if detail.get("status") not in saved:
+                problems.append(f"{paper}: status {detail.get('status')} is none of the saved {sorted(saved)}")
+        return problems
+
+    def run(self):
+        self.setup()
+        deadline = time.monotonic() + self.args.duration
+        steps = 0
+        while time.monotonic() < deadline:
+            self.step()
+            steps += 1
+        self.heal()
+        problems = self.check()
+        self.kill_server()
+        self.counts["server kills"] -= 1  # the final stop
+        print(f"chaos: seed {self.args.seed}, {self.args.duration:.0f} s, {steps} steps; "
+              + ", ".join(f"{key} {value}" for key, value in self.counts.items())
+              + f"; notes saved {len(self.notes)}, tags saved {len(self.tags)}, papers with saved statuses {len(self.statuses)}")
+        if problems:
+            print(f"{len(problems)} problem(s) (files kept in {self.folder}):", file=sys.stderr)
+            for problem in problems[:30]:
+                print("  " + problem, file=sys.stderr)
+            return 1
+        subprocess.run(["rm", "-rf", self.folder])
+        print("chaos: every database intact, all converged, every saved edit present")
+        return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reader", default=".build/debug/reader")
+    parser.add_argument("--server", default=".build/debug/reader-server")
+    parser.add_argument("--listing", default="Examples/trending-papers.txt")
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--seed", type=int, default=1)
+    sys.exit(Chaos(parser.parse_args()).run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+
+/// `Tests/Chaos/chaos.py`: three `reader` libraries and a `reader-server` as real
+/// processes, random edits and syncs, `kill -9` of random commands and of the server
+/// for a bounded time, then healing and the checks (integrity, convergence, every
+/// saved edit present). `CHAOS_SECONDS=N` runs longer (default 60; the long form is 600).
+@Suite("Real processes killed at random")
+struct ChaosTests {
+    @Test func killedClientsAndServerLoseNothingAndConverge() throws {
+        let seconds = ProcessInfo.processInfo.environment["CHAOS_SECONDS"] ?? "60"
+        let folder = ReaderProcess.binary.deletingLastPathComponent()
+        guard let (status, output) = try runPythonScript([
+            "Tests/Chaos/chaos.py", "--reader", ReaderProcess.binary.path,
+            "--server", folder.appendingPathComponent("reader-server").path,
+            "--listing", seedListing, "--duration", seconds, "--seed", "1",
+        ]) else { return }
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("every saved edit present"))
+        #expect(output.contains("server kills") && !output.contains("server kills 0,"), "the server was never killed: \(output)")
+    }
+}
