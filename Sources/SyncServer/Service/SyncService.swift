@@ -129,6 +129,9 @@ public struct SyncService: Sendable {
         }
     }
 
+    /// No clock before 2000-01-01 is a real one: a change stamped earlier is refused.
+    static let earliestClockMillis: UInt64 = 946_684_800_000
+
     /// Refuses the whole batch when a known field gets a value of the wrong kind,
     /// or a purge is not `true` or not of a purgeable entity.
     static func checkValues(_ request: PushRequest) throws {
@@ -146,6 +149,9 @@ public struct SyncService: Sendable {
             if let entity = Entity(rawValue: change.entity), let field = entity.field(named: change.field),
                !field.kind.accepts(change.value) {
                 throw WireErrorBody(.invalidBody, "\(path).value: \(change.entity).\(change.field) cannot hold \(change.value.canonicalJSON.prefix(40))")
+            }
+            if change.hlc.millis < SyncService.earliestClockMillis {
+                throw WireErrorBody(.invalidBody, "\(path).hlc: \(change.hlc) is before 2000-01-01, not a real clock")
             }
             if case .string(let text) = change.value, text.utf8.contains(0) {
                 throw WireErrorBody(.invalidBody, "\(path).value: text may not contain NUL characters")
