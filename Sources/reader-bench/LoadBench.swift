@@ -38,7 +38,7 @@ struct LoadBench: AsyncParsableCommand {
 
         let rounds = self.rounds
         let start = DispatchTime.now().uptimeNanoseconds
-        let results = try await withThrowingTaskGroup(of: ClientResult.self) { group in
+        let finished = try await withThrowingTaskGroup(of: ClientResult.self) { group in
             for (index, token) in tokens.enumerated() {
                 group.addTask { try await Self.client(index: index, url: url, token: token, rounds: rounds) }
             }
@@ -48,13 +48,22 @@ struct LoadBench: AsyncParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let rss = Self.peakRSS(of: serve.process.processIdentifier)
+        // Every client, once all have finished, pulls what the others pushed last.
+        var settled: [ClientResult] = []
+        for var result in finished {
+            let transport = try HTTPTransport(libraryURL: url, token: tokens[result.index])
+            (result.state, result.cursor) = try await Self.pullAll(transport, into: result.state, from: result.cursor)
+            settled.append(result)
+        }
+        let results = settled
 
         // The server's state from cursor 0, as a new client would get it.
         let reference = try HTTPTransport(libraryURL: url, token: tokens[0])
         let state = try await Self.pullAll(reference, into: [:], from: 0).state
         var problems: [String] = []
         for result in results where result.state != state {
-            problems.append("client \(result.index) holds \(result.state.count) fields, not the server's \(state.count)")
+            let differing = state.keys.filter { result.state[$0] != state[$0] }.sorted()
+            problems.append("client \(result.index) differs from the server on \(differing.count) of \(state.count) fields, e.g. \(differing.first.map { "\($0): \(String(describing: result.state[$0])) vs \(String(describing: state[$0]))" } ?? "")")
         }
         for result in results {
             for (key, acked) in result.lastAcked {
@@ -80,6 +89,7 @@ struct LoadBench: AsyncParsableCommand {
         var pullLatencies: [Double] = []
         var state: [String: PulledChange] = [:]
         var lastAcked: [String: Stamped] = [:]
+        var cursor: Int64 = 0
     }
 
     /// One client: a node of its own writing its own paper and a field every client writes.
@@ -117,7 +127,7 @@ struct LoadBench: AsyncParsableCommand {
             for change in page.changes { result.state["\(change.entity)/\(change.id)/\(change.field)"] = change }
             cursor = page.cursor
         }
-        (result.state, _) = try await pullAll(transport, into: result.state, from: cursor)
+        (result.state, result.cursor) = try await pullAll(transport, into: result.state, from: cursor)
         return result
     }
 
