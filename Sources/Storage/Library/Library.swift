@@ -23,6 +23,8 @@ public final class Library: Sendable {
     public let path: String
     let dbQueue: DatabaseQueue
     let wallClock: @Sendable () -> UInt64
+    /// Where tests inject crashes (see ``CrashPoints``).
+    let crashPoints = CrashPoints()
 
     /// Opens the library at `path`, creating the file and its folder on first use,
     /// and brings its schema up to date.
@@ -105,7 +107,7 @@ public final class Library: Sendable {
     func write<T>(dryRun: Bool = false, _ body: (ChangeWriter) throws -> T) throws -> T {
         guard dryRun else {
             return try dbQueue.write { db in
-                let writer = try ChangeWriter(db: db, wallMillis: wallClock())
+                let writer = try ChangeWriter(db: db, wallMillis: wallClock(), crashPoints: crashPoints)
                 let result = try body(writer)
                 try writer.finish()
                 return result
@@ -113,7 +115,7 @@ public final class Library: Sendable {
         }
         var result: T?
         try dbQueue.inTransaction { db in
-            let writer = try ChangeWriter(db: db, wallMillis: wallClock())
+            let writer = try ChangeWriter(db: db, wallMillis: wallClock(), crashPoints: crashPoints)
             result = try body(writer)
             try writer.finish()
             return .rollback

@@ -346,7 +346,8 @@ extension Library {
             defer { writer.queueing = true; writer.requeueLosing = false }
             var report = PullReport()
             report.received = records.changeCount
-            for recordGroup in records.groups {
+            for (index, recordGroup) in records.groups.enumerated() {
+                if index == records.groups.count / 2 { try writer.crashPoints?.pass(.midPageApply) }
                 let group = recordGroup.changes
                 guard let first = group.first else { continue }
                 guard let entity = Entity(rawValue: recordGroup.entity) else {
@@ -397,6 +398,7 @@ extension Library {
                     }
                 }
             }
+            try writer.crashPoints?.pass(.afterApplyBeforeCursor)
             try Schema.setMeta(db, SyncMeta.cursor, String(cursor))
             try Schema.setMeta(db, SyncMeta.epoch, epoch)
             return report

@@ -36,11 +36,14 @@ final class ChangeWriter {
     /// While a first sync fills the library, the search index is left alone and
     /// rebuilt once at the end (``Library/rebuildSearchIndexIfDeferred()``).
     var searchIndexDeferred = false
+    /// Where tests inject crashes.
+    let crashPoints: CrashPoints?
 
     /// - Parameter wallMillis: this machine's clock; the offset to the server's
     ///   clock that the last sync measured (`meta`) corrects it.
-    init(db: Database, wallMillis: UInt64) throws {
+    init(db: Database, wallMillis: UInt64, crashPoints: CrashPoints? = nil) throws {
         self.db = db
+        self.crashPoints = crashPoints
         let offset = try Schema.meta(db, "sync.clock_offset_ms").flatMap { Int64($0) } ?? 0
         self.wallMillis = offset == 0 ? wallMillis : UInt64(max(0, Int64(clamping: wallMillis) + offset))
         let node = try Schema.nodeID(db)
@@ -273,6 +276,7 @@ final class ChangeWriter {
             let sql = "UPDATE \(entity.table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
             try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments + [id]))
         }
+        if queueing { try crashPoints?.pass(.afterLocalWriteBeforeOutbox) }
         try queue(entity, id: id, fields: updates.keys.sorted(), isNew: current == nil)
     }
 

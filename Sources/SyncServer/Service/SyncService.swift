@@ -23,6 +23,9 @@ public struct SyncService: Sendable {
     public let limits: WireLimits
     /// The server's clock, in Unix milliseconds (tests pass their own).
     let now: @Sendable () -> Int64
+    /// Where tests inject a crash inside the push transaction: thrown there, the
+    /// transaction rolls back as it would if the process died.
+    let crashInsidePush = ServerCrashPoint()
 
     /// Creates a service over a store.
     public init(store: any SyncStore, limits: WireLimits = .v1, now: (@Sendable () -> Int64)? = nil) {
@@ -123,9 +126,10 @@ public struct SyncService: Sendable {
         let serverTime = now()
         let limits = self.limits
         let epoch = store.epoch
+        let crash = crashInsidePush
         return try await store.push(library: library) { transaction in
             try PushApplier(transaction: transaction, request: request, key: key, bodyHash: bodyHash,
-                            serverTime: serverTime, limits: limits, epoch: epoch).run()
+                            serverTime: serverTime, limits: limits, epoch: epoch, crash: crash).run()
         }
     }
 
@@ -169,6 +173,7 @@ struct PushApplier {
     let serverTime: Int64
     let limits: WireLimits
     let epoch: String
+    let crash: ServerCrashPoint
 
     func run() throws -> SyncService.PushAnswer {
         if let stored = try transaction.receipt(forKey: key) {
@@ -200,6 +205,7 @@ struct PushApplier {
         var counts = (applied: 0, superseded: 0, rebased: 0, rejected: 0)
         for change in request.changes {
             let result = try apply(change, seq: seq, wrote: &wrote)
+            if wrote { try crash.pass() }
             switch result.outcome {
             case .applied: counts.applied += 1
             case .superseded: counts.superseded += 1
@@ -301,3 +307,27 @@ final class DumpCollector: @unchecked Sendable {
         return text + CanonicalDump.closing
     }
 }
+
+/// The labelled crash point inside a push transaction (`server.insidePushTransaction`).
+/// Unset in production; a test sets it to throw once.
+final class ServerCrashPoint: @unchecked Sendable {
+    private let lock = NSLock()
+    private var armed = false
+
+    /// Makes the next push that writes fail inside its transaction.
+    func arm() { lock.withLock { armed = true } }
+
+    /// Takes back an armed crash.
+    func disarm() { lock.withLock { armed = false } }
+
+    func pass() throws {
+        let fire = lock.withLock { () -> Bool in
+            defer { armed = false }
+            return armed
+        }
+        if fire { throw ServerCrash() }
+    }
+}
+
+/// A crash injected by a test.
+struct ServerCrash: Error {}

@@ -1,10 +1,10 @@
 import Foundation
 import Model
-import Storage
 import Sync
-import SyncServer
 import SyncWire
 import Testing
+@testable import Storage
+@testable import SyncServer
 
 /// One seeded run of the deterministic simulation: a server and five replicas
 /// driven by a random schedule of operations and of sync steps split into their
@@ -35,8 +35,20 @@ final class Simulation: @unchecked Sendable {
         case page(askedFrom: Int64, ChangesPage)
     }
 
+    /// Where a crash is injected, when the run tests one (see `CrashPointTests`).
+    enum Crash: String, CaseIterable, Sendable {
+        case afterLocalWriteBeforeOutbox, afterFormingBatch, afterSendBeforeAck, midPageApply, afterApplyBeforeCursor
+        case serverInsidePushTransaction, serverAfterCommitBeforeResponse
+    }
+
+    struct SimulatedCrash: Error {}
+
+    var crash: Crash?
+    /// Replicas replaced by a restart, kept so that their folders stay.
+    var crashed: [Replica] = []
+
     final class SimReplica {
-        let replica: Replica
+        var replica: Replica
         let index: Int
         var inbox: [Message] = []
         var skew: Int64
@@ -55,8 +67,9 @@ final class Simulation: @unchecked Sendable {
         var engine: SyncEngine { replica.engine }
     }
 
-    init(seed: UInt64, opsPerReplica: Int = 300, replicaCount: Int = 5) async throws {
+    init(seed: UInt64, opsPerReplica: Int = 300, replicaCount: Int = 5, crash: Crash? = nil) async throws {
         self.seed = seed
+        self.crash = crash
         random = SplitMix64(seed: seed)
         server = try TestServer()
         _ = try await server.makeLibrary("lab")
@@ -66,6 +79,40 @@ final class Simulation: @unchecked Sendable {
             let replica = try Replica("r\(index)", server: server, token: try await server.token(for: "lab", device: "r\(index)"), clock: clock)
             replicas.append(SimReplica(replica: replica, index: index, skew: skew, ops: opsPerReplica))
         }
+        for replica in replicas { arm(replica) }
+    }
+
+    /// Sets the replica's library to crash now and then at the chosen client point.
+    func arm(_ replica: SimReplica) {
+        let storagePoint: CrashPoints.Point? = switch crash {
+        case .afterLocalWriteBeforeOutbox: .afterLocalWriteBeforeOutbox
+        case .midPageApply: .midPageApply
+        case .afterApplyBeforeCursor: .afterApplyBeforeCursor
+        default: nil
+        }
+        guard let storagePoint else { return }
+        let dice = CrashDice(seed: seed &+ UInt64(replica.index))
+        replica.library.crashPoints.onPoint = { point in
+            if point == storagePoint, dice.roll(percent: 25) { throw SimulatedCrash() }
+        }
+    }
+
+    /// The replica's process dies: what SQLite made durable stays; the database is
+    /// opened again, the messages it was waiting for are gone.
+    func restart(_ replica: SimReplica) throws {
+        count("crash")
+        crashed.append(replica.replica)
+        let old = replica.replica
+        replica.replica = try Replica(old.name, server: server, token: old.transport.token, clock: old.clock, path: old.path)
+        replica.inbox.removeAll()
+        arm(replica)
+    }
+
+    /// The server's process dies and starts again on the same database.
+    func restartServer() throws {
+        count("server crash")
+        try server.reopen()
+        serverLibrary = nil
     }
 
     func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
@@ -91,8 +138,11 @@ final class Simulation: @unchecked Sendable {
             }
             try await operate(replica)
         }
-        // Heal: deliver nothing more that is in flight, then sync every replica twice.
+        // Heal: no more crashes; deliver nothing more that is in flight, then sync every replica twice.
+        crash = nil
+        server.service.crashInsidePush.disarm()
         for replica in replicas {
+            replica.library.crashPoints.onPoint = nil
             replica.inbox.removeAll()
             replica.offline = false
             replica.replica.clock.millis = server.clock.millis + replica.skew
@@ -109,8 +159,12 @@ final class Simulation: @unchecked Sendable {
     func count(_ name: String) { counts[name, default: 0] += 1 }
 
     func operate(_ replica: SimReplica) async throws {
+        defer { unsaved.removeAll() }
         do {
             try await tryOperation(replica)
+            typedLines += unsaved
+        } catch is SimulatedCrash {
+            try restart(replica)
         } catch is StorageError {
             // Refused with nothing written (adding again a paper purged elsewhere, say).
             count("refused")
@@ -145,11 +199,15 @@ final class Simulation: @unchecked Sendable {
         try logWrites(replica)
     }
 
+    /// A new line for a note; it counts as typed once the write that holds it is saved.
     func typed(_ replica: SimReplica) -> String {
-        let line = "typed by r\(replica.index) #\(typedLines.count) seed \(seed)"
-        typedLines.append(line)
+        let line = "typed by r\(replica.index) #\(typedLines.count + unsaved.count) seed \(seed)"
+        unsaved.append(line)
         return line
     }
+
+    /// Lines of the operation in progress.
+    var unsaved: [String] = []
 
     func createPaper(_ replica: SimReplica) throws {
         guard let title = pick(Self.titles) else { return }
@@ -203,18 +261,26 @@ final class Simulation: @unchecked Sendable {
         case 0:
             _ = try replica.engine.formBatch(limits: .v1)
             count("form batch")
+            if crash == .afterFormingBatch, chance(30) { try restart(replica) }
         case 1:
             guard let batch = try replica.library.batchInFlight() else { return }
             count("send")
             if chance(5) { count("request lost"); return }
             let message: Message
+            if crash == .serverInsidePushTransaction, chance(30) { server.service.crashInsidePush.arm() }
             do {
                 let answer = try await server.service.push(library: library, idempotencyKey: batch.key, body: Array(batch.body.utf8))
                 message = .receipt(key: batch.key, try PushReceipt(bytes: Array(answer.body.utf8)))
             } catch let error as WireErrorBody {
                 message = .refusal(error)
+            } catch is ServerCrash {
+                heads.append(try await server.head("lab"))
+                return try restartServer()
             }
+            server.service.crashInsidePush.disarm()
             heads.append(try await server.head("lab"))
+            if crash == .serverAfterCommitBeforeResponse, chance(30) { return try restartServer() }
+            if crash == .afterSendBeforeAck, chance(30) { return try restart(replica) }
             deliver(message, to: replica)
         case 2:
             let cursor = try replica.library.syncState().cursor
@@ -304,4 +370,12 @@ final class Simulation: @unchecked Sendable {
             #expect(after == before || after == before + 1, "\(label): the server's seq went from \(before) to \(after)")
         }
     }
+}
+
+/// A seeded coin for crash decisions made inside the library's write path.
+final class CrashDice: @unchecked Sendable {
+    private let lock = NSLock()
+    private var random: SplitMix64
+    init(seed: UInt64) { random = SplitMix64(seed: seed ^ 0xC4A5) }
+    func roll(percent: UInt64) -> Bool { lock.withLock { random.next() % 100 < percent } }
 }
