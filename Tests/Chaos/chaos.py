@@ -10,7 +10,8 @@ idle) and checks:
 - every library's canonical dump is byte-identical to the others and the server's;
 - every edit a `reader` command reported as saved (exit status 0) is present:
   notes with their text, tags on their papers, and each paper's status is one
-  of the statuses that were saved for it (a later write may supersede an earlier).
+  of the statuses that were saved for it (a later write may supersede an earlier),
+  or of a status command that was killed (it may have committed before it died).
 
     chaos.py --reader .build/debug/reader --server .build/debug/reader-server --duration 60 --seed 1
 
@@ -48,6 +49,7 @@ class Chaos:
         self.notes = []            # texts saved
         self.tags = []             # (library index, paper, tag) saved
         self.statuses = {}         # paper -> set of saved statuses
+        self.maybe_statuses = {}   # paper -> statuses of killed commands (they may have committed)
         self.libraries = [os.path.join(self.folder, f"lib{i}.sqlite") for i in range(3)]
         env = dict(os.environ)
         env.pop("READER_LIBRARY", None)
@@ -127,6 +129,9 @@ class Chaos:
                 saved = result is not None and result[0] == 0
                 if saved:
                     self.statuses.setdefault(paper, set()).add(status)
+                elif result is None:
+                    # Killed: it may have committed before it died, and then it may win.
+                    self.maybe_statuses.setdefault(paper, set()).add(status)
             self.counts["edits saved" if saved else "edits killed"] += 1
             if result is None:
                 self.counts["client kills"] += 1
@@ -175,8 +180,10 @@ class Chaos:
                 problems.append(f"a saved tag is missing: {tag} on {paper}")
         for paper, saved in self.statuses.items():
             detail = json.loads(self.reader(self.libraries[0], "show", paper, "--json")[1])
-            if detail.get("status") not in saved:
-                problems.append(f"{paper}: status {detail.get('status')} is none of the saved {sorted(saved)}")
+            possible = saved | self.maybe_statuses.get(paper, set())
+            if detail.get("status") not in possible:
+                problems.append(f"{paper}: status {detail.get('status')} is none of the saved {sorted(saved)}"
+                                f" nor of killed commands {sorted(self.maybe_statuses.get(paper, set()))}")
         return problems
 
     def run(self):
