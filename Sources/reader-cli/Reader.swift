@@ -26,4 +26,9 @@ struct Reader: ParsableCommand {
 
     /// The version `--version` prints and the User-Agent names.
     static let version = "0.1.0"
+
+    /// Parses the rewritten command line (``CommandLineRewriting``) and runs the command.
+    static func main() {
+        main(CommandLineRewriting.rewrite(Array(CommandLine.arguments.dropFirst())))
+    }
 }

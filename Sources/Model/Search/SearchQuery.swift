@@ -47,6 +47,9 @@ public struct SearchQuery: Hashable, Sendable {
     public var lacks: [Attachment] = []
     /// Search the trash instead of the reading list.
     public var inTrash = false
+    /// Terms that were dropped because they hold no letter or digit (`🙂`, `-`):
+    /// a query made only of them asks for nothing that can be searched.
+    public var ignoredTerms: [String] = []
 
     /// The empty query: every paper not in the trash.
     public init() {}
@@ -60,6 +63,23 @@ public struct SearchQuery: Hashable, Sendable {
 
     /// Whether the query has text terms, so results can be ranked.
     public var hasText: Bool { !terms.isEmpty }
+
+    /// Whether the query asks for nothing: no term, no filter (every paper matches).
+    public var isEmpty: Bool {
+        terms.isEmpty && excludedTerms.isEmpty && tags.isEmpty && excludedTags.isEmpty && statuses.isEmpty
+            && excludedStatuses.isEmpty && years == nil && authors.isEmpty && has.isEmpty && lacks.isEmpty && !inTrash
+    }
+
+    /// The same query with every phrase taken as separate words: what a search
+    /// that found nothing for a phrase tries next, to say whether the words alone match.
+    public var withPhrasesAsWords: SearchQuery {
+        var copy = self
+        copy.terms = terms.flatMap { term -> [Term] in
+            guard case .phrase(let text) = term else { return [term] }
+            return text.split(whereSeparator: \.isWhitespace).map { .word(String($0)) }
+        }
+        return copy
+    }
 
     /// The phrases among ``terms``.
     public var phrases: [String] {
@@ -127,7 +147,10 @@ public struct SearchQuery: Hashable, Sendable {
             term = .word(text)
         }
         // A term with no letter or digit matches nothing useful: drop it.
-        guard text.contains(where: { $0.isLetter || $0.isNumber }) else { return }
+        guard text.contains(where: { $0.isLetter || $0.isNumber }) else {
+            ignoredTerms.append((negated ? "-" : "") + (quoted ? "\"\(text)\"" : text))
+            return
+        }
         if negated { excludedTerms.append(term) } else { terms.append(term) }
     }
 

@@ -7,6 +7,10 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// No paper matches the reference.
     case paperNotFound(reference: String)
+    /// The reference fits one paper, which is in the trash.
+    case paperInTrash(reference: String, title: String)
+    /// The reference fits one paper, which is not in the trash (restore, purge).
+    case paperNotInTrash(reference: String, title: String)
     /// Several papers match the reference; the first candidates (up to 51) are listed.
     case ambiguousReference(reference: String, candidates: [PaperSummary])
     /// No note or highlight (not removed) has this id, id prefix or id end.
@@ -20,6 +24,11 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The backup target exists already.
     case backupTargetExists(path: String)
 
+    /// A reference as the user can type it again in a shell.
+    public static func shellWord(_ text: String) -> String {
+        text.allSatisfy({ $0.isLetter || $0.isNumber || "-_.:/".contains($0) }) ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// The text form.
     public var description: String {
         switch self {
@@ -27,6 +36,10 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
             "cannot open the library at \(path): \(reason)"
         case .paperNotFound(let reference):
             "no paper matches '\(reference)'; try `reader search \(reference)` or `reader list`"
+        case .paperInTrash(let reference, let title):
+            "'\(reference)' is in the trash (\(title)); `reader restore \(Self.shellWord(reference))` brings it back"
+        case .paperNotInTrash(let reference, let title):
+            "'\(reference)' is not in the trash (\(title))"
         case .ambiguousReference(let reference, let candidates):
             "'\(reference)' matches \(candidates.count > 50 ? "more than 50" : String(candidates.count)) papers; use more of the title, an id prefix, an arXiv id or a DOI:\n"
                 + candidates.prefix(10).map { "  \($0.shortID)  \($0.title)" }.joined(separator: "\n")

@@ -108,49 +108,81 @@ extension Library {
         }
     }
 
-    /// Finds the paper a user means: an arXiv id, a DOI, an id prefix (at least
-    /// 4 characters) or a fragment of the title that only one paper has.
+    /// Finds the paper a user means: an arXiv id, a DOI, a citation key, an id
+    /// prefix (at least 4 characters) or a fragment of the title that only one
+    /// paper has.
     ///
-    /// - Parameter inTrash: look in the trash instead of the reading list.
-    public func resolve(_ reference: String, inTrash: Bool = false) throws -> Paper {
+    /// A reference that finds nothing where it looked but one paper on the other
+    /// side of the trash says so (``StorageError/paperInTrash(reference:title:)``,
+    /// ``StorageError/paperNotInTrash(reference:title:)``), so that no command
+    /// claims a paper is missing when it is only in the trash.
+    ///
+    /// - Parameter place: where to look: the reading list (the default), the trash, or both.
+    public func resolve(_ reference: String, in place: PaperPlace = .list) throws -> Paper {
         let reference = String(reference.trimmingCharacters(in: .whitespaces))
         return try read { db in
-            let trash = inTrash ? 1 : 0
-            func fetch(_ condition: String, _ arguments: StatementArguments) throws -> [Paper] {
-                try Row.fetchAll(db, sql: "SELECT \(Library.paperColumns) FROM paper p WHERE coalesce(p.trashed, 0) = \(trash) AND \(condition) ORDER BY p.added_at, p.rowid LIMIT 51", arguments: arguments)
-                    .map(Library.paper(row:))
-            }
-            var candidates: [Paper] = []
-            switch PaperIdentifier(reference) {
-            case .arxiv(let id): candidates = try fetch("p.arxiv_id = ?", [id.id])
-            case .doi(let doi): candidates = try fetch("p.doi = ?", [doi.value])
-            case nil: break
-            }
-            let lower = reference.lowercased()
-            if candidates.isEmpty, lower.count >= 4, lower.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
-                candidates = try fetch("p.id >= ? AND p.id < ?", [lower, lower + "~"])
-            }
-            if candidates.isEmpty {
-                let key = TextNormalization.matchKey(reference)
-                if !key.isEmpty {
-                    // An exact title, else the titles holding the fragment as whole
-                    // words ("optima" is not "optimal"), else as any part of a word.
-                    let escaped = QueryCompiler.escapeLike(key)
-                    candidates = try fetch("p.match_title = ?", [key])
-                    if candidates.isEmpty {
-                        candidates = try fetch("(' ' || p.match_title || ' ') LIKE ? ESCAPE '\\'", ["% " + escaped + " %"])
-                    }
-                    if candidates.isEmpty {
-                        candidates = try fetch("p.match_title LIKE ? ESCAPE '\\'", ["%" + escaped + "%"])
-                    }
+            // Both sides of the trash are searched together, stage by stage, so that
+            // a paper in the trash matching the reference better (as a whole word)
+            // than papers in the list ("optima", "optimal") is the one reported.
+            let all = try Library.candidates(db, reference: reference)
+            let found = place.trashed.map { trashed in all.filter { $0.isTrashed == trashed } } ?? all
+            if found.isEmpty, let trashed = place.trashed {
+                let other = all.filter { $0.isTrashed != trashed }
+                if other.count == 1, let paper = other.first {
+                    throw trashed ? StorageError.paperNotInTrash(reference: reference, title: paper.displayTitle)
+                        : StorageError.paperInTrash(reference: reference, title: paper.displayTitle)
                 }
             }
-            guard let first = candidates.first else { throw StorageError.paperNotFound(reference: reference) }
-            guard candidates.count == 1 else {
-                throw StorageError.ambiguousReference(reference: reference, candidates: candidates.map { PaperSummary(id: $0.id, title: $0.displayTitle) })
+            guard let first = found.first else { throw StorageError.paperNotFound(reference: reference) }
+            guard found.count == 1 else {
+                throw StorageError.ambiguousReference(reference: reference, candidates: found.prefix(51).map { PaperSummary(id: $0.id, title: $0.displayTitle) })
             }
             return first
         }
+    }
+
+    /// Finds the paper a user means in the reading list, or with `inTrash`, in the trash.
+    public func resolve(_ reference: String, inTrash: Bool) throws -> Paper {
+        try resolve(reference, in: inTrash ? .trash : .list)
+    }
+
+    /// The papers a reference fits at the first stage that finds any (identifiers,
+    /// citation key, id prefix, exact title, title words, title fragment), in the
+    /// list and the trash; at most 102, so that 51 of either side are there.
+    static func candidates(_ db: Database, reference: String) throws -> [Paper] {
+        func fetch(_ condition: String, _ arguments: StatementArguments) throws -> [Paper] {
+            try Row.fetchAll(db, sql: "SELECT \(Library.paperColumns) FROM paper p WHERE \(condition) ORDER BY p.added_at, p.rowid LIMIT 102", arguments: arguments)
+                .map(Library.paper(row:))
+        }
+        var candidates: [Paper] = []
+        switch PaperIdentifier(reference) {
+        case .arxiv(let id): candidates = try fetch("p.arxiv_id = ?", [id.id])
+        case .doi(let doi): candidates = try fetch("p.doi = ?", [doi.value])
+        case nil: break
+        }
+        if candidates.isEmpty, CiteKey.isUsable(reference) {
+            candidates = try fetch("p.cite_key = ? COLLATE NOCASE", [reference])
+        }
+        let lower = reference.lowercased()
+        if candidates.isEmpty, lower.count >= 4, lower.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
+            candidates = try fetch("p.id >= ? AND p.id < ?", [lower, lower + "~"])
+        }
+        if candidates.isEmpty {
+            let key = TextNormalization.matchKey(reference)
+            if !key.isEmpty {
+                // An exact title, else the titles holding the fragment as whole
+                // words ("optima" is not "optimal"), else as any part of a word.
+                let escaped = QueryCompiler.escapeLike(key)
+                candidates = try fetch("p.match_title = ?", [key])
+                if candidates.isEmpty {
+                    candidates = try fetch("(' ' || p.match_title || ' ') LIKE ? ESCAPE '\\'", ["% " + escaped + " %"])
+                }
+                if candidates.isEmpty {
+                    candidates = try fetch("p.match_title LIKE ? ESCAPE '\\'", ["%" + escaped + "%"])
+                }
+            }
+        }
+        return candidates
     }
 
     /// A note (not removed) by id, unique id prefix, or the 8-character id end `reader` prints.
@@ -235,9 +267,11 @@ extension Library {
         guard !lower.isEmpty else { throw StorageError.recordNotFound(kind: kind, reference: reference) }
         // Notes and highlights have time-ordered ids (UUIDv7), so ids made in the
         // same minute share their first characters: a reference may be a prefix
-        // or a suffix (the random end, which is what `reader` prints).
-        let condition = "((id >= ?1 AND id < ?2) OR id LIKE ?3 ESCAPE '\\') AND coalesce(trashed, 0) = 0"
-        let arguments: StatementArguments = [lower, lower + "~", "%" + QueryCompiler.escapeLike(lower)]
+        // or a suffix (the random end, which is what `reader` prints), or a prefix
+        // of that printed end.
+        let condition = "((id >= ?1 AND id < ?2) OR id LIKE ?3 ESCAPE '\\' OR (length(?4) <= 8 AND substr(id, 29) LIKE ?4 || '%' ESCAPE '\\')) AND coalesce(trashed, 0) = 0"
+        let escaped = QueryCompiler.escapeLike(lower)
+        let arguments: StatementArguments = [lower, lower + "~", "%" + escaped, escaped]
         let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) WHERE \(condition) LIMIT 2", arguments: arguments)
         guard let first = rows.first else { throw StorageError.recordNotFound(kind: kind, reference: reference) }
         guard rows.count == 1 else {

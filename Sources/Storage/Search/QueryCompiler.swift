@@ -52,8 +52,9 @@ struct QueryCompiler {
             arguments += [years.lowerBound, years.upperBound]
         }
         for author in query.authors {
-            paperConditions.append("EXISTS (SELECT 1 FROM json_each(p.authors) a WHERE a.value LIKE ? ESCAPE '\\')")
-            arguments.append("%" + QueryCompiler.escapeLike(author) + "%")
+            // Compared folded, as full-text search does: `author:muller` finds "José Müller".
+            paperConditions.append("EXISTS (SELECT 1 FROM json_each(p.authors) a WHERE \(Library.foldFunction.name)(a.value) LIKE ? ESCAPE '\\')")
+            arguments.append("%" + QueryCompiler.escapeLike(TextNormalization.matchKey(author)) + "%")
         }
         for attachment in query.has {
             paperConditions.append(QueryCompiler.condition(attachment))

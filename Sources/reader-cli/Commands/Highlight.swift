@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Interchange
 import Model
 import Storage
@@ -23,6 +24,10 @@ struct HighlightCommand: ParsableCommand {
         @OptionGroup var library: LibraryOptions
         @OptionGroup var output: JSONOption
 
+        func validate() throws {
+            if let page, page < 1 { throw ValidationError("--page \(page): a page number is 1 or more") }
+        }
+
         func run() throws {
             let store = try library.open()
             let found = try store.resolve(paper)
@@ -41,7 +46,15 @@ struct HighlightCommand: ParsableCommand {
             let store = try library.open()
             let highlights = try store.highlights(of: paper.map { try store.resolve($0).id })
             if output.json { Render.json(.array(highlights.map(PaperJSON.highlight))); return }
-            for highlight in highlights { print(Render.highlight(highlight), terminator: "") }
+            var shownPaper: UUID?
+            for highlight in highlights {
+                // Without a paper, each paper's title heads its highlights.
+                if paper == nil, shownPaper != highlight.paperID {
+                    shownPaper = highlight.paperID
+                    print(Render.term.bold(try store.paper(highlight.paperID)?.displayTitle ?? "(missing paper)"))
+                }
+                print(Render.highlight(highlight), terminator: "")
+            }
         }
     }
 

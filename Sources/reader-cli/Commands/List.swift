@@ -11,6 +11,7 @@ struct List: ParsableCommand {
             reader list status:queued tag:ml
             reader list year:2020..2023 --sort year --limit 10
             reader list in:trash
+            The arguments are joined and read as one query (see `reader search --help`).
             """
     )
 
@@ -26,25 +27,57 @@ struct List: ParsableCommand {
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
+    func validate() throws {
+        if let limit { try validateLimit(limit) }
+    }
+
     func run() throws {
         let parsed = try parseQuery(query)
-        let papers = try library.open().list(parsed, sort: sort, limit: limit)
+        let store = try library.open()
+        let papers = try store.list(parsed, sort: sort, limit: limit)
         if output.json {
             Render.json(.array(papers.map { PaperJSON.paper($0.paper, tags: $0.tags) }))
             return
         }
         for listed in papers { print(Render.line(listed.paper, tags: listed.tags)) }
-        if papers.isEmpty { printError("No papers match.") }
+        if papers.isEmpty { printError(try noMatchMessage(parsed, in: store)) }
     }
 }
 
 extension PaperSort: ExpressibleByArgument {}
 
-/// Parses query words typed as separate arguments.
+/// Parses a query given as arguments: they are joined with spaces and parsed as
+/// one text, as notmuch, mu and gh do, so `reader list tag:pde status:reading` and
+/// `reader list "tag:pde status:reading"` are the same query; a phrase needs its own
+/// quotes inside the shell's (`reader search '"neural operator"'`).
+///
+/// A query whose every term holds no letter or digit (`🙂`, `-`) is refused:
+/// it would otherwise match the whole library.
 func parseQuery(_ words: [String]) throws -> SearchQuery {
+    let query: SearchQuery
     do {
-        return try SearchQuery(words.map { $0.contains(where: \.isWhitespace) && !$0.contains("\"") ? "\"\($0)\"" : $0 }.joined(separator: " "))
+        query = try SearchQuery(words.joined(separator: " "))
     } catch {
         throw CLIError(error.description)
     }
+    if query.isEmpty, !query.ignoredTerms.isEmpty {
+        throw CLIError("the query \(query.ignoredTerms.map { "'\($0)'" }.joined(separator: " ")) has no word to search for: a word needs a letter or a digit")
+    }
+    return query
+}
+
+/// `--limit N` takes 1 or more.
+func validateLimit(_ limit: Int) throws {
+    guard limit >= 1 else { throw ValidationError("--limit \(limit): give 1 or more (leave --limit out for every paper)") }
+}
+
+/// What to say when a query matches nothing: for a query with a phrase, whether
+/// its words alone would match.
+func noMatchMessage(_ query: SearchQuery, in store: Library) throws -> String {
+    guard !query.phrases.isEmpty else { return "No papers match." }
+    let words = query.withPhrasesAsWords
+    let count = try store.count(words)
+    let phrases = query.phrases.map { "\"\($0)\"" }.joined(separator: ", ")
+    guard count > 0 else { return "No papers match; not even the words of \(phrases) alone." }
+    return "No papers match the phrase \(phrases); its words alone match \(count) paper\(count == 1 ? "" : "s") (leave out the inner quotes to search for them)."
 }

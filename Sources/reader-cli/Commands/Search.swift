@@ -8,7 +8,9 @@ struct Search: ParsableCommand {
         commandName: "search",
         abstract: "Search titles, authors, abstracts, tags, notes and highlights.",
         discussion: """
-            Words must all match; "quoted phrases" match as written; -word excludes; word* matches a prefix.
+            The arguments are joined and read as one query, so quoting the whole query for the shell \
+            changes nothing. Words must all match; a phrase needs quotes inside the shell's \
+            ('"neural operator"'); -word excludes; word* matches a prefix.
             Filters: tag:NAME status:STATE year:2024 year:2020..2023 author:NAME
                      has:notes|highlights|code|pdf|abstract|tags|doi|arxiv  no:... in:trash  (-filter negates)
               reader search attention -survey tag:ml
@@ -25,9 +27,14 @@ struct Search: ParsableCommand {
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
+    func validate() throws {
+        try validateLimit(limit)
+    }
+
     func run() throws {
         let parsed = try parseQuery(query)
-        let hits = try library.open().search(parsed, limit: limit)
+        let store = try library.open()
+        let hits = try store.search(parsed, limit: limit)
         if output.json {
             Render.json(.array(hits.map { hit in
                 guard case .object(var object) = PaperJSON.paper(hit.paper, tags: hit.tags) else { return .null }
@@ -43,6 +50,6 @@ struct Search: ParsableCommand {
             let snippet = hit.snippet(open: marks.open, close: marks.close).split(whereSeparator: \.isNewline).joined(separator: " ")
             if !snippet.isEmpty { print("          " + snippet) }
         }
-        if hits.isEmpty { printError("No papers match.") }
+        if hits.isEmpty { printError(try noMatchMessage(parsed, in: store)) }
     }
 }
