@@ -127,12 +127,12 @@ struct DurabilityTests {
         let source = try TemporaryLibrary(), target = try TemporaryLibrary()
         try fill(source.library)
         let text = try records(source.library)
-        try target.library.merge(try ReaderBackup.read(text, file: "b.json"))
+        try target.library.restore(try ReaderBackup.read(text, file: "b.json"))
         #expect(try records(target.library) == text)
         #expect(try target.library.searchIndexIsConsistent())
         #expect(try target.library.search("passage").count == 1)
         // Restoring again changes nothing.
-        let again = try target.library.merge(try ReaderBackup.read(text, file: "b.json"))
+        let again = try target.library.restore(try ReaderBackup.read(text, file: "b.json"))
         #expect(again.created == 0 && again.updated == 0)
     }
 
@@ -173,7 +173,7 @@ struct DurabilityTests {
         try temp.library.setStatus(.dropped, of: paper)
         try temp.library.tag(paper, removing: [try TagName("ml")])
         let note = try temp.library.addNote(to: paper, body: "written after the backup")
-        let report = try temp.library.merge(backup)
+        let report = try temp.library.restore(backup)
         #expect(report.created == 0 && report.updated == 0)
         let detail = try #require(try temp.library.detail(paper))
         #expect(detail.paper.status == .dropped)

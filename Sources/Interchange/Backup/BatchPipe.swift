@@ -5,7 +5,7 @@ import Model
 /// at most a few batches ahead.
 final class BatchPipe: @unchecked Sendable {
     private let condition = NSCondition()
-    private var ready: [Int: Result<[SyncRecord], ImportError>] = [:]
+    private var ready: [Int: Result<[BackupItem], ImportError>] = [:]
     private var taken = 0
     private var cancelled = false
     private let ahead = 4
@@ -18,14 +18,14 @@ final class BatchPipe: @unchecked Sendable {
         return !cancelled
     }
 
-    func put(_ result: Result<[SyncRecord], ImportError>, at index: Int) {
+    func put(_ result: Result<[BackupItem], ImportError>, at index: Int) {
         condition.lock()
         ready[index] = result
         condition.broadcast()
         condition.unlock()
     }
 
-    func take(_ index: Int) -> Result<[SyncRecord], ImportError> {
+    func take(_ index: Int) -> Result<[BackupItem], ImportError> {
         condition.lock()
         defer { condition.unlock() }
         while ready[index] == nil { condition.wait() }

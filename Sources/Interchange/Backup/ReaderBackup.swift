@@ -38,15 +38,31 @@ public enum ReaderBackup {
             self.output.write(ReaderBackup.header)
         }
 
+        private var histories = 0
+
         /// Writes one record on its own line.
         public mutating func write(_ record: SyncRecord) {
-            output.write(CanonicalDump.line(entity: record.entity.rawValue, id: record.id, fields: record.fields, first: count == 0))
+            write(entity: record.entity.rawValue, id: record.id, fields: record.fields)
+        }
+
+        /// Writes one record, of any entity (fields of kinds this version does not know
+        /// included), on its own line. Records come before any history.
+        public mutating func write(entity: String, id: String, fields: [String: Stamped]) {
+            output.write(CanonicalDump.line(entity: entity, id: id, fields: fields, first: count == 0))
             count += 1
         }
 
-        /// Closes the document and returns the output.
+        /// Writes an earlier text of a note or highlight, after every record.
+        public mutating func write(history entry: TextHistoryEntry) {
+            output.write(CanonicalDump.historyLine(entry, first: count == 0))
+            count += 1
+            histories += 1
+        }
+
+        /// Closes the document and returns the output: version 1 when it holds
+        /// records only (what every reader reads), version 2 with histories.
         public mutating func finish() -> Output {
-            output.write(CanonicalDump.closing)
+            output.write("\n" + (histories == 0 ? CanonicalDump.footer : CanonicalDump.historyFooter) + "\n")
             return output
         }
     }
@@ -62,10 +78,10 @@ public enum ReaderBackup {
         return start.hasPrefix("{") && start.contains("\"format\":\"reader-backup\"")
     }
 
-    /// Reads every record of a backup. Errors name the line of the bad record.
-    public static func read(_ text: String, file: String) throws(ImportError) -> [SyncRecord] {
+    /// Reads everything a backup holds. Errors name the line of the bad record.
+    public static func read(_ text: String, file: String) throws(ImportError) -> [BackupItem] {
         var text = text
-        let result: Result<[SyncRecord], ImportError>? = text.withUTF8 { buffer in
+        let result: Result<[BackupItem], ImportError>? = text.withUTF8 { buffer in
             readLines(buffer, file: file)
         }
         switch result {
@@ -76,8 +92,8 @@ public enum ReaderBackup {
     }
 
     /// Reads a backup from its bytes, without first making one large `String` of it.
-    public static func read(_ data: Data, file: String) throws(ImportError) -> [SyncRecord] {
-        let result: Result<[SyncRecord], ImportError>? = data.withUnsafeBytes { raw in
+    public static func read(_ data: Data, file: String) throws(ImportError) -> [BackupItem] {
+        let result: Result<[BackupItem], ImportError>? = data.withUnsafeBytes { raw in
             readLines(raw.bindMemory(to: UInt8.self), file: file)
         }
         switch result {
@@ -93,10 +109,12 @@ public enum ReaderBackup {
 
     /// Reads the one-record-per-line layout; nil when the text does not start
     /// with the backup's first line (a reformatted backup is read whole).
-    static func readLines(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> Result<[SyncRecord], ImportError>? {
+    static func readLines(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> Result<[BackupItem], ImportError>? {
         guard let lines = recordLines(bytes, file: file) else { return nil }
-        do {
-            return .success(try lines.get().map { line throws(ImportError) in try parseRecord(bytes, line, file: file) })
+        do throws(ImportError) {
+            var items: [BackupItem] = []
+            for line in try lines.get() { items += try parseRecord(bytes, line, file: file) }
+            return .success(items)
         } catch {
             return .failure(error)
         }
@@ -111,7 +129,7 @@ public enum ReaderBackup {
     /// Finds the record lines between the first and the closing line; nil when
     /// the first line is not a backup's.
     static func recordLines(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> Result<[RecordLine], ImportError>? {
-        let headerBytes = Array(header.utf8), footerBytes = Array(footer.utf8)
+        let headerBytes = Array(header.utf8), footers = [Array(footer.utf8), Array(CanonicalDump.historyFooter.utf8)]
         var lines: [RecordLine] = []
         var lineNumber = 0
         var start = 0
@@ -131,7 +149,7 @@ public enum ReaderBackup {
                 continue
             }
             if line.isEmpty { continue }
-            if line.elementsEqual(footerBytes) { closed = true; continue }
+            if footers.contains(where: { line.elementsEqual($0) }) { closed = true; continue }
             guard !closed else {
                 return .failure(ImportError(file: file, line: lineNumber, reason: "text after the end of the backup"))
             }
@@ -143,9 +161,9 @@ public enum ReaderBackup {
         return .success(lines)
     }
 
-    static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ line: RecordLine, file: String) throws(ImportError) -> SyncRecord {
+    static func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ line: RecordLine, file: String) throws(ImportError) -> [BackupItem] {
         do {
-            return try record(from: try JSONValue(parsingUTF8: UnsafeBufferPointer(rebasing: bytes[line.range])))
+            return try items(from: try JSONValue(parsingUTF8: UnsafeBufferPointer(rebasing: bytes[line.range])))
         } catch let error as RecordError {
             throw ImportError(file: file, line: line.number, reason: error.message)
         } catch {
@@ -153,16 +171,16 @@ public enum ReaderBackup {
         }
     }
 
-    /// Calls `body` with each record of a backup, in file order, while a second
+    /// Calls `body` with each item of a backup, in file order, while a second
     /// thread parses the records ahead: on two cores, parsing then costs almost no
     /// wall time next to storing. Stops at the first bad record (its line in the
     /// error) or the first error `body` throws.
-    public static func forEachRecord(in data: Data, file: String, _ body: (SyncRecord) throws -> Void) throws {
+    public static func forEachItem(in data: Data, file: String, _ body: (BackupItem) throws -> Void) throws {
         let found: Result<[RecordLine], ImportError>? = data.withUnsafeBytes { raw in
             recordLines(raw.bindMemory(to: UInt8.self), file: file)
         }
         guard let found else {
-            for record in try read(data, file: file) { try body(record) }
+            for item in try read(data, file: file) { try body(item) }
             return
         }
         let lines = try found.get()
@@ -172,12 +190,12 @@ public enum ReaderBackup {
         DispatchQueue.global(qos: .userInitiated).async {
             for (index, batch) in batches.enumerated() {
                 guard pipe.waitForRoom(before: index) else { return }
-                let result: Result<[SyncRecord], ImportError> = data.withUnsafeBytes { raw in
+                let result: Result<[BackupItem], ImportError> = data.withUnsafeBytes { raw in
                     let bytes = raw.bindMemory(to: UInt8.self)
-                    var records: [SyncRecord] = []
+                    var records: [BackupItem] = []
                     records.reserveCapacity(batch.count)
                     for line in batch {
-                        do throws(ImportError) { records.append(try parseRecord(bytes, line, file: file)) } catch { return .failure(error) }
+                        do throws(ImportError) { records += try parseRecord(bytes, line, file: file) } catch { return .failure(error) }
                     }
                     return .success(records)
                 }
@@ -187,7 +205,7 @@ public enum ReaderBackup {
         }
         defer { pipe.cancel() }
         for index in batches.indices {
-            for record in try pipe.take(index).get() { try body(record) }
+            for item in try pipe.take(index).get() { try body(item) }
         }
     }
 
@@ -197,7 +215,7 @@ public enum ReaderBackup {
         var records: [JSONValue]
     }
 
-    static func readWhole(_ text: String, file: String) throws(ImportError) -> [SyncRecord] {
+    static func readWhole(_ text: String, file: String) throws(ImportError) -> [BackupItem] {
         let document: File
         do {
             document = try JSONDecoder().decode(File.self, from: Data(text.utf8))
@@ -207,13 +225,13 @@ public enum ReaderBackup {
         guard document.format == formatName else {
             throw ImportError(file: file, line: nil, reason: "format is '\(document.format)', expected '\(formatName)'")
         }
-        guard document.version == version else {
-            throw ImportError(file: file, line: nil, reason: "backup version \(document.version) is not supported (this reader reads version \(version))")
+        guard (1...2).contains(document.version) else {
+            throw ImportError(file: file, line: nil, reason: "backup version \(document.version) is not supported (this reader reads versions 1 and 2)")
         }
-        var records: [SyncRecord] = []
+        var records: [BackupItem] = []
         for (index, value) in document.records.enumerated() {
             do {
-                records.append(try record(from: value))
+                records += try items(from: value)
             } catch let reason as RecordError {
                 throw ImportError(file: file, line: nil, reason: "record \(index + 1): \(reason.message)")
             } catch {
@@ -225,29 +243,69 @@ public enum ReaderBackup {
 
     struct RecordError: Error { var message: String }
 
-    static func record(from value: JSONValue) throws -> SyncRecord {
+    /// What one line of a backup holds: a record (with any fields of kinds this
+    /// version does not know, kept as foreign fields), or a history entry.
+    static func items(from value: JSONValue) throws -> [BackupItem] {
         guard case .object(let object) = value else { throw RecordError(message: "a record must be a JSON object") }
-        guard let entityName = object["entity"]?.stringValue else { throw RecordError(message: "the record has no \"entity\"") }
-        guard let entity = Entity(rawValue: entityName) else { throw RecordError(message: "unknown entity '\(entityName)'") }
+        if let history = object["history"] { return [.history(try historyEntry(history))] }
+        guard let entityName = object["entity"]?.stringValue, !entityName.isEmpty else { throw RecordError(message: "the record has no \"entity\"") }
         guard let id = object["id"]?.stringValue, !id.isEmpty else { throw RecordError(message: "the \(entityName) record has no \"id\"") }
         guard case .object(let fieldObjects)? = object["fields"] else { throw RecordError(message: "the \(entityName) \(id) has no \"fields\" object") }
+        let entity = Entity(rawValue: entityName)
         var fields: [String: Stamped] = [:]
-        for (name, fieldValue) in fieldObjects {
-            guard case .object(let parts) = fieldValue, let hlcText = parts["hlc"]?.stringValue, let value = parts["value"] else {
+        var items: [BackupItem] = []
+        for name in fieldObjects.keys.sorted() {
+            guard case .object(let parts)? = fieldObjects[name], let hlcText = parts["hlc"]?.stringValue, let value = parts["value"] else {
                 throw RecordError(message: "field '\(name)' of \(entityName) \(id) needs \"hlc\" and \"value\"")
             }
             guard let hlc = HLC(hlcText) else {
                 throw RecordError(message: "field '\(name)' of \(entityName) \(id) has an invalid clock '\(hlcText)'")
             }
-            guard let field = entity.field(named: name) else {
-                throw RecordError(message: "\(entityName) has no field '\(name)'")
+            guard let entity else {
+                items.append(.foreignField(entity: entityName, id: id, field: name, Stamped(value, at: hlc)))
+                continue
             }
-            guard field.kind.accepts(value) else {
-                throw RecordError(message: "field '\(name)' of \(entityName) \(id) has a value of the wrong type")
+            if name == Entity.purgedField {
+                guard entity.isPurgeable, value == .bool(true) else {
+                    throw RecordError(message: "field 'purged' of \(entityName) \(id) must be true, on a paper, note or highlight")
+                }
+            } else if let field = entity.field(named: name) {
+                guard field.kind.accepts(value) else {
+                    throw RecordError(message: "field '\(name)' of \(entityName) \(id) has a value of the wrong type")
+                }
+            } else {
+                items.append(.foreignField(entity: entityName, id: id, field: name, Stamped(value, at: hlc)))
+                continue
             }
             fields[name] = Stamped(value, at: hlc)
         }
-        return SyncRecord(entity: entity, id: id, fields: fields)
+        if let entity, !fields.isEmpty || items.isEmpty {
+            items.insert(.record(SyncRecord(entity: entity, id: id, fields: fields)), at: 0)
+        }
+        return items
+    }
+
+    static func historyEntry(_ value: JSONValue) throws -> TextHistoryEntry {
+        guard case .object(let object) = value, let entity = object["entity"]?.stringValue, let id = object["id"]?.stringValue,
+              let field = object["field"]?.stringValue, let reason = object["reason"]?.stringValue,
+              let replacedAt = object["replaced_at"]?.intValue else {
+            throw RecordError(message: "a history entry needs \"entity\", \"id\", \"field\", \"reason\" and \"replaced_at\"")
+        }
+        let hlc: HLC?
+        switch object["hlc"] {
+        case .string(let text)?:
+            guard let parsed = HLC(text) else { throw RecordError(message: "the history entry of \(entity) \(id) has an invalid clock '\(text)'") }
+            hlc = parsed
+        case .null?, nil: hlc = nil
+        default: throw RecordError(message: "the history entry of \(entity) \(id) has an invalid clock")
+        }
+        let text: String?
+        switch object["text"] {
+        case .string(let value)?: text = value
+        case .null?, nil: text = nil
+        default: throw RecordError(message: "the history entry of \(entity) \(id) has a text of the wrong type")
+        }
+        return TextHistoryEntry(entity: entity, id: id, field: field, text: text, hlc: hlc, replacedAtMillis: replacedAt, reason: reason)
     }
 
     static func describe(_ error: any Error) -> String {

@@ -40,8 +40,22 @@ public enum CanonicalDump {
     public static let header = "{\"format\":\"reader-backup\",\"records\":["
     /// The last line.
     public static let footer = "],\"version\":1}"
+    /// The last line of a backup that also holds text histories (version 2 adds
+    /// `{"history":…}` lines after the records).
+    public static let historyFooter = "],\"version\":2}"
     /// What follows the last record: a line break and the last line.
     public static let closing = "\n" + footer + "\n"
+
+    /// One text history entry's line, with the separator that comes before it:
+    /// `{"history":{"entity":…,"field":…,"hlc":…,"id":…,"reason":…,"replaced_at":…,"text":…}}`.
+    public static func historyLine(_ entry: TextHistoryEntry, first: Bool) -> String {
+        let object: [String: JSONValue] = [
+            "entity": .string(entry.entity), "id": .string(entry.id), "field": .string(entry.field),
+            "text": entry.text.map(JSONValue.string) ?? .null, "hlc": entry.hlc.map { .string($0.description) } ?? .null,
+            "replaced_at": .int(entry.replacedAtMillis), "reason": .string(entry.reason),
+        ]
+        return (first ? "\n" : ",\n") + JSONValue.object(["history": .object(object)]).canonicalJSON
+    }
 
     /// One record's line, with the separator that comes before it (none before the first).
     public static func line(entity: String, id: String, fields: [String: Stamped], first: Bool) -> String {

@@ -29,6 +29,14 @@ public enum StableID {
         return uuid5(namespace: namespace, name: "title:" + TextNormalization.matchKey(title) + "\u{1F}" + family)
     }
 
+    /// The id a purged paper comes back with when it is added again deliberately
+    /// (`reader add … --again`): derived from the purged id alone, so that two
+    /// machines bringing the same paper back make one record, while the purged id
+    /// stays purged and still absorbs every stale edit of it.
+    public static func revived(_ purged: UUID) -> UUID {
+        uuid5(namespace: namespace, name: "revived:" + purged.lowercased)
+    }
+
     /// The id of a tag: its normalized name.
     public static func tag(_ name: TagName) -> UUID {
         uuid5(namespace: namespace, name: "tag:" + name.value)

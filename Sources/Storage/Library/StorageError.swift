@@ -21,8 +21,16 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidValue(field: String, reason: String)
     /// A backup or record set that cannot be applied.
     case invalidRecord(entity: String, id: String, reason: String)
+    /// The paper was purged (on this machine or another); a purge is for good, and
+    /// the paper can only come back as a new record, deliberately.
+    case paperPurged(title: String, purgedAt: Date)
     /// The backup target exists already.
     case backupTargetExists(path: String)
+
+    /// A day as `2026-11-30`, in UTC.
+    public static func day(_ date: Date) -> String {
+        String(ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC") ?? .current, formatOptions: [.withFullDate]))
+    }
 
     /// A reference as the user can type it again in a shell.
     public static func shellWord(_ text: String) -> String {
@@ -52,6 +60,8 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
             "invalid \(field): \(reason)"
         case .invalidRecord(let entity, let id, let reason):
             "cannot apply \(entity) \(id): \(reason)"
+        case .paperPurged(let title, let purgedAt):
+            "\(title.isEmpty ? "this paper" : "'\(title)'") was purged on \(Self.day(purgedAt)); a purge is for good, so it can only come back as a new paper: `reader add … --again`"
         case .backupTargetExists(let path):
             "\(path) exists already; choose a new file name or remove it first"
         }

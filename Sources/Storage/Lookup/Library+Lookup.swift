@@ -16,10 +16,13 @@ extension Library {
     /// Adds a paper known only by an identifier and marks it for lookup, in one
     /// transaction: with no network, `reader add arxiv:…` keeps what it knows and
     /// `reader refresh` completes it later.
+    ///
+    /// A purged paper is refused unless `again`, which adds it back as a new paper
+    /// (see ``Model/StableID/revived(_:)``).
     @discardableResult
-    public func add(_ draft: PaperDraft, needingLookup: Bool) throws -> AddOutcome {
+    public func add(_ draft: PaperDraft, needingLookup: Bool, again: Bool = false) throws -> AddOutcome {
         try write { writer in
-            let outcome = try writer.add(draft)
+            let outcome = try writer.add(draft, reviving: again)
             try writer.set(.paper, id: outcome.paperID.lowercased, ["trashed": .bool(false)])
             if needingLookup {
                 try writer.db.execute(sql: "INSERT OR IGNORE INTO lookup (paper_id, queued_at) VALUES (?, ?)",

@@ -116,9 +116,7 @@ extension Library {
         try write(dryRun: dryRun) { writer in
             var report = MergeReport()
             try produce { record in
-                guard UUID(uuidString: record.id) != nil, record.id == record.id.lowercased() else {
-                    throw StorageError.invalidRecord(entity: record.entity.rawValue, id: record.id, reason: "the id is not a lower-case UUID")
-                }
+                try Library.checkRecordID(record.entity.rawValue, record.id)
                 switch try writer.merge(record) {
                 case .created: report.created += 1
                 case .updated: report.updated += 1
@@ -126,6 +124,80 @@ extension Library {
                 }
             }
             return report
+        }
+    }
+
+    /// Restores what a backup holds, in one transaction: records merge field by
+    /// field (last writer wins, purges absorb), fields of kinds this version does
+    /// not know are kept as they are, and text histories are added (an entry
+    /// already there is not added twice). If anything fails, nothing is written.
+    ///
+    /// ```swift
+    /// try library.restore { emit in try ReaderBackup.forEachItem(in: data, file: path, emit) }
+    /// ```
+    @discardableResult
+    public func restore(dryRun: Bool = false, _ produce: ((BackupItem) throws -> Void) throws -> Void) throws -> MergeReport {
+        try write(dryRun: dryRun) { writer in
+            var report = MergeReport()
+            var lastForeign: (entity: String, id: String, changed: Bool)?
+            func closeForeign() {
+                if let last = lastForeign { if last.changed { report.updated += 1 } else { report.unchanged += 1 } }
+                lastForeign = nil
+            }
+            try produce { item in
+                switch item {
+                case .record(let record):
+                    closeForeign()
+                    try Library.checkRecordID(record.entity.rawValue, record.id)
+                    switch try writer.merge(record) {
+                    case .created: report.created += 1
+                    case .updated: report.updated += 1
+                    case .unchanged: report.unchanged += 1
+                    }
+                case .foreignField(let entity, let id, let field, let stamped):
+                    try Library.checkRecordID(entity, id)
+                    let changed = try Library.mergeForeign(writer, IncomingChange(entity: entity, id: id, field: field, value: stamped.value, hlc: stamped.hlc, rev: nil))
+                    // A field a newer version added to a known record is counted with it.
+                    if Entity(rawValue: entity) != nil { return }
+                    if let last = lastForeign, last.entity == entity, last.id == id {
+                        lastForeign?.changed = last.changed || changed
+                    } else {
+                        closeForeign()
+                        lastForeign = (entity, id, changed)
+                    }
+                case .history(let entry):
+                    closeForeign()
+                    if try writer.addHistory(entry) { report.histories += 1 }
+                }
+            }
+            closeForeign()
+            return report
+        }
+    }
+
+    /// Restores backup items already read (see ``restore(dryRun:_:)``).
+    @discardableResult
+    public func restore(_ items: some Sequence<BackupItem>) throws -> MergeReport {
+        try restore { emit in
+            for item in items { try emit(item) }
+        }
+    }
+
+    /// Refuses a record id that is not a lower-case UUID.
+    static func checkRecordID(_ entity: String, _ id: String) throws {
+        guard UUID(uuidString: id) != nil, id == id.lowercased() else {
+            throw StorageError.invalidRecord(entity: entity, id: id, reason: "the id is not a lower-case UUID")
+        }
+    }
+
+    /// Calls `body` with every earlier text of notes and highlights, oldest first.
+    public func forEachTextHistory(_ body: (TextHistoryEntry) throws -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT entity, id, field, text, hlc, replaced_at, reason FROM text_history ORDER BY seq")
+            while let row = try rows.next() {
+                try body(TextHistoryEntry(entity: row[0], id: row[1], field: row[2], text: row[3], hlc: (row[4] as String?).flatMap(HLC.init),
+                                          replacedAtMillis: row[5], reason: row[6]))
+            }
         }
     }
 

@@ -8,4 +8,6 @@ public struct MergeReport: Hashable, Sendable {
     public var updated = 0
     /// Records whose every field was already as new or newer.
     public var unchanged = 0
+    /// Earlier texts of notes and highlights a restore added to their history.
+    public var histories = 0
 }

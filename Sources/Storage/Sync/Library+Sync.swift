@@ -405,15 +405,17 @@ extension Library {
         }
     }
 
-    /// Last writer wins on a field this version does not know.
-    static func mergeForeign(_ writer: ChangeWriter, _ change: IncomingChange) throws {
+    /// Last writer wins on a field this version does not know. Returns whether it was stored.
+    @discardableResult
+    static func mergeForeign(_ writer: ChangeWriter, _ change: IncomingChange) throws -> Bool {
         writer.clock.receive(change.hlc)
-        if let entity = Entity(rawValue: change.entity), try writer.purgeClock(entity, id: change.id) != nil { return }
+        if let entity = Entity(rawValue: change.entity), try writer.purgeClock(entity, id: change.id) != nil { return false }
         let stored = try String.fetchOne(writer.db.cachedStatement(sql: "SELECT hlc FROM foreign_field WHERE entity = ? AND id = ? AND field = ?"),
                                          arguments: [change.entity, change.id, change.field]).flatMap(HLC.init)
-        if let stored, !(change.hlc > stored) { return }
+        if let stored, !(change.hlc > stored) { return false }
         try writer.db.cachedStatement(sql: "INSERT OR REPLACE INTO foreign_field (entity, id, field, value, hlc) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [change.entity, change.id, change.field, change.value.canonicalJSON, change.hlc.description])
+        return true
     }
 
     /// The texts a note body or highlight comment held before they were replaced, oldest first.

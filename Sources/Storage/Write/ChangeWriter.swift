@@ -157,6 +157,18 @@ final class ChangeWriter {
             """).execute(arguments: [entity.rawValue, id, field, text.stringValue, hlc?.description, Int64(wallMillis), reason])
     }
 
+    /// Adds a restored history entry unless the same entry is there. Returns whether it was added.
+    func addHistory(_ entry: TextHistoryEntry) throws -> Bool {
+        let exists = try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM text_history WHERE entity = ? AND id = ? AND field = ? AND text IS ? AND hlc IS ? AND replaced_at = ? AND reason = ?)
+            """), arguments: [entry.entity, entry.id, entry.field, entry.text, entry.hlc?.description, entry.replacedAtMillis, entry.reason]) ?? false
+        guard !exists else { return false }
+        try db.cachedStatement(sql: """
+            INSERT INTO text_history (entity, id, field, text, hlc, replaced_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [entry.entity, entry.id, entry.field, entry.text, entry.hlc?.description, entry.replacedAtMillis, entry.reason])
+        return true
+    }
+
     /// What a merge did to one record.
     enum MergeOutcome: Equatable {
         /// The record did not exist; all its fields were stored.

@@ -8,9 +8,20 @@ public struct ImportReport: Hashable, Sendable {
     public var merged = 0
     /// Drafts whose paper had everything already.
     public var unchanged = 0
+    /// Drafts left out because their paper was purged (a purge is for good on
+    /// every machine; `reader add … --again` brings a paper back deliberately).
+    public var purged: [PurgedPaper] = []
     /// The outcome of each draft, in input order.
     public var outcomes: [AddOutcome] = []
 
     /// Creates a value from its fields.
     public init() {}
+}
+
+/// A paper an import left out because it was purged.
+public struct PurgedPaper: Hashable, Sendable {
+    /// The title the import gave it.
+    public var title: String
+    /// When it was purged.
+    public var purgedAt: Date
 }

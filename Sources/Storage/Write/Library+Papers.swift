@@ -18,12 +18,21 @@ extension Library {
     /// Imports drafts in one transaction: all are stored or none is.
     /// Drafts that match a paper in the library, or an earlier draft, merge into it.
     /// With `dryRun`, reports what the import would do and stores nothing.
+    ///
+    /// A draft of a paper that was purged is left out and reported
+    /// (``ImportReport/purged``): a purge is for good on every machine.
     public func importPapers(_ drafts: [PaperDraft], dryRun: Bool = false) throws -> ImportReport {
         try write(dryRun: dryRun) { writer in
             var report = ImportReport()
             report.outcomes.reserveCapacity(drafts.count)
             for draft in drafts {
-                let outcome = try writer.add(draft)
+                let outcome: AddOutcome
+                do {
+                    outcome = try writer.add(draft)
+                } catch StorageError.paperPurged(let title, let purgedAt) {
+                    report.purged.append(PurgedPaper(title: title, purgedAt: purgedAt))
+                    continue
+                }
                 switch outcome {
                 case .added: report.added += 1
                 case .merged: report.merged += 1
@@ -99,9 +108,26 @@ extension Library {
 
 extension ChangeWriter {
     /// Adds a draft as a new paper or merges it into the paper it matches.
-    func add(_ draft: PaperDraft) throws -> AddOutcome {
+    ///
+    /// A draft whose paper was purged is refused (``StorageError/paperPurged(title:purgedAt:)``)
+    /// unless `reviving`: then it comes back under ``Model/StableID/revived(_:)`` of
+    /// the purged id (and again, should that one be purged too).
+    func add(_ draft: PaperDraft, reviving: Bool = false) throws -> AddOutcome {
         let values = draft.fieldValues
-        if let existing = try matchingPaper(for: draft) {
+        var match = try matchingPaper(for: draft)
+        var newID = draft.stableID
+        if match == nil {
+            while let purge = try purgeClock(.paper, id: newID.lowercased) {
+                guard reviving else {
+                    throw StorageError.paperPurged(title: draft.title, purgedAt: Date(timeIntervalSince1970: Double(purge.millis) / 1000))
+                }
+                newID = StableID.revived(newID)
+            }
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM paper WHERE id = ?"), arguments: [newID.lowercased]) == true {
+                match = newID.lowercased
+            }
+        }
+        if let existing = match {
             let current = try load(.paper, id: existing)
             var missing: [String: JSONValue] = [:]
             for (name, value) in values where name != "source" && name != "cite_key" {
@@ -119,7 +145,7 @@ extension ChangeWriter {
         fields["status"] = .string(ReadingStatus.inbox.rawValue)
         fields["trashed"] = .bool(false)
         fields["cite_key"] = .string(try freeCiteKey(preferring: draft.citeKey, authors: draft.authors, year: draft.year, title: draft.title))
-        let id = draft.stableID
+        let id = newID
         try set(.paper, id: id.lowercased, fields)
         _ = try addTags(draft.tags, to: id.lowercased)
         return .added(id)

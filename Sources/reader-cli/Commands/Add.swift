@@ -31,6 +31,7 @@ struct Add: ParsableCommand {
     @Option(help: "Journal, conference or venue.") var venue: String?
     @Option(name: .customLong("tag"), help: "A tag; repeat for more.") var tags: [String] = []
     @Flag(help: "Fetch nothing; mark the paper for `reader refresh`.") var offline = false
+    @Flag(help: "Add a paper that was purged again, as a new paper (a purge is for good otherwise).") var again = false
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
@@ -83,7 +84,14 @@ struct Add: ParsableCommand {
                 }
             }
         }
-        let outcome = try store.add(draft, needingLookup: needsLookup)
+        let outcome: AddOutcome
+        do {
+            outcome = try store.add(draft, needingLookup: needsLookup, again: again)
+        } catch StorageError.paperPurged(let title, let purgedAt) {
+            let what = title.isEmpty || title == identifier ? "'\(identifier ?? title)'" : "'\(title)'\(identifier.map { " (\($0))" } ?? "")"
+            let command = identifier.map { "reader add \(StorageError.shellWord($0)) --again" } ?? "reader add --title \(StorageError.shellWord(title)) --again"
+            throw CLIError("\(what) was purged on \(StorageError.day(purgedAt)); a purge is for good, so nothing was added. To add it again as a new paper, run `\(command)`")
+        }
         if let notice { printError(notice) }
         guard let detail = try store.detail(outcome.paperID) else { throw CLIError("the paper vanished while it was added; run `reader doctor`") }
         if output.json { Render.json(PaperJSON.detail(detail)); return }

@@ -35,21 +35,6 @@ struct Export: ParsableCommand {
         let store = try library.open()
         if canonical {
             guard format == .json, query.isEmpty else { throw CLIError("--canonical dumps the whole library as json: drop --format and the filters") }
-            let sink = try output.map(FileOutput.init(path:)) ?? FileOutput()
-            do {
-                var count = 0
-                sink.write(CanonicalDump.header)
-                try store.forEachCanonicalRecord { entity, id, fields in
-                    sink.write(CanonicalDump.line(entity: entity, id: id, fields: fields, first: count == 0))
-                    count += 1
-                }
-                sink.write(CanonicalDump.closing)
-                try sink.commit()
-            } catch {
-                sink.discard()
-                throw error
-            }
-            return
         }
         var renames: [UUID: String] = [:]
         if [.bibtex, .biblatex, .cslJSON, .ris].contains(format) {
@@ -63,8 +48,17 @@ struct Export: ParsableCommand {
         let sink = try output.map(FileOutput.init(path:)) ?? FileOutput()
         do {
             switch format {
+            case .json where query.isEmpty:
+                // Everything: every record (purged ones as tombstones, fields and records
+                // of kinds from newer versions), then, unless --canonical, text histories.
+                var writer = ReaderBackup.Writer(output: sink)
+                try Pipeline.run(consume: { (record: (String, String, [String: Stamped])) in writer.write(entity: record.0, id: record.1, fields: record.2) }) { emit in
+                    try store.forEachCanonicalRecord { entity, id, fields in emit((entity, id, fields)) }
+                }
+                if !canonical { try store.forEachTextHistory { writer.write(history: $0) } }
+                _ = writer.finish()
             case .json:
-                let filter = query.isEmpty ? nil : try store.paperIDs(parsed)
+                let filter = try store.paperIDs(parsed)
                 var writer = ReaderBackup.Writer(output: sink)
                 try Pipeline.run(consume: { writer.write($0) }) { emit in try store.forEachRecord(papers: filter, emit) }
                 _ = writer.finish()

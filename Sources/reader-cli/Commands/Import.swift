@@ -110,32 +110,45 @@ struct Import: ParsableCommand {
                 }
             }
             let report = try store.importPapers(drafts, dryRun: dryRun)
+            // Every paper read is counted once: added, merged, already there, purged or failed.
+            let total = drafts.count + skipped.count
             if output.json {
                 Render.json(.object([
-                    "dry_run": .bool(dryRun), "file": .string(name), "format": .string(chosen.rawValue), "papers": .int(Int64(drafts.count)),
-                    "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)), "failed": .int(Int64(skipped.count)),
+                    "dry_run": .bool(dryRun), "file": .string(name), "format": .string(chosen.rawValue), "papers": .int(Int64(total)),
+                    "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)),
+                    "purged": .int(Int64(report.purged.count)), "failed": .int(Int64(skipped.count)),
                     "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
                     "skipped": .array(skipped.map { .object(["file": .string($0.file), "line": $0.line.map { .int(Int64($0)) } ?? .null, "reason": .string($0.reason)]) }),
+                    "purged_papers": .array(report.purged.map { .object(["title": .string($0.title), "purged_at": .string(PaperJSON.isoDate($0.purgedAt))]) }),
                 ]))
-            } else if report.added == 0 && report.merged == 0 {
-                print("Nothing new: \(drafts.count == 1 ? "the paper" : "all \(drafts.count) papers") in \(name) \(drafts.count == 1 ? "is" : "are") already in the library\(skipped.isEmpty ? "" : "; \(skipped.count) failed").")
             } else {
-                print("\(dryRun ? "Would import" : "Imported") \(drafts.count) paper\(drafts.count == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there, \(skipped.count) failed.")
+                let purged = report.purged.isEmpty ? "" : ", \(report.purged.count) purged earlier (left out)"
+                if report.added == 0 && report.merged == 0 {
+                    print("Nothing new: \(total == 1 ? "the paper" : "all \(total) papers") in \(name): \(report.unchanged) already there\(purged), \(skipped.count) failed.")
+                } else {
+                    print("\(dryRun ? "Would import" : "Imported") \(total) paper\(total == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there\(purged), \(skipped.count) failed.")
+                }
+                if !report.purged.isEmpty {
+                    printError("Left out \(report.purged.count) paper\(report.purged.count == 1 ? "" : "s") purged earlier (a purge is for good; `reader add ID --again` or `reader add --title … --again` brings one back):\n"
+                        + report.purged.map { "  \($0.title) (purged on \(StorageError.day($0.purgedAt)))" }.joined(separator: "\n"))
+                }
             }
         case .json:
             guard !skipInvalid else {
                 throw CLIError("--skip-invalid is for listings, BibTeX, CSL-JSON, RIS and daily papers files; a backup is restored whole")
             }
-            let report = try store.merge(dryRun: dryRun) { emit in try ReaderBackup.forEachRecord(in: data, file: name, emit) }
+            let report = try store.restore(dryRun: dryRun) { emit in try ReaderBackup.forEachItem(in: data, file: name, emit) }
             if output.json {
                 Render.json(.object([
                     "dry_run": .bool(dryRun), "file": .string(name), "format": .string("json"), "records": .int(Int64(report.records)),
                     "created": .int(Int64(report.created)), "updated": .int(Int64(report.updated)), "unchanged": .int(Int64(report.unchanged)),
+                    "histories": .int(Int64(report.histories)),
                 ]))
-            } else if report.created == 0 && report.updated == 0 {
+            } else if report.created == 0 && report.updated == 0 && report.histories == 0 {
                 print("Nothing new: all \(report.records) records in \(name) are already in the library.")
             } else {
-                print("\(dryRun ? "Would restore" : "Restored") \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there.")
+                let histories = report.histories == 0 ? "" : "; \(report.histories) earlier text\(report.histories == 1 ? "" : "s") of notes and highlights added to their history"
+                print("\(dryRun ? "Would restore" : "Restored") \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there\(histories).")
             }
         }
     }

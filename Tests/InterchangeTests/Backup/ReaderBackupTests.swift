@@ -23,7 +23,7 @@ struct ReaderBackupTests {
         var writer = ReaderBackup.Writer(output: "")
         for r in records { writer.write(r) }
         let text = writer.finish()
-        #expect(try ReaderBackup.read(text, file: "b.json") == records)
+        #expect(try ReaderBackup.read(text, file: "b.json") == records.map(BackupItem.record))
         #expect(ReaderBackup.looksLikeBackup(text))
         #expect(ImportFormat.detect(text) == .json)
     }
@@ -62,7 +62,8 @@ struct ReaderBackupTests {
         let text = #"{ "version": 1, "format": "reader-backup", "records": [ {"id": "x", "entity": "tag", "fields": {"name": {"value": "ml", "hlc": "1700000000000-0000-0000000000000001"}}} ] }"#
         let records = try ReaderBackup.read(text, file: "pretty.json")
         #expect(records.count == 1)
-        #expect(records[0].fields["name"]?.value == .string("ml"))
+        guard case .record(let record)? = records.first else { Issue.record("expected a record"); return }
+        #expect(record.fields["name"]?.value == .string("ml"))
     }
 
     @Test func recordsAreReadInOrderAcrossParsingBatchesAndABadOneStopsTheReadAtItsLine() throws {
@@ -70,15 +71,15 @@ struct ReaderBackupTests {
         let records = (0..<3000).map { i in record(String(format: "00000000-0000-5000-8000-%012d", i), title: "Paper \(i)") }
         for r in records { writer.write(r) }
         let text = writer.finish()
-        var seen: [SyncRecord] = []
-        try ReaderBackup.forEachRecord(in: Data(text.utf8), file: "big.json") { seen.append($0) }
-        #expect(seen == records)
+        var seen: [BackupItem] = []
+        try ReaderBackup.forEachItem(in: Data(text.utf8), file: "big.json") { seen.append($0) }
+        #expect(seen == records.map(BackupItem.record))
 
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[2501] = #"{"entity":"paper","fields":{},"id":"x"#  // line 2502: cut short
         var count = 0
         #expect(throws: ImportError(file: "big.json", line: 2502, reason: "not valid JSON: unterminated string at byte 38")) {
-            try ReaderBackup.forEachRecord(in: Data(lines.joined(separator: "\n").utf8), file: "big.json") { _ in count += 1 }
+            try ReaderBackup.forEachItem(in: Data(lines.joined(separator: "\n").utf8), file: "big.json") { _ in count += 1 }
         }
         #expect(count <= 2500, "no record after the bad one is handed over")
     }
