@@ -78,6 +78,23 @@ public struct PaperDraft: Hashable, Sendable {
         return values
     }
 
+    /// The first field of this draft that breaks one of ``FieldRules`` (a NUL in a
+    /// text), with the problem; nil when every field can be stored and synced.
+    public var ruleProblem: (field: String, problem: FieldRules.Problem)? {
+        for (name, value) in fieldValues.sorted(by: { $0.key < $1.key }) {
+            let texts: [String]
+            switch value {
+            case .string(let text): texts = [text]
+            case .array(let items): texts = items.compactMap(\.stringValue)
+            default: texts = []
+            }
+            for text in texts {
+                if let problem = FieldRules.textProblem(text) { return (name, problem) }
+            }
+        }
+        return nil
+    }
+
     /// This draft with every field it lacks taken from `other`: what the user
     /// typed wins over what a service fetched.
     public func filled(from other: PaperDraft) -> PaperDraft {

@@ -24,6 +24,8 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The paper was purged (on this machine or another); a purge is for good, and
     /// the paper can only come back as a new record, deliberately.
     case paperPurged(title: String, purgedAt: Date)
+    /// This machine's clock is before 2000-01-01: nothing can be stamped with it.
+    case clockBeforeYear2000(wallMillis: UInt64)
     /// The backup target exists already.
     case backupTargetExists(path: String)
 
@@ -62,6 +64,8 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
             "cannot apply \(entity) \(id): \(reason)"
         case .paperPurged(let title, let purgedAt):
             "\(title.isEmpty ? "this paper" : "'\(title)'") was purged on \(Self.day(purgedAt)); a purge is for good, so it can only come back as a new paper: `reader add … --again`"
+        case .clockBeforeYear2000(let wallMillis):
+            "this machine's clock says \(Self.day(Date(timeIntervalSince1970: Double(wallMillis) / 1000))), before 2000: an edit stamped with it could never sync, so nothing was changed. Set the system clock (`timedatectl set-ntp true`, or `date -s`), then try again"
         case .backupTargetExists(let path):
             "\(path) exists already; choose a new file name or remove it first"
         }

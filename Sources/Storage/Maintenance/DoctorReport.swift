@@ -10,6 +10,15 @@ public struct DoctorReport: Hashable, Sendable {
     public var searchIndexRepaired: Bool
     /// Records whose `clocks` are missing or unreadable.
     public var recordsWithoutClocks: Int
+    /// Fields stamped before 2000-01-01, which no server accepts.
+    public var fieldsWithBadClocks: Int = 0
+    /// Whether those were stamped again in this run.
+    public var badClocksRepaired = false
+    /// Changes set aside from sync (after any repair).
+    public var changesSetAside: Int = 0
     /// Nothing needs the user's attention.
-    public var isHealthy: Bool { databaseOK && (searchIndexOK || searchIndexRepaired) && recordsWithoutClocks == 0 }
+    public var isHealthy: Bool {
+        databaseOK && (searchIndexOK || searchIndexRepaired) && recordsWithoutClocks == 0
+            && (fieldsWithBadClocks == 0 || badClocksRepaired) && changesSetAside == 0
+    }
 }

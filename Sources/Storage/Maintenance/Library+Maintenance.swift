@@ -3,8 +3,10 @@ import GRDB
 import Model
 
 extension Library {
-    /// Checks the database file, the search index and the clocks; with `repair`,
-    /// rebuilds a search index that disagrees with the data.
+    /// Checks the database file, the search index, the clocks and the changes set
+    /// aside from sync; with `repair`, rebuilds a search index that disagrees with
+    /// the data and stamps fields whose clocks are before 2000 again (so that they
+    /// sync: ``Model/FieldRules``).
     public func checkHealth(repair: Bool) throws -> DoctorReport {
         let integrity = try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
         let ftsOK = try searchIndexIsConsistent()
@@ -13,13 +15,47 @@ extension Library {
             try dbQueue.write { db in try Library.rebuildSearchIndex(db) }
             repaired = try searchIndexIsConsistent()
         }
+        let badClocks = try restampBadClocks(dryRun: !repair)
+        let held = try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_held") ?? 0 }
         let missingClocks = try read { db in
             try Entity.allCases.reduce(0) { sum, entity in
                 sum + (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(entity.table) WHERE json_valid(clocks) = 0 OR clocks = '{}'") ?? 0)
             }
         }
         return DoctorReport(databaseOK: integrity == ["ok"], databaseProblems: integrity == ["ok"] ? [] : integrity,
-                            searchIndexOK: ftsOK, searchIndexRepaired: repaired, recordsWithoutClocks: missingClocks)
+                            searchIndexOK: ftsOK, searchIndexRepaired: repaired, recordsWithoutClocks: missingClocks,
+                            fieldsWithBadClocks: badClocks, badClocksRepaired: repair, changesSetAside: held)
+    }
+
+    /// Fields (and purges) stamped before 2000-01-01, which no server accepts: how
+    /// many there are, and unless `dryRun`, each stamped again with a new clock and
+    /// queued for sync (which releases it if it was set aside), in one transaction.
+    func restampBadClocks(dryRun: Bool) throws -> Int {
+        try write(dryRun: dryRun) { writer in
+            var count = 0
+            for entity in Entity.allCases {
+                let rows = try Row.fetchAll(writer.db, sql: "SELECT id, clocks FROM \(entity.table)")
+                for row in rows {
+                    var clocks = StoredRecord.decodeClocks(row[1])
+                    let bad = clocks.filter { FieldRules.clockProblem($0.value) != nil }.keys.sorted()
+                    guard !bad.isEmpty else { continue }
+                    count += bad.count
+                    let hlc = try writer.stamp()
+                    for name in bad { clocks[name] = hlc }
+                    let id: String = row[0]
+                    try writer.db.execute(sql: "UPDATE \(entity.table) SET clocks = ? WHERE id = ?", arguments: [StoredRecord.encodeClocks(clocks), id])
+                    try writer.queue(entity, id: id, fields: bad, isNew: false)
+                }
+            }
+            for row in try Row.fetchAll(writer.db, sql: "SELECT entity, id, hlc FROM tombstone") {
+                guard let entity = Entity(rawValue: row[0]), let old = HLC(row[2] as String), FieldRules.clockProblem(old) != nil else { continue }
+                count += 1
+                let id: String = row[1]
+                try writer.db.execute(sql: "UPDATE tombstone SET hlc = ? WHERE entity = ? AND id = ?", arguments: [try writer.stamp().description, entity.rawValue, id])
+                try writer.queue(entity, id: id, fields: [Entity.purgedField], isNew: true)
+            }
+            return count
+        }
     }
 
     /// Indexes every paper again, in one statement.
@@ -94,7 +130,6 @@ extension Library {
                 notes: try count("SELECT count(*) FROM note WHERE coalesce(trashed, 0) = 0"),
                 highlights: try count("SELECT count(*) FROM highlight WHERE coalesce(trashed, 0) = 0"),
                 withCode: try count("SELECT count(*) FROM paper WHERE coalesce(trashed, 0) = 0 AND coalesce(code_url, '') <> ''"),
-                pendingChanges: try count("SELECT count(*) FROM outbox"),
                 fileBytes: size
             )
         }

@@ -16,8 +16,6 @@ public struct LibraryStats: Hashable, Sendable {
     public var highlights: Int
     /// Papers with a code link.
     public var withCode: Int
-    /// Records with changes not yet synced.
-    public var pendingChanges: Int
     /// The size of the database file.
     public var fileBytes: Int64
 }

@@ -150,12 +150,26 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v4: changes set aside from sync") { db in
+            try db.execute(sql: """
+                -- Local changes that break a rule every server applies (a clock before
+                -- 2000, a NUL in a text): kept out of the batches so that the rest still
+                -- syncs, shown by `reader sync status` and `reader doctor`, released by
+                -- `reader doctor --repair` (bad clocks stamped again) or a new edit.
+                CREATE TABLE sync_held (
+                    entity TEXT NOT NULL, id TEXT NOT NULL, field TEXT NOT NULL,
+                    reason TEXT NOT NULL, held_at INTEGER NOT NULL,
+                    PRIMARY KEY (entity, id, field)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
     /// The schema version a current library has in `PRAGMA user_version`: the
-    /// number of migrations. Bump it with every new migration.
-    static let version = 3
+    /// number of migrations, so that a new migration can never be skipped by a
+    /// version left unchanged.
+    static let version = migrator.migrations.count
 
     /// Whether the library has every migration and its identity, judged from the
     /// file header alone.

@@ -29,14 +29,17 @@ extension Library {
         try read { db in
             func int(_ key: String) throws -> Int64? { try Schema.meta(db, key).flatMap { Int64($0) } }
             let remote = try Schema.meta(db, SyncMeta.url).map { SyncRemote(url: $0, token: try Schema.meta(db, SyncMeta.token)) }
-            let pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(sum(length(fields) - length(replace(fields, ',', '')) + 1), 0) FROM outbox")) ?? 0
+            let pending = try Row.fetchOne(db.cachedStatement(sql: "SELECT coalesce(sum(length(fields) - length(replace(fields, ',', '')) + 1), 0), count(*) FROM outbox"))
+            let held = try Row.fetchAll(db.cachedStatement(sql: "SELECT entity, id, field, reason FROM sync_held ORDER BY held_at, entity, id, field")).map {
+                HeldChange(entity: $0[0], id: $0[1], field: $0[2], reason: $0[3])
+            }
             let batch = try Row.fetchOne(db.cachedStatement(sql: "SELECT first_nseq, last_nseq FROM sync_batch")).map { ($0[0] as Int64)...($0[1] as Int64) }
             return SyncState(remote: remote, cursor: try int(SyncMeta.cursor) ?? 0, epoch: try Schema.meta(db, SyncMeta.epoch),
                              node: try Schema.nodeID(db), lastNseq: try int(SyncMeta.lastNseq) ?? 0,
                              ackedNseq: try int(SyncMeta.ackedNseq) ?? 0, lastSyncMillis: try int(SyncMeta.lastSync),
                              clockOffsetMillis: try int(SyncMeta.offset) ?? 0, instanceID: try Schema.meta(db, SyncMeta.instance),
                              isResyncing: try Schema.meta(db, SyncMeta.resyncing) == "1",
-                             pendingFields: pending, batchInFlight: batch)
+                             pendingFields: pending?[0] ?? 0, pendingRecords: pending?[1] ?? 0, held: held, batchInFlight: batch)
         }
     }
 
@@ -145,7 +148,13 @@ extension Library {
             var bytes = 100
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, entity, id, fields FROM outbox ORDER BY seq LIMIT ?"), arguments: [maxChanges])
             for row in rows {
-                let fieldChanges = try Library.outboxChanges(db, entity: row[1], id: row[2], fields: row[3])
+                // A change every server would refuse is set aside, so that the rest still syncs.
+                let fieldChanges = try Library.outboxChanges(db, entity: row[1], id: row[2], fields: row[3]).filter { change in
+                    let c = change.change
+                    guard let problem = FieldRules.problem(entity: c.entity.rawValue, field: c.field, value: c.value, hlc: c.hlc) else { return true }
+                    try Library.hold(db, entity: c.entity.rawValue, id: c.id, field: c.field, reason: problem.description, at: Int64(wallClock()))
+                    return false
+                }
                 let size = fieldChanges.reduce(0) { $0 + 200 + $1.change.value.canonicalJSON.utf8.count }
                 if !changes.isEmpty, changes.count + fieldChanges.count > maxChanges || bytes + size > maxBytes { break }
                 for change in fieldChanges {
@@ -167,6 +176,34 @@ extension Library {
                                        outboxRows.map(String.init).joined(separator: ","), Int64(wallClock())])
             try Schema.setMeta(db, SyncMeta.lastNseq, String(nseq))
             return batch
+        }
+    }
+
+    /// Sets a change aside: it leaves the outbox row and waits in `sync_held`.
+    static func hold(_ db: Database, entity: String, id: String, field: String, reason: String, at millis: Int64) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO sync_held (entity, id, field, reason, held_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [entity, id, field, reason, millis])
+        guard let fields = try String.fetchOne(db, sql: "SELECT fields FROM outbox WHERE entity = ? AND id = ?", arguments: [entity, id]) else { return }
+        let rest = fields.split(separator: ",").map(String.init).filter { $0 != field }
+        if rest.isEmpty {
+            try db.execute(sql: "DELETE FROM outbox WHERE entity = ? AND id = ?", arguments: [entity, id])
+        } else {
+            try db.execute(sql: "UPDATE outbox SET fields = ? WHERE entity = ? AND id = ?", arguments: [rest.joined(separator: ","), entity, id])
+        }
+    }
+
+    /// The server refused the batch in flight because of one of its changes
+    /// (`changes[N]` in its answer): that change is set aside, the batch dropped
+    /// (its numbers given again) and the rest stays queued for the next batch.
+    /// Returns whether a change was set aside.
+    public func setAside(changeAt index: Int, of batch: StoredBatch, reason: String, changeOf: (String, Int) -> (entity: String, id: String, field: String)?) throws -> Bool {
+        guard let change = changeOf(batch.body, index) else { return false }
+        return try dbQueue.write { db in
+            guard let stored = try Library.storedBatch(db), stored.key == batch.key else { return false }
+            try Schema.setMeta(db, SyncMeta.lastNseq, String(batch.firstNseq - 1))
+            try db.execute(sql: "DELETE FROM sync_batch")
+            try Library.hold(db, entity: change.entity, id: change.id, field: change.field, reason: reason, at: Int64(wallClock()))
+            return true
         }
     }
 
@@ -221,6 +258,7 @@ extension Library {
                 case .rejected(let reason):
                     report.rejected.append("\(change.entity) \(change.id.prefix(8)) \(change.field): \(reason)")
                 case .rebase(let text, let rev, let hlc):
+                    report.rebased += 1
                     try rebase(writer, change: change, serverText: text, rev: rev, hlc: hlc, device: device, report: &report)
                 }
             }

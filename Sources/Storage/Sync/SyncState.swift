@@ -33,8 +33,21 @@ public struct SyncState: Hashable, Sendable {
     public var isResyncing: Bool
     /// The fields waiting to be sent.
     public var pendingFields: Int
+    /// The records those fields belong to.
+    public var pendingRecords: Int
+    /// Changes set aside because they break a rule every server applies.
+    public var held: [HeldChange]
     /// The `nseq` range of the batch sent but not yet acknowledged.
     public var batchInFlight: ClosedRange<Int64>?
+}
+
+/// A local change kept out of sync because it breaks one of ``Model/FieldRules``
+/// (a clock before 2000, a NUL in a text): the rest of the library still syncs.
+public struct HeldChange: Hashable, Sendable {
+    /// The record and field.
+    public var entity: String, id: String, field: String
+    /// What is wrong with it.
+    public var reason: String
 }
 
 /// A pushed batch as stored before it was sent: resent byte for byte until acknowledged.
@@ -86,6 +99,9 @@ public struct AcknowledgeReport: Hashable, Sendable {
     public var applied = 0
     /// Changes a later write beat.
     public var superseded = 0
+    /// Text changes made from an older revision than the server's: merged by
+    /// lines with it (``merged``), or kept in a conflict copy (``conflictCopies``).
+    public var rebased = 0
     /// Refused changes with their reasons.
     public var rejected: [String] = []
     /// Texts merged with the server's by lines (to be pushed again).

@@ -53,6 +53,18 @@ final class ChangeWriter {
         searchIndexDeferred = try Schema.meta(db, Schema.searchIndexDeferredKey) != nil
     }
 
+    /// A new clock for a local edit. A machine whose clock is before 2000 (a board
+    /// without a clock battery) cannot stamp: its edits would be refused by every
+    /// server (``Model/FieldRules``), so the edit is refused here, naming the clock.
+    func stamp() throws -> HLC {
+        let hlc = clock.now(wallMillis: wallMillis)
+        if FieldRules.clockProblem(hlc) != nil {
+            clock = HybridClock(node: clock.node, last: initialClock)
+            throw StorageError.clockBeforeYear2000(wallMillis: wallMillis)
+        }
+        return hlc
+    }
+
     /// A new time-ordered id for a note or highlight.
     func newID() -> String {
         StableID.uuid7(millis: wallMillis, using: &random).lowercased
@@ -80,7 +92,7 @@ final class ChangeWriter {
             changed[name] = value
         }
         guard !changed.isEmpty else { return false }
-        let hlc = clock.now(wallMillis: wallMillis)
+        let hlc = try stamp()
         for (name, value) in changed where entity.isMergedText(name) {
             if let old = current?.values[name], old != .null, old != value {
                 try keepHistory(entity, id: id, field: name, text: old, hlc: current?.clocks[name], reason: "edited")
@@ -97,7 +109,7 @@ final class ChangeWriter {
             throw StorageError.invalidRecord(entity: entity.rawValue, id: id, reason: "a \(entity) cannot be purged")
         }
         guard try purgeClock(entity, id: id) == nil else { return }
-        let hlc = clock.now(wallMillis: wallMillis)
+        let hlc = try stamp()
         try applyPurge(entity, id: id, hlc: hlc)
     }
 
@@ -115,6 +127,8 @@ final class ChangeWriter {
 
     /// Whether the library has any tombstone (nil: not asked yet in this transaction).
     private var hasTombstones: Bool?
+    /// Whether any change is set aside from sync (nil: not asked yet in this transaction).
+    private var hasHeldChanges: Bool?
 
     /// Stores a purge: deletes the row (and its search text), keeps the latest
     /// purge clock, and queues the purge in place of any pending change of the record.
@@ -342,8 +356,16 @@ final class ChangeWriter {
     }
 
     /// Adds the record's changed fields to its pending outbox row, moving it to the end.
+    /// A field set aside from sync (``HeldChange``) is released: its new value is sent.
     func queue(_ entity: Entity, id: String, fields: [String], isNew: Bool) throws {
         guard queueing else { return }
+        if hasHeldChanges == nil {
+            hasHeldChanges = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM sync_held)")) ?? true
+        }
+        if hasHeldChanges == true {
+            let release = try db.cachedStatement(sql: "DELETE FROM sync_held WHERE entity = ? AND id = ? AND field = ?")
+            for field in fields { try release.execute(arguments: [entity.rawValue, id, field]) }
+        }
         var pending = Set(fields)
         if !isNew, let existing = try String.fetchOne(
             db.cachedStatement(sql: "SELECT fields FROM outbox WHERE entity = ? AND id = ?"),
@@ -401,13 +423,15 @@ final class ChangeWriter {
             """).execute(arguments: [rowid])
     }
 
-    /// Checks that the entity has the field and the value is of its kind.
+    /// Checks that the entity has the field and the value passes ``Model/FieldRules``
+    /// (of its kind; no NUL in a text).
     static func check(_ entity: Entity, _ name: String, _ value: JSONValue, id: String? = nil) throws {
-        guard let field = entity.field(named: name) else {
+        guard entity.field(named: name) != nil else {
             throw StorageError.invalidRecord(entity: entity.rawValue, id: id ?? "?", reason: "unknown field '\(name)'")
         }
-        guard field.kind.accepts(value) else {
-            throw StorageError.invalidRecord(entity: entity.rawValue, id: id ?? "?", reason: "field '\(name)' cannot hold \(value.canonicalJSON.prefix(40))")
+        if let problem = FieldRules.valueProblem(entity: entity.rawValue, field: name, value: value) {
+            guard let id else { throw StorageError.invalidValue(field: name, reason: problem.reason) }
+            throw StorageError.invalidRecord(entity: entity.rawValue, id: id, reason: "field '\(name)': \(problem.reason)")
         }
     }
 

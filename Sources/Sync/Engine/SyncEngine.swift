@@ -40,6 +40,7 @@ public struct SyncEngine: Sendable {
     /// while either side still has something (a merge to push again, a resync).
     public func sync() async throws -> SyncReport {
         var report = SyncReport()
+        let heldBefore = try library.syncState().held.count
         var session = try await checkIdentity(report: &report)
         for _ in 0..<4 {
             try await pushAll(session: &session, report: &report)
@@ -47,6 +48,7 @@ public struct SyncEngine: Sendable {
             if try library.syncState().pendingFields == 0 { break }
         }
         let state = try library.syncState()
+        report.setAside = max(0, state.held.count - heldBefore)
         report.cursor = state.cursor
         report.clockOffsetMillis = state.clockOffsetMillis
         try library.markSynced(at: Int64(library.localWallMillis()))
@@ -57,6 +59,7 @@ public struct SyncEngine: Sendable {
     public func dryRun() async throws -> DryRunReport {
         let state = try library.syncState()
         var report = DryRunReport(batchInFlight: state.batchInFlight, cursor: state.cursor)
+        report.held = state.held
         for change in try library.pendingChanges(limit: Int.max) {
             report.pending[change.change.entity.rawValue, default: 0] += 1
         }
@@ -139,11 +142,20 @@ public struct SyncEngine: Sendable {
     /// Sends batches until the outbox is empty.
     func pushAll(session: inout Session, report: inout SyncReport) async throws {
         var refusals = 0
+        var setAside = 0
         while true {
             guard let batch = try formBatch(limits: session.limits) else { return }
             let receipt: PushReceipt
             do {
                 receipt = try await transport.push(body: batch.body, idempotencyKey: batch.key)
+            } catch SyncError.server(_, let error) where error.code == .invalidBody && setAside < 1000 {
+                // One change breaks a rule of this server (`changes[3].hlc: …`): set it
+                // aside and send the rest, so that one bad change never stops sync.
+                guard let index = Self.refusedChangeIndex(error.message),
+                      try library.setAside(changeAt: index, of: batch, reason: "refused by the server: " + error.message, changeOf: Self.change(in:at:))
+                else { throw SyncError.server(status: 422, error: error) }
+                setAside += 1
+                continue
             } catch SyncError.server(let status, let error) where refusals < 3 {
                 refusals += 1
                 switch error.code {
@@ -170,11 +182,26 @@ public struct SyncEngine: Sendable {
             report.batches += 1
             report.applied += ack.applied
             report.superseded += ack.superseded
+            report.rebased += ack.rebased
             report.rejected += ack.rejected
             report.merged += ack.merged
             report.conflictCopies += ack.conflictCopies
             progress?(SyncProgress(phase: "push", done: report.sent))
         }
+    }
+
+    /// The index of the change a server's `invalid_body` message names
+    /// (`changes[3].hlc: …`), if it names one.
+    static func refusedChangeIndex(_ message: String) -> Int? {
+        guard message.hasPrefix("changes["), let close = message.firstIndex(of: "]") else { return nil }
+        return Int(message[message.index(message.startIndex, offsetBy: 8)..<close])
+    }
+
+    /// The record and field of change `index` of a stored batch body.
+    static func change(in body: String, at index: Int) -> (entity: String, id: String, field: String)? {
+        guard let request = try? PushRequest(bytes: Array(body.utf8)), request.changes.indices.contains(index) else { return nil }
+        let change = request.changes[index]
+        return (change.entity, change.id, change.field)
     }
 
     /// Forms the next batch from the outbox within the server's limits and stores

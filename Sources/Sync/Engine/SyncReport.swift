@@ -1,9 +1,15 @@
+import Storage
+
 /// What one `reader sync` did.
 public struct SyncReport: Hashable, Sendable {
     /// Field changes sent, in how many batches.
     public var sent = 0, batches = 0
-    /// Of those: stored, beaten by a later write, refused (with reasons).
-    public var applied = 0, superseded = 0
+    /// Of those: stored, beaten by a later write, or made from an older text than
+    /// the server's (merged by lines, or kept in a conflict copy); with ``rejected``,
+    /// they add up to ``sent``.
+    public var applied = 0, superseded = 0, rebased = 0
+    /// Changes set aside because the server refused them as invalid (the rest was sent).
+    public var setAside = 0
     /// Refused changes, each with the server's reason.
     public var rejected: [String] = []
     /// Field changes received, in how many pages; records created, changed and purged by them.
@@ -30,6 +36,9 @@ public struct DryRunReport: Hashable, Sendable {
     public var pending: [String: Int] = [:]
     /// The batch sent but not acknowledged, if any (its nseq range).
     public var batchInFlight: ClosedRange<Int64>?
+    /// Changes set aside, not sent.
+    public var held: [HeldChange] = []
+    
     /// The server's head seq, and this library's cursor.
     public var headSeq: Int64 = 0, cursor: Int64 = 0
     /// Field changes on the server after the cursor, by entity.

@@ -133,32 +133,14 @@ public struct SyncService: Sendable {
         }
     }
 
-    /// No clock before 2000-01-01 is a real one: a change stamped earlier is refused.
-    static let earliestClockMillis: UInt64 = 946_684_800_000
-
-    /// Refuses the whole batch when a known field gets a value of the wrong kind,
-    /// or a purge is not `true` or not of a purgeable entity.
+    /// Refuses the whole batch when a change breaks one of ``Model/FieldRules``: a
+    /// known field given a value of the wrong kind, a purge that is not `true` or
+    /// not of a purgeable entity, a NUL in a text, a clock before 2000. The error
+    /// names the change (`changes[3].hlc`), so that a client can set it aside.
     static func checkValues(_ request: PushRequest) throws {
         for (index, change) in request.changes.enumerated() {
-            let path = "changes[\(index)]"
-            if change.field == Entity.purgedField {
-                if let entity = Entity(rawValue: change.entity), !entity.isPurgeable {
-                    throw WireErrorBody(.invalidBody, "\(path).field: a \(entity) cannot be purged")
-                }
-                guard change.value == .bool(true) else {
-                    throw WireErrorBody(.invalidBody, "\(path).value: a purge is `true`; it cannot be undone")
-                }
-                continue
-            }
-            if let entity = Entity(rawValue: change.entity), let field = entity.field(named: change.field),
-               !field.kind.accepts(change.value) {
-                throw WireErrorBody(.invalidBody, "\(path).value: \(change.entity).\(change.field) cannot hold \(change.value.canonicalJSON.prefix(40))")
-            }
-            if change.hlc.millis < SyncService.earliestClockMillis {
-                throw WireErrorBody(.invalidBody, "\(path).hlc: \(change.hlc) is before 2000-01-01, not a real clock")
-            }
-            if case .string(let text) = change.value, text.utf8.contains(0) {
-                throw WireErrorBody(.invalidBody, "\(path).value: text may not contain NUL characters")
+            if let problem = FieldRules.problem(entity: change.entity, field: change.field, value: change.value, hlc: change.hlc) {
+                throw WireErrorBody(.invalidBody, "changes[\(index)].\(problem)")
             }
         }
     }

@@ -90,20 +90,31 @@ struct Import: ParsableCommand {
         case .listing, .bibtex, .hfDaily, .csl, .ris, .arxivAtom:
             var skipped: [ImportError] = []
             let skipping: ((ImportError) -> Void)? = skipInvalid ? { skipped.append($0) } : nil
-            let drafts: [PaperDraft]
+            let parsed: [PaperDraft]
             if chosen == .hfDaily {
-                drafts = try DailyPapers.parse(data, file: name, skipping: skipping)
+                parsed = try DailyPapers.parse(data, file: name, skipping: skipping)
             } else if chosen == .csl {
-                drafts = try CSLJSON.parse(data, file: name, skipping: skipping)
+                parsed = try CSLJSON.parse(data, file: name, skipping: skipping)
             } else {
                 guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(name): not UTF-8 text") }
                 switch chosen {
-                case .bibtex: drafts = try BibTeX.parse(text, file: name, skipping: skipping)
-                case .ris: drafts = try RIS.parse(text, file: name, skipping: skipping)
-                case .arxivAtom: drafts = try ArXivAtom.parse(text, file: name, skipping: skipping)
-                default: drafts = try PapersListing.parse(text, file: name, skipping: skipping)
+                case .bibtex: parsed = try BibTeX.parse(text, file: name, skipping: skipping)
+                case .ris: parsed = try RIS.parse(text, file: name, skipping: skipping)
+                case .arxivAtom: parsed = try ArXivAtom.parse(text, file: name, skipping: skipping)
+                default: parsed = try PapersListing.parse(text, file: name, skipping: skipping)
                 }
             }
+            // Every value is checked by the rules sync applies before anything is stored:
+            // a NUL in a title is refused, never cut off.
+            var valid: [PaperDraft] = []
+            for draft in parsed {
+                guard let (field, problem) = draft.ruleProblem else { valid.append(draft); continue }
+                let shown = draft.title.replacingOccurrences(of: "\u{0}", with: "\u{2400}")
+                let error = ImportError(file: name, line: nil, reason: "paper '\(shown)': \(field): \(problem.reason)")
+                guard skipInvalid else { throw CLIError("\(error); nothing was imported (--skip-invalid imports the rest)") }
+                skipped.append(error)
+            }
+            let drafts = valid
             defer {
                 if !skipped.isEmpty, !output.json {
                     printError("Skipped \(skipped.count) invalid record\(skipped.count == 1 ? "" : "s"):\n" + skipped.map { "  \($0)" }.joined(separator: "\n"))

@@ -12,6 +12,7 @@ struct Stats: ParsableCommand {
     func run() throws {
         let store = try library.open()
         let stats = try store.stats()
+        let sync = try store.syncState()
         if output.json {
             Render.json(.object([
                 "library": .string(store.path),
@@ -19,7 +20,8 @@ struct Stats: ParsableCommand {
                 "by_status": .object(Dictionary(uniqueKeysWithValues: ReadingStatus.allCases.map { ($0.rawValue, JSONValue.int(Int64(stats.byStatus[$0] ?? 0))) })),
                 "trashed": .int(Int64(stats.trashed)), "tags": .int(Int64(stats.tags)),
                 "notes": .int(Int64(stats.notes)), "highlights": .int(Int64(stats.highlights)),
-                "with_code": .int(Int64(stats.withCode)), "pending_changes": .int(Int64(stats.pendingChanges)),
+                "with_code": .int(Int64(stats.withCode)),
+                "pending_field_changes": .int(Int64(sync.pendingFields)), "pending_records": .int(Int64(sync.pendingRecords)),
                 "file_bytes": .int(stats.fileBytes),
             ]))
             return
@@ -33,7 +35,7 @@ struct Stats: ParsableCommand {
         print("Notes      \(stats.notes)")
         print("Highlights \(stats.highlights)")
         print("With code  \(stats.withCode)")
-        print("Unsynced   \(stats.pendingChanges) records")
+        print("Unsynced   \(Render.pending(fields: sync.pendingFields, records: sync.pendingRecords))" + (sync.held.isEmpty ? "" : ", \(sync.held.count) set aside"))
     }
 }
 
@@ -52,12 +54,21 @@ struct Doctor: ParsableCommand {
             Render.json(.object([
                 "database_ok": .bool(report.databaseOK), "database_problems": .array(report.databaseProblems.map(JSONValue.string)),
                 "search_index_ok": .bool(report.searchIndexOK), "search_index_repaired": .bool(report.searchIndexRepaired),
-                "records_without_clocks": .int(Int64(report.recordsWithoutClocks)), "healthy": .bool(report.isHealthy),
+                "records_without_clocks": .int(Int64(report.recordsWithoutClocks)),
+                "fields_with_bad_clocks": .int(Int64(report.fieldsWithBadClocks)), "bad_clocks_repaired": .bool(report.badClocksRepaired && report.fieldsWithBadClocks > 0),
+                "changes_set_aside": .int(Int64(report.changesSetAside)), "healthy": .bool(report.isHealthy),
             ]))
         } else {
             print("Database file   " + (report.databaseOK ? "ok" : "PROBLEMS:\n  " + report.databaseProblems.joined(separator: "\n  ")))
             print("Search index    " + (report.searchIndexOK ? "ok" : report.searchIndexRepaired ? "was inconsistent; rebuilt" : "INCONSISTENT: run `reader doctor --repair`"))
-            print("Clocks          " + (report.recordsWithoutClocks == 0 ? "ok" : "\(report.recordsWithoutClocks) records without clocks"))
+            var clocks: [String] = []
+            if report.recordsWithoutClocks > 0 { clocks.append("\(report.recordsWithoutClocks) records without clocks") }
+            if report.fieldsWithBadClocks > 0 {
+                clocks.append(report.badClocksRepaired ? "\(report.fieldsWithBadClocks) fields stamped before 2000 were stamped again and queued for sync"
+                    : "\(report.fieldsWithBadClocks) fields stamped before 2000, which no server accepts: run `reader doctor --repair` (with the system clock set right)")
+            }
+            print("Clocks          " + (clocks.isEmpty ? "ok" : clocks.joined(separator: "; ")))
+            print("Sync            " + (report.changesSetAside == 0 ? "ok" : "\(report.changesSetAside) changes set aside, not synced: `reader sync status` lists them"))
         }
         if !report.isHealthy { throw ExitCode(2) }
     }

@@ -76,6 +76,7 @@ struct SyncCommand: ParsableCommand {
                 let report = try blocking { try await engine.dryRun() }
                 let pending = report.pending.values.reduce(0, +)
                 print("would send \(pending) field change\(pending == 1 ? "" : "s")\(Self.breakdown(report.pending))")
+                if !report.held.isEmpty { print("\(report.held.count) change\(report.held.count == 1 ? "" : "s") set aside (no server accepts them): not sent") }
                 if let batch = report.batchInFlight { print("a batch is in flight (nseq \(batch.lowerBound)-\(batch.upperBound)): it is sent again first") }
                 let incoming = report.incoming.values.reduce(0, +)
                 print("the server has \(incoming) field change\(incoming == 1 ? "" : "s") after cursor \(report.cursor) (head \(report.headSeq))\(Self.breakdown(report.incoming))")
@@ -89,9 +90,13 @@ struct SyncCommand: ParsableCommand {
             if report.restamped > 0 {
                 print("this machine's clock is \(-report.clockOffsetMillis / 1000) s off the server's: \(report.restamped) change\(report.restamped == 1 ? "" : "s") stamped again with the corrected time; please fix the clock")
             }
-            print("sent \(report.sent) change\(report.sent == 1 ? "" : "s") in \(report.batches) batch\(report.batches == 1 ? "" : "es") (\(report.applied) applied, \(report.superseded) superseded by later edits, \(report.rejected.count) rejected)")
+            let rebased = report.rebased == 0 ? "" : ", \(report.rebased) made from an older text (merged or kept as a conflict copy)"
+            print("sent \(report.sent) field change\(report.sent == 1 ? "" : "s") in \(report.batches) batch\(report.batches == 1 ? "" : "es"): \(report.applied) applied, \(report.superseded) superseded by later edits\(rebased), \(report.rejected.count) rejected")
             for reason in report.rejected { print("  rejected: \(reason)") }
-            print("received \(report.received) change\(report.received == 1 ? "" : "s") in \(report.pages) page\(report.pages == 1 ? "" : "s"): \(report.created) records new, \(report.updated) updated, \(report.purged) purged")
+            if report.setAside > 0 {
+                print("set aside \(report.setAside) change\(report.setAside == 1 ? "" : "s") the server refuses as invalid; the rest was sent (`reader sync status` lists them, `reader doctor --repair` fixes bad clocks)")
+            }
+            print("received \(report.received) field change\(report.received == 1 ? "" : "s") in \(report.pages) page\(report.pages == 1 ? "" : "s"): \(report.created) records new, \(report.updated) updated, \(report.purged) purged")
             if report.merged > 0 { print("merged \(report.merged) text\(report.merged == 1 ? "" : "s") with the server's, line by line") }
             for copy in report.conflictCopies {
                 print("conflict: a note was edited here and elsewhere on the same lines; your text is kept in conflict copy \(copy.suffix(8)) (reader note list)")
@@ -117,16 +122,32 @@ struct SyncCommand: ParsableCommand {
     }
 
     struct SyncStatus: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show pending changes, the last sync, the cursor and the clock offset.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show pending changes, changes set aside, the last sync, the cursor and the clock offset.")
         @OptionGroup var library: LibraryOptions
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let state = try library.open().syncState()
+            let last = state.lastSyncMillis.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
+            if output.json {
+                Render.json(.object([
+                    "remote": state.remote.map { .string($0.url) } ?? .null,
+                    "pending_field_changes": .int(Int64(state.pendingFields)), "pending_records": .int(Int64(state.pendingRecords)),
+                    "set_aside": .array(state.held.map { .object(["entity": .string($0.entity), "id": .string($0.id), "field": .string($0.field), "reason": .string($0.reason)]) }),
+                    "batch_in_flight": state.batchInFlight.map { .object(["first_nseq": .int($0.lowerBound), "last_nseq": .int($0.upperBound)]) } ?? .null,
+                    "last_sync": last.map(JSONValue.string) ?? .null, "cursor": .int(state.cursor),
+                    "clock_offset_ms": .int(state.clockOffsetMillis), "node": .string(state.node.description),
+                ]))
+                return
+            }
             print("remote          \(state.remote?.url ?? "none")")
-            print("pending changes \(state.pendingFields)")
+            print("pending         \(Render.pending(fields: state.pendingFields, records: state.pendingRecords))")
+            if !state.held.isEmpty {
+                print("set aside       \(state.held.count) change\(state.held.count == 1 ? "" : "s") no server accepts (`reader doctor --repair` stamps bad clocks again):")
+                for change in state.held { print("  \(change.entity) \(change.id.prefix(8)) \(change.field): \(change.reason)") }
+            }
             if let batch = state.batchInFlight { print("batch in flight nseq \(batch.lowerBound)-\(batch.upperBound) (sent again by the next sync)") }
-            let last = state.lastSyncMillis.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) } ?? "never"
-            print("last sync       \(last)")
+            print("last sync       \(last ?? "never")")
             print("cursor          \(state.cursor)")
             print("clock offset    \(state.clockOffsetMillis) ms")
             print("node            \(state.node)")

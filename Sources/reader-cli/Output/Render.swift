@@ -7,6 +7,11 @@ import Storage
 enum Render {
     static var term: Terminal { Terminal.stdout }
 
+    /// `804 field changes in 128 records`: the one way pending changes are counted.
+    static func pending(fields: Int, records: Int) -> String {
+        "\(fields) field change\(fields == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s")"
+    }
+
     static func shortID(_ id: UUID) -> String { String(id.lowercased.prefix(8)) }
 
     /// Notes and highlights have time-ordered ids; their random end tells them apart.

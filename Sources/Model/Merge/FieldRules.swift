@@ -1,0 +1,58 @@
+/// The checks every synced value passes, written once and called by the local
+/// write path, backup restore, the client before it sends, and the server when it
+/// receives a push: what one side accepts, the other never refuses.
+///
+/// ```swift
+/// if let problem = FieldRules.problem(entity: "paper", field: "title", value: .string("a\u{0}b"), hlc: stamp) {
+///     print(problem)   // value: text may not contain NUL characters
+/// }
+/// ```
+public enum FieldRules {
+    /// No clock before 2000-01-01 is a real one: a machine whose clock says 1970
+    /// (a board without a clock battery) must not stamp shared state with it.
+    public static let earliestClockMillis: UInt64 = 946_684_800_000
+
+    /// What is wrong with a change, and in which of its parts.
+    public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The part of the change: `field`, `value` or `hlc`.
+        public var part: String
+        /// What is wrong, in words for a terminal.
+        public var reason: String
+
+        /// The text form: `hlc: … is before 2000-01-01, not a real clock`.
+        public var description: String { part + ": " + reason }
+    }
+
+    /// Whether a clock can stamp shared state.
+    public static func clockProblem(_ hlc: HLC) -> Problem? {
+        hlc.millis < earliestClockMillis ? Problem(part: "hlc", reason: "\(hlc) is before 2000-01-01, not a real clock") : nil
+    }
+
+    /// Whether a text can be stored and synced: NUL cannot (C strings, SQLite's text
+    /// functions and PostgreSQL stop at it), so it is refused, never cut off.
+    public static func textProblem(_ text: String) -> Problem? {
+        text.utf8.contains(0) ? Problem(part: "value", reason: "text may not contain NUL characters (U+0000)") : nil
+    }
+
+    /// Whether a value fits a known field (its kind, and its text), or a purge is
+    /// a purge of a purgeable entity. Fields this version does not know are only
+    /// checked for their text: they belong to a newer version.
+    public static func valueProblem(entity name: String, field: String, value: JSONValue) -> Problem? {
+        if field == Entity.purgedField {
+            if let entity = Entity(rawValue: name), !entity.isPurgeable {
+                return Problem(part: "field", reason: "a \(entity) cannot be purged")
+            }
+            return value == .bool(true) ? nil : Problem(part: "value", reason: "a purge is `true`; it cannot be undone")
+        }
+        if let entity = Entity(rawValue: name), let known = entity.field(named: field), !known.kind.accepts(value) {
+            return Problem(part: "value", reason: "\(name).\(field) cannot hold \(value.canonicalJSON.prefix(40))")
+        }
+        if case .string(let text) = value { return textProblem(text) }
+        return nil
+    }
+
+    /// Every check of one change, the clock last.
+    public static func problem(entity: String, field: String, value: JSONValue, hlc: HLC) -> Problem? {
+        valueProblem(entity: entity, field: field, value: value) ?? clockProblem(hlc)
+    }
+}
