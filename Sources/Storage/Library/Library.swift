@@ -21,7 +21,8 @@ import Model
 public final class Library: Sendable {
     /// The database file.
     public let path: String
-    let dbQueue: DatabaseQueue
+    /// The database; its SQLite errors reach callers as ``StorageError/database(path:problem:)``.
+    let dbQueue: LibraryDatabase
     let wallClock: @Sendable () -> UInt64
     /// Where tests inject crashes (see ``CrashPoints``).
     let crashPoints = CrashPoints()
@@ -34,6 +35,7 @@ public final class Library: Sendable {
     public init(path: String, wallClock: (@Sendable () -> UInt64)? = nil) throws {
         self.path = path
         self.wallClock = wallClock ?? { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+        try Library.refuseForeignFile(at: path)
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
             do {
@@ -67,21 +69,25 @@ public final class Library: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
         }
         do {
-            dbQueue = try DatabaseQueue(path: path, configuration: configuration)
+            dbQueue = LibraryDatabase(queue: try DatabaseQueue(path: path, configuration: configuration), path: path)
             // Most opens find a current schema: check it with one read of the file
             // header (`user_version`, set by the last migration) and take no write lock.
             let (current, deferred) = try dbQueue.read { db in
+                if try Int.fetchOne(db, sql: "PRAGMA user_version") == 0, try db.tableExists("sqlite_sequence") || Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0,
+                   try !db.tableExists("meta") {
+                    throw StorageError.notALibrary(path: path, what: "an SQLite database of another program")
+                }
                 let current = try Schema.isCurrent(db)
                 return (current, current ? try Schema.meta(db, Schema.searchIndexDeferredKey) != nil : false)
             }
             if !current {
-                try Schema.migrator.migrate(dbQueue)
+                try dbQueue.mapped { try Schema.migrator.migrate(dbQueue.queue) }
                 try dbQueue.write { db in try Schema.ensureIdentity(db) }
             }
             // A first sync that was interrupted left the search index to be rebuilt.
             if deferred { try rebuildSearchIndexIfDeferred() }
         } catch let error as DatabaseError {
-            throw StorageError.cannotOpen(path: path, reason: error.message ?? error.description)
+            throw StorageError.database(path: path, problem: DatabaseProblem(error))
         }
     }
 
@@ -89,6 +95,25 @@ public final class Library: Sendable {
     /// accents and punctuation folded), for filters that compare names as search does.
     static let foldFunction = DatabaseFunction("reader_fold", argumentCount: 1, pure: true) { values in
         String.fromDatabaseValue(values[0]).map(TextNormalization.matchKey)
+    }
+
+    /// Refuses to turn an existing file that is not a reader library into one (an
+    /// empty file, a text file, another program's data), saying what the file is.
+    static func refuseForeignFile(at path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4096)) ?? Data()
+        let what: String
+        if head.isEmpty {
+            what = "an empty file"
+        } else if head.starts(with: Array("SQLite format 3\u{0}".utf8)) {
+            return
+        } else if String(data: head, encoding: .utf8).map({ !$0.contains("\u{0}") }) ?? false {
+            what = "a text file"
+        } else {
+            what = "a file of another kind (\(head.count >= 4096 ? "binary data" : "\(head.count) bytes of binary data"))"
+        }
+        throw StorageError.notALibrary(path: path, what: what)
     }
 
     /// This library copy's node id, stamped into every clock it issues.

@@ -5,6 +5,10 @@ import Model
 public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The database file could not be opened or created.
     case cannotOpen(path: String, reason: String)
+    /// An existing file that is not a reader library; it is left as it is.
+    case notALibrary(path: String, what: String)
+    /// SQLite failed on the library file, in words (``DatabaseProblem``).
+    case database(path: String, problem: DatabaseProblem)
     /// No paper matches the reference.
     case paperNotFound(reference: String)
     /// The reference fits one paper, which is in the trash.
@@ -44,6 +48,10 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .cannotOpen(let path, let reason):
             "cannot open the library at \(path): \(reason)"
+        case .notALibrary(let path, let what):
+            "\(path) is \(what), not a reader library; it was left as it is. Give the library's file with --library, or a new file name to start a new library"
+        case .database(let path, let problem):
+            problem.describe(path: path)
         case .paperNotFound(let reference):
             "no paper matches '\(reference)'; try `reader search \(reference)` or `reader list`"
         case .paperInTrash(let reference, let title):

@@ -49,7 +49,19 @@ struct Doctor: ParsableCommand {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-        let report = try library.open().checkHealth(repair: repair)
+        let report: DoctorReport
+        do {
+            report = try library.open().checkHealth(repair: repair)
+        } catch StorageError.database(let path, let problem) where problem == .damaged || problem == .notADatabase {
+            // A file SQLite cannot read is the finding, not a failure of the doctor.
+            let advice = StorageError.database(path: path, problem: problem).description
+            if output.json {
+                Render.json(.object(["database_ok": .bool(false), "database_problems": .array([.string(advice)]), "healthy": .bool(false)]))
+            } else {
+                print("Database file   DAMAGED: " + advice)
+            }
+            throw ExitCode(2)
+        }
         if output.json {
             Render.json(.object([
                 "database_ok": .bool(report.databaseOK), "database_problems": .array(report.databaseProblems.map(JSONValue.string)),

@@ -17,8 +17,27 @@ struct LibraryOptions: ParsableArguments {
         return data + "/reader/library.sqlite"
     }
 
+    /// Whether the library is the default one (no option, no `READER_LIBRARY`).
+    var isDefaultLocation: Bool {
+        (library ?? "").isEmpty && (ProcessInfo.processInfo.environment["READER_LIBRARY"] ?? "").isEmpty
+    }
+
+    /// Opens the library. A new one is created only where the user clearly asked
+    /// for it: at the default location, or at a path whose folder exists (a
+    /// mistyped folder creates nothing); a new library is announced once on stderr.
     func open() throws -> Library {
-        try Library(path: path)
+        let path = self.path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists, !isDefaultLocation {
+            let folder = (path as NSString).deletingLastPathComponent
+            var isFolder: ObjCBool = false
+            if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+                throw CLIError("there is no library at \(path), and its folder \(folder) does not exist; check the path, or create the folder first (mkdir -p \(StorageError.shellWord(folder))) to start a new library there")
+            }
+        }
+        let library = try Library(path: path)
+        if !exists { printError("Created a new library at \(path)") }
+        return library
     }
 
     static func expand(_ path: String) -> String {
