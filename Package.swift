@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Model", "Interchange"],
+            dependencies: ["Storage", "Model", "Interchange", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -29,6 +29,15 @@ struct Reader: ParsableCommand {
 
     /// Parses the rewritten command line (``CommandLineRewriting``) and runs the command.
     static func main() {
-        main(CommandLineRewriting.rewrite(Array(CommandLine.arguments.dropFirst())))
+        let arguments = CommandLineRewriting.rewrite(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let error as UsageError {
+            printError("Error: \(error)")
+            exit(withError: ExitCode(64))
+        } catch {
+            exit(withError: error)
+        }
     }
 }

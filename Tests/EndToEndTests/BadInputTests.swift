@@ -34,7 +34,7 @@ struct BadInputTests {
         #expect(result.stderr == "Error: \(file): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, RIS, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup. Use --format to choose\n")
         let binary = reader.folder.appendingPathComponent("bin.dat").path
         try Data([0xff, 0xfe, 0x00, 0x41]).write(to: URL(fileURLWithPath: binary))
-        #expect(try reader.run(["import", binary]).stderr == "Error: \(binary): not UTF-8 text\n")
+        #expect(try reader.run(["import", binary]).stderr == "Error: \(binary):1: not UTF-8 text (byte 0xFF) at byte 1; convert the file first, for example `iconv -f latin1 -t utf-8 \(binary) > converted.txt`\n")
     }
 
     @Test func anUnknownReferenceSaysWhatToTry() throws {
@@ -125,7 +125,7 @@ struct BadInputTests {
         #expect(try reader.run(["import", file]).status == 1, "without the flag the file is refused whole")
         let result = try reader.run(["import", file, "--skip-invalid"])
         #expect(result.status == 0)
-        #expect(result.stdout == "Imported 2 papers from \(file): 2 added, 0 merged, 0 already there, 1 failed.\n")
+        #expect(result.stdout == "Imported 3 papers from \(file): 2 added, 0 merged, 0 already there, 1 failed.\n", "every paper read is counted once")
         #expect(result.stderr == "Skipped 1 invalid record:\n  \(file):2: @misc{b} has no title, DOI or arXiv id\n")
     }
 }

@@ -61,7 +61,8 @@ struct LookupTests {
         #expect(paper["arxiv_version"] as? Int == 7)
         #expect(paper["categories"] as? [String] == ["cs.CL", "cs.LG"])
         #expect(paper["pdf_url"] as? String == "http://arxiv.org/pdf/1706.03762v7")
-        #expect(paper["cite_key"] as? String == "vaswani2017attention")
+        #expect(paper["cite_key"] is NSNull, "a generated key is fixed at the first export")
+        #expect(paper["provisional_cite_key"] as? String == "vaswani2017attention")
         #expect(paper["comment"] as? String == "15 pages, 5 figures")
 
         let doi = try reader.run(["add", "https://doi.org/10.1145/3442188.3445922"], environment: env)

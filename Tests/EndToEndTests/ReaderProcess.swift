@@ -15,9 +15,16 @@ struct ReaderProcess {
     let folder: URL
     var library: String { folder.appendingPathComponent("library.sqlite").path }
 
-    init() throws {
+    /// A temporary folder; with `createLibrary`, a library made in it first, so
+    /// that the commands a test runs print exactly what they print on an existing
+    /// library (a new one is announced on stderr).
+    init(createLibrary: Bool = true) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if createLibrary {
+            let made = try run(["stats"])
+            #expect(made.status == 0 && made.stderr == "Created a new library at \(library)\n", "\(made.stderr)")
+        }
     }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }

@@ -30,15 +30,29 @@ struct SchemaTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("lib.sqlite").path))
     }
 
-    @Test func aFileThatIsNotADatabaseGetsAClearError() throws {
+    @Test func aFileThatIsNotALibraryIsRefusedNamedAndLeftAlone() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-db-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try Data(String(repeating: "not sqlite ", count: 100).utf8).write(to: URL(fileURLWithPath: path))
-        #expect {
-            _ = try Library(path: path)
-        } throws: { error in
-            guard case StorageError.cannotOpen(let p, _) = error else { return false }
-            return p == path
+        let text = Data(String(repeating: "not sqlite ", count: 100).utf8)
+        try text.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StorageError.notALibrary(path: path, what: "a text file")) { _ = try Library(path: path) }
+        try Data().write(to: URL(fileURLWithPath: path))
+        #expect(throws: StorageError.notALibrary(path: path, what: "an empty file")) { _ = try Library(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).isEmpty, "the file is left as it was")
+    }
+
+    @Test func everySQLiteFailureAUserCanCauseIsNamedInWordsWithoutSQL() {
+        let cases: [(ResultCode, DatabaseProblem, String)] = [
+            (.SQLITE_READONLY, .readOnly, "is read-only"), (.SQLITE_FULL, .diskFull, "is full"),
+            (.SQLITE_BUSY, .locked, "stayed locked"), (.SQLITE_NOTADB, .notADatabase, "is not a reader library"),
+            (.SQLITE_CORRUPT, .damaged, "is damaged"), (.SQLITE_CANTOPEN, .cannotOpen, "cannot open"),
+            (.SQLITE_IOERR, .inputOutput, "the disk failed"),
+        ]
+        for (code, problem, words) in cases {
+            let error = DatabaseError(resultCode: code, message: "raw", sql: "INSERT INTO tag VALUES (1)")
+            #expect(DatabaseProblem(error) == problem)
+            let text = StorageError.database(path: "/lib.sqlite", problem: DatabaseProblem(error)).description
+            #expect(text.contains(words) && text.contains("/lib.sqlite") && !text.contains("INSERT"), "\(text)")
         }
     }
 }

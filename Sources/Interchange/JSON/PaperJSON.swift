@@ -42,6 +42,7 @@ public enum PaperJSON {
     /// A paper with tags, notes and highlights: the shape of `reader show --json`.
     public static func detail(_ detail: PaperDetail) -> JSONValue {
         guard case .object(var object) = paper(detail.paper, tags: detail.tags) else { return .null }
+        if let key = detail.provisionalCiteKey { object["provisional_cite_key"] = .string(key) }
         object["notes"] = .array(detail.notes.map(note))
         object["highlights"] = .array(detail.highlights.map(highlight))
         return .object(object)

@@ -10,6 +10,11 @@ public struct PaperDetail: Hashable, Sendable {
     public var notes: [Note]
     /// Its highlights, in page order.
     public var highlights: [Highlight]
+    /// The citation key the paper would get if it were exported now, when it has
+    /// none yet: generated keys are fixed at the first export (or when the user
+    /// sets one), so that a key made before `refresh` filled the authors
+    /// (`anon2024`) does not stick.
+    public var provisionalCiteKey: String?
 
     /// Creates a value from its fields.
     public init(paper: Paper, tags: [TagName] = [], notes: [Note] = [], highlights: [Highlight] = []) {

@@ -14,7 +14,11 @@ extension Library {
     public func detail(_ id: UUID) throws -> PaperDetail? {
         try read { db in
             guard let paper = try Library.paper(db, id: id.lowercased) else { return nil }
-            return try Library.detail(db, paper: paper)
+            var detail = try Library.detail(db, paper: paper)
+            if paper.citeKey == nil {
+                detail.provisionalCiteKey = try ChangeWriter.freeCiteKey(db, preferring: nil, authors: paper.authors, year: paper.year, title: paper.title)
+            }
+            return detail
         }
     }
 

@@ -77,21 +77,28 @@ final class ChangeWriter {
 
     /// Sets fields of a record as a local edit. Fields whose value does not change
     /// are left alone; the others share one new clock. Returns whether anything changed.
+    ///
+    /// With `stampingTogether`, fields that belong together (a paper's status, read
+    /// date and rating) are all stamped with the one clock whenever any of them
+    /// changes, so that last writer wins decides them as a group on every replica.
     @discardableResult
-    func set(_ entity: Entity, id: String, _ values: [String: JSONValue]) throws -> Bool {
+    func set(_ entity: Entity, id: String, _ values: [String: JSONValue], stampingTogether: Bool = false) throws -> Bool {
         if try purgeClock(entity, id: id) != nil {
             throw StorageError.invalidRecord(entity: entity.rawValue, id: id, reason: "it was purged and cannot change")
         }
         let current = try load(entity, id: id)
         var changed: [String: JSONValue] = [:]
+        var validated: [String: JSONValue] = [:]
         for (name, value) in values {
             let value = try Self.validated(entity, name, value)
+            validated[name] = value
             let old = current?.values[name]
             if old == value, current?.clocks[name] != nil { continue }
             if old == nil, value == .null, current?.clocks[name] == nil, current != nil { continue }
             changed[name] = value
         }
         guard !changed.isEmpty else { return false }
+        if stampingTogether { changed = validated }
         let hlc = try stamp()
         for (name, value) in changed where entity.isMergedText(name) {
             if let old = current?.values[name], old != .null, old != value {

@@ -46,19 +46,30 @@ extension Library {
 
     /// Sets a paper's reading status. Moving to `read` records the read date;
     /// a rating, when given, must be 1 to 5.
+    ///
+    /// Status, read date and rating belong together and are written together, with
+    /// one clock: a read date and a rating belong to
+    /// a paper that is read, and any other status clears them. Last writer wins per
+    /// field then decides the whole group at once, so a paper marked read with a
+    /// rating on one machine and dropped on another ends dropped with neither.
     public func setStatus(_ status: ReadingStatus, of paperID: UUID, rating: Int? = nil) throws {
         if let rating, !(1...5).contains(rating) {
             throw StorageError.invalidValue(field: "rating", reason: "\(rating) is not between 1 and 5")
         }
+        if rating != nil, status != .read {
+            throw StorageError.invalidValue(field: "rating", reason: "a rating goes with the status read (`reader done PAPER --rating N`), not \(status.rawValue)")
+        }
         try write { writer in
             let id = paperID.lowercased
             let current = try writer.load(.paper, id: id)
-            var values: [String: JSONValue] = ["status": .string(status.rawValue)]
-            if status == .read, current?.values["status"]?.stringValue != ReadingStatus.read.rawValue {
-                values["read_at"] = .int(Int64(writer.wallMillis))
+            var values: [String: JSONValue] = ["status": .string(status.rawValue), "read_at": .null, "rating": .null]
+            if status == .read {
+                let wasRead = current?.values["status"]?.stringValue == ReadingStatus.read.rawValue
+                values["read_at"] = wasRead ? current?.values["read_at"] ?? .null : .int(Int64(writer.wallMillis))
+                if values["read_at"] == .null { values["read_at"] = .int(Int64(writer.wallMillis)) }
+                values["rating"] = rating.map { .int(Int64($0)) } ?? (wasRead ? current?.values["rating"] ?? .null : .null)
             }
-            if let rating { values["rating"] = .int(Int64(rating)) }
-            try writer.set(.paper, id: id, values)
+            try writer.set(.paper, id: id, values, stampingTogether: true)
         }
     }
 
@@ -135,7 +146,7 @@ extension ChangeWriter {
                 if old == .null || old == .string("") || old == .array([]) { missing[name] = value }
             }
             try set(.paper, id: existing, missing)
-            if try assignCiteKey(to: existing, preferring: draft.citeKey) { missing["cite_key"] = .null }
+            if try assignCiteKey(to: existing, preferring: draft.citeKey, generating: false) { missing["cite_key"] = .null }
             let tagged = try addTags(draft.tags, to: existing)
             let uuid = UUID(uuidString: existing) ?? draft.stableID
             return missing.isEmpty && !tagged ? .unchanged(uuid) : .merged(uuid, fields: missing.keys.sorted() + (tagged ? ["tags"] : []))
@@ -144,7 +155,9 @@ extension ChangeWriter {
         fields["added_at"] = .int(Int64(wallMillis))
         fields["status"] = .string(ReadingStatus.inbox.rawValue)
         fields["trashed"] = .bool(false)
-        fields["cite_key"] = .string(try freeCiteKey(preferring: draft.citeKey, authors: draft.authors, year: draft.year, title: draft.title))
+        // The source's key is the user's: kept from the start. A generated one waits
+        // for the first export (``Library/assignCiteKeys(papers:)``).
+        if let key = try freeSourceKey(draft.citeKey) { fields["cite_key"] = .string(key) }
         let id = newID
         try set(.paper, id: id.lowercased, fields)
         _ = try addTags(draft.tags, to: id.lowercased)

@@ -38,8 +38,8 @@ struct Export: ParsableCommand {
         }
         var renames: [UUID: String] = [:]
         if [.bibtex, .biblatex, .cslJSON, .ris].contains(format) {
-            // Papers from before citation keys, or synced without one, get theirs now, once.
-            try store.assignCiteKeys()
+            // Papers exported for the first time get their key now, for good.
+            try store.assignCiteKeys(papers: query.isEmpty ? nil : try store.paperIDs(parsed))
             renames = try store.citeKeyRenames()
         }
         func key(_ paper: Paper) -> String {

@@ -69,8 +69,9 @@ struct Import: ParsableCommand {
             data = try Self.readData(file)
             name = file == "-" ? "<stdin>" : file
         }
+        guard !data.isEmpty else { throw CLIError("\(name) is empty: there is nothing to import") }
         // Judge the format by the first bytes; a backup is then read as bytes.
-        guard let head = Self.utf8Head(data) else { throw CLIError("\(name): not UTF-8 text") }
+        guard let head = Self.utf8Head(data) else { throw CLIError(Self.notUTF8(data, name: name)) }
         let chosen: ImportFormat
         if hfDaily != nil {
             chosen = .hfDaily
@@ -96,7 +97,7 @@ struct Import: ParsableCommand {
             } else if chosen == .csl {
                 parsed = try CSLJSON.parse(data, file: name, skipping: skipping)
             } else {
-                guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(name): not UTF-8 text") }
+                guard let text = String(data: data, encoding: .utf8) else { throw CLIError(Self.notUTF8(data, name: name)) }
                 switch chosen {
                 case .bibtex: parsed = try BibTeX.parse(text, file: name, skipping: skipping)
                 case .ris: parsed = try RIS.parse(text, file: name, skipping: skipping)
@@ -134,8 +135,10 @@ struct Import: ParsableCommand {
                 ]))
             } else {
                 let purged = report.purged.isEmpty ? "" : ", \(report.purged.count) purged earlier (left out)"
-                if report.added == 0 && report.merged == 0 {
-                    print("Nothing new: \(total == 1 ? "the paper" : "all \(total) papers") in \(name): \(report.unchanged) already there\(purged), \(skipped.count) failed.")
+                if report.added == 0 && report.merged == 0 && report.purged.isEmpty && skipped.isEmpty {
+                    print("Nothing new: \(total == 1 ? "the paper" : "all \(total) papers") in \(name) \(total == 1 ? "is" : "are") already in the library.")
+                } else if report.added == 0 && report.merged == 0 {
+                    print("Nothing new in \(name): \(total) paper\(total == 1 ? "" : "s"), \(report.unchanged) already there\(purged), \(skipped.count) failed.")
                 } else {
                     print("\(dryRun ? "Would import" : "Imported") \(total) paper\(total == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there\(purged), \(skipped.count) failed.")
                 }
@@ -162,6 +165,31 @@ struct Import: ParsableCommand {
                 print("\(dryRun ? "Would restore" : "Restored") \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there\(histories).")
             }
         }
+    }
+
+    /// Where a file stops being UTF-8: its line and byte, and how to convert it.
+    static func notUTF8(_ data: Data, name: String) -> String {
+        let bytes = [UInt8](data)
+        var line = 1, index = 0
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        loop: while true {
+            let before = offset
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                offset += String(scalar).utf8.count
+                if scalar == "\n" { line += 1 }
+            case .emptyInput:
+                index = offset
+                break loop
+            case .error:
+                index = before
+                break loop
+            }
+        }
+        let byte = index < bytes.count ? String(format: " (byte 0x%02X)", bytes[index]) : ""
+        return "\(name):\(line): not UTF-8 text\(byte) at byte \(index + 1); convert the file first, for example `iconv -f latin1 -t utf-8 \(StorageError.shellWord(name)) > converted.txt`"
     }
 
     /// The first 64 KiB as text, or nil when they are not UTF-8 (a cut through the

@@ -97,6 +97,11 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let target = LibraryOptions.expand(path)
+        let folder = (target as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+            throw CLIError("cannot write the backup \(target): the folder \(folder) does not exist; create it first (mkdir -p \(StorageError.shellWord(folder)))")
+        }
         try library.open().backup(to: target)
         print("Backed up to \(target)")
     }

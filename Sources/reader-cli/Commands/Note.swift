@@ -118,15 +118,25 @@ struct NoteCommand: ParsableCommand {
 
 /// Text from an argument, standard input (`-`) or the user's editor.
 enum Editor {
+    /// The text given, or with `-`, standard input without its trailing line
+    /// breaks (as the editor's text is kept).
     static func textOrStandardInput(_ text: String) throws -> String {
         guard text == "-" else { return text }
-        return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let body = input.trimmingCharacters(in: .newlines)
+        guard body.contains(where: { !$0.isWhitespace }) else { throw CLIError("standard input held no text; nothing was saved") }
+        return body
     }
 
-    /// Opens `$VISUAL` or `$EDITOR` (default `vi`) on `initial`; returns the saved text.
+    /// Opens `$VISUAL` or `$EDITOR` (default `vi`, on a terminal only) on
+    /// `initial`; returns the saved text.
     static func edit(_ initial: String, hint: String?) throws -> String {
         let environment = ProcessInfo.processInfo.environment
-        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let chosen = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty }
+        guard chosen != nil || isatty(STDIN_FILENO) == 1 else {
+            throw UsageError("no text given, and no terminal for an editor: give the text as an argument, - to read it from standard input, or set EDITOR")
+        }
+        let editor = chosen ?? "vi"
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("reader-note-\(ProcessInfo.processInfo.processIdentifier).md").path
         let marker = "<!-- reader: lines starting with this marker are ignored. "
         var template = initial

@@ -17,11 +17,12 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let store = try library.open()
+        // A paper in the list first; one in the trash when nothing in the list fits.
         let found: Paper
         do {
             found = try store.resolve(paper)
-        } catch StorageError.paperNotFound {
-            found = try store.resolve(paper, inTrash: true)
+        } catch StorageError.paperInTrash {
+            found = try store.resolve(paper, in: .trash)
         }
         guard let detail = try store.detail(found.id) else { throw StorageError.paperNotFound(reference: paper) }
         if output.json { Render.json(PaperJSON.detail(detail)) } else { print(Render.detail(detail), terminator: "") }

@@ -16,7 +16,9 @@ struct Tag: ParsableCommand {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-        guard !changes.isEmpty else { throw ValidationError("give at least one +tag or -tag") }
+        guard !changes.isEmpty else {
+            throw UsageError("no tag to change on '\(paper)': give +name to add a tag and -name to remove one (`reader tag \(StorageError.shellWord(paper)) +to-read`); `reader tags` lists them")
+        }
         var adding: [TagName] = [], removing: [TagName] = []
         for change in changes {
             if change.hasPrefix("-") { removing.append(try tagName(String(change.dropFirst()))) }

@@ -49,7 +49,11 @@ enum Render {
         if let venue = p.venue { facts.append(("venue", venue)) }
         if let arxiv = p.arxiv { facts.append(("arXiv", arxiv.description + (p.categories.isEmpty ? "" : " [" + p.categories.joined(separator: ", ") + "]"))) }
         if let comment = p.comment { facts.append(("comment", comment)) }
-        if let key = p.citeKey { facts.append(("cite key", key)) }
+        if let key = p.citeKey {
+            facts.append(("cite key", key))
+        } else if let key = detail.provisionalCiteKey {
+            facts.append(("cite key", "\(key) (provisional: fixed when the paper is first exported)"))
+        }
         if let doi = p.doi { facts.append(("DOI", doi.value)) }
         if let url = p.url { facts.append(("url", url)) }
         if let pdf = p.pdfURL { facts.append(("pdf", pdf)) }
