@@ -43,12 +43,15 @@ struct ReaderProcess {
         return repositoryRoot.appendingPathComponent(".build/debug/reader")
     }()
 
-    /// Runs `reader ARGS --library <temp>` (unless `useLibraryOption` is false).
+    /// Runs `reader ARGS --library <temp>` (unless `useLibraryOption` is false),
+    /// then `extra`. With `rawArguments`, runs `executable` with `arguments` after
+    /// the first (its own path) exactly as given.
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, useLibraryOption: Bool = true, executable: String? = nil) throws -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, useLibraryOption: Bool = true,
+             executable: String? = nil, extra: [String] = [], rawArguments: Bool = false) throws -> Result {
         let process = Process()
         process.executableURL = executable.map(URL.init(fileURLWithPath:)) ?? Self.binary
-        process.arguments = arguments + (useLibraryOption ? ["--library", library] : [])
+        process.arguments = rawArguments ? Array(arguments.dropFirst()) : arguments + (useLibraryOption ? ["--library", library] : []) + extra
         var env = ProcessInfo.processInfo.environment
         env["READER_LIBRARY"] = nil
         env["NO_COLOR"] = nil

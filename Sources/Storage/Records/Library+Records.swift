@@ -151,6 +151,7 @@ extension Library {
                     try Library.checkRecordID(record.entity.rawValue, record.id)
                     switch try writer.merge(record) {
                     case .created: report.created += 1
+                    case .updated([Entity.purgedField]): report.purged += 1
                     case .updated: report.updated += 1
                     case .unchanged: report.unchanged += 1
                     }

@@ -156,13 +156,14 @@ struct Import: ParsableCommand {
                 Render.json(.object([
                     "dry_run": .bool(dryRun), "file": .string(name), "format": .string("json"), "records": .int(Int64(report.records)),
                     "created": .int(Int64(report.created)), "updated": .int(Int64(report.updated)), "unchanged": .int(Int64(report.unchanged)),
-                    "histories": .int(Int64(report.histories)),
+                    "purged": .int(Int64(report.purged)), "histories": .int(Int64(report.histories)),
                 ]))
-            } else if report.created == 0 && report.updated == 0 && report.histories == 0 {
+            } else if report.created == 0 && report.updated == 0 && report.purged == 0 && report.histories == 0 {
                 print("Nothing new: all \(report.records) records in \(name) are already in the library.")
             } else {
                 let histories = report.histories == 0 ? "" : "; \(report.histories) earlier text\(report.histories == 1 ? "" : "s") of notes and highlights added to their history"
-                print("\(dryRun ? "Would restore" : "Restored") \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there\(histories).")
+                let purged = report.purged == 0 ? "" : ", \(report.purged) purged"
+                print("\(dryRun ? "Would restore" : "Restored") \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there\(purged)\(histories).")
             }
         }
     }
