@@ -22,6 +22,7 @@ struct Stats: ParsableCommand {
                 "notes": .int(Int64(stats.notes)), "highlights": .int(Int64(stats.highlights)),
                 "with_code": .int(Int64(stats.withCode)),
                 "pending_field_changes": .int(Int64(sync.pendingFields)), "pending_records": .int(Int64(sync.pendingRecords)),
+                "pending_changes": .int(Int64(sync.pendingRecords)), "set_aside": .int(Int64(sync.held.count)),
                 "file_bytes": .int(stats.fileBytes),
             ]))
             return
