@@ -32,7 +32,6 @@ let package = Package(
     targets: [
         .target(
             name: "Model",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
@@ -95,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelTests",
-            dependencies: ["Model", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Model", .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .testTarget(

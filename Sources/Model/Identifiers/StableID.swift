@@ -1,5 +1,4 @@
 import Foundation
-import Crypto
 
 /// The ids of records: deterministic (UUIDv5) where the same thing may be created
 /// on two machines, time-ordered random (UUIDv7) otherwise.
@@ -49,9 +48,9 @@ public enum StableID {
 
     /// A UUIDv5 (RFC 9562): SHA-1 of namespace bytes and name, version and variant set.
     public static func uuid5(namespace: UUID, name: String) -> UUID {
-        var hasher = Insecure.SHA1()
-        withUnsafeBytes(of: namespace.uuid) { hasher.update(bufferPointer: $0) }
-        hasher.update(data: Array(name.utf8))
+        var hasher = SHA1()
+        withUnsafeBytes(of: namespace.uuid) { hasher.update($0) }
+        hasher.update(name.utf8)
         var bytes = Array(hasher.finalize().prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80
