@@ -68,6 +68,13 @@ struct FirstHourTests {
         let refused = try reader.run(["add", "--title", title])
         #expect(refused.status == 1)
         #expect(refused.stderr == "Error: '\(title)' was purged on \(day); a purge is for good, so nothing was added. To add it again as a new paper, run `reader add --title '\(title)' --again`\n")
+        // By identifier too, with the identifier as typed.
+        try reader.ok(["add", "2405.12345", "--offline"])
+        try reader.ok(["purge", "--yes", "2405.12345"])
+        let byID = try reader.run(["add", "2405.12345", "--offline"])
+        #expect(byID.status == 1)
+        #expect(byID.stderr == "Error: '2405.12345' was purged on \(day); a purge is for good, so nothing was added. To add it again as a new paper, run `reader add 2405.12345 --again`\n")
+        #expect(try reader.run(["add", "2405.12345", "--offline", "--again"]).status == 0)
         let back = try reader.run(["add", "--title", title, "--again"])
         #expect(back.status == 0 && back.stdout.hasPrefix("Added "))
         // The paper is back, and the listing completes it instead of leaving it out.

@@ -64,3 +64,67 @@ struct MergeLawTests {
         #expect(again.created == 0 && again.updated == 0, "seed \(seed): merging twice is not idempotent")
     }
 }
+
+/// Status, read date and rating belong together: after any exchange of edits the
+/// three agree on every replica (a rating and a read date only with `read`).
+@Suite("The status group")
+struct StatusGroupTests {
+    static func exchange(_ a: Library, _ b: Library) throws {
+        var records: [SyncRecord] = []
+        try a.forEachRecord { records.append($0) }
+        try b.merge(records)
+        records = []
+        try b.forEachRecord { records.append($0) }
+        try a.merge(records)
+    }
+
+    @Test func readWithARatingHereAndDroppedLaterThereEndsDroppedWithNeither() throws {
+        let clockA = ManualClock(1_800_000_000_000), clockB = ManualClock(1_800_000_000_000)
+        let a = try TemporaryLibrary(wallClock: clockA.now), b = try TemporaryLibrary(wallClock: clockB.now)
+        let paper = try a.library.add(draft("Shared paper")).paperID
+        try Self.exchange(a.library, b.library)
+        clockA.set(1_800_000_010_000)
+        try a.library.setStatus(.read, of: paper, rating: 4)
+        clockB.set(1_800_000_020_000)
+        try b.library.setStatus(.dropped, of: paper)
+        try Self.exchange(a.library, b.library)
+        for library in [a.library, b.library] {
+            let stored = try #require(try library.paper(paper))
+            #expect(stored.status == .dropped && stored.rating == nil && stored.readAt == nil)
+        }
+        // The other way round: the later `read` wins the whole group.
+        clockA.set(1_800_000_030_000)
+        try a.library.setStatus(.read, of: paper, rating: 5)
+        clockB.set(1_800_000_025_000)
+        try b.library.setStatus(.queued, of: paper)
+        try Self.exchange(a.library, b.library)
+        for library in [a.library, b.library] {
+            let stored = try #require(try library.paper(paper))
+            #expect(stored.status == .read && stored.rating == 5 && stored.readAt != nil)
+        }
+    }
+
+    @Test(arguments: 0..<30)
+    func anyInterleavingOfStatusEditsLeavesTheGroupConsistent(seed: Int) throws {
+        var random = SplitMix64(seed: 0x57A7_0000 + UInt64(seed))
+        let clockA = ManualClock(1_800_000_000_000), clockB = ManualClock(1_800_000_000_000)
+        let a = try TemporaryLibrary(wallClock: clockA.now), b = try TemporaryLibrary(wallClock: clockB.now)
+        let paper = try a.library.add(draft("Shared paper")).paperID
+        try Self.exchange(a.library, b.library)
+        for step in 0..<12 {
+            let (library, clock) = random.next() % 2 == 0 ? (a.library, clockA) : (b.library, clockB)
+            clock.set(1_800_000_000_000 + UInt64(step) * 1000 + random.next() % 2000)
+            let status = ReadingStatus.allCases[Int(random.next() % UInt64(ReadingStatus.allCases.count))]
+            try library.setStatus(status, of: paper, rating: status == .read && random.next() % 2 == 0 ? Int(random.next() % 5) + 1 : nil)
+            if random.next() % 3 == 0 { try Self.exchange(a.library, b.library) }
+        }
+        try Self.exchange(a.library, b.library)
+        let first = try #require(try a.library.paper(paper)), second = try #require(try b.library.paper(paper))
+        #expect(first.status == second.status && first.rating == second.rating && first.readAt == second.readAt, "seed \(seed): replicas differ")
+        if first.status == .read {
+            #expect(first.readAt != nil, "seed \(seed): read without a read date")
+        } else {
+            #expect(first.rating == nil && first.readAt == nil, "seed \(seed): \(first.status) with a rating or read date")
+        }
+    }
+}

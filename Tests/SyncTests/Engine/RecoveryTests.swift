@@ -47,6 +47,30 @@ struct RecoveryTests {
         #expect(try b.dump() == a.dump())
     }
 
+    @Test func aChangeTheServerRefusesAsInvalidIsSetAsideAndTheRestSyncs() async throws {
+        let server = try TestServer()
+        _ = try await server.makeLibrary("lab")
+        let a = try Replica("a", server: server, token: try await server.token(for: "lab"))
+        a.transport.refusing = { $0.value == .string("Refused title") }
+        try a.library.add(PaperDraft(title: "Refused title"))
+        try a.library.add(PaperDraft(title: "Accepted title"))
+        let report = try await a.sync()
+        #expect(report.setAside == 1)
+        let held = try a.library.syncState().held
+        #expect(held.map(\.field) == ["title"])
+        #expect(held.first.map { $0.reason.hasPrefix("refused by the server: changes[") && $0.reason.hasSuffix("].value: this server refuses it") } == true)
+        let dump = try await server.dump("lab")
+        #expect(dump.contains("Accepted title") && !dump.contains("Refused title"))
+        #expect(try a.library.syncState().pendingFields == 0, "nothing else is stuck")
+        // Editing the field releases it: the new value is sent.
+        let paper = try a.library.resolve("refused").id
+        try a.library.update(paper, ["title": .string("A title it takes")])
+        #expect(try a.library.syncState().held.isEmpty)
+        let again = try await a.sync()
+        #expect(again.setAside == 0)
+        #expect(try await server.dump("lab").contains("A title it takes"))
+    }
+
     @Test func aLostPushAnswerIsSentAgainAndAppliedOnce() async throws {
         let (server, replicas) = try await Self.setUp(["a"])
         let a = replicas[0]

@@ -92,6 +92,9 @@ final class InProcessTransport: SyncTransport, @unchecked Sendable {
     private(set) var pushes = 0
     /// The most changes a page may hold (the server's maximum unless a test lowers it).
     var pageLimit = 5000
+    /// When set, a push holding a change this refuses is answered 422, naming the
+    /// change as a server with a rule this client does not know would.
+    var refusing: (@Sendable (PushedChange) -> Bool)?
 
     init(server: TestServer, library: String, token: String) {
         self.server = server; self.library = library; self.token = token
@@ -129,6 +132,9 @@ final class InProcessTransport: SyncTransport, @unchecked Sendable {
 
     func push(body: String, idempotencyKey: String) async throws -> PushReceipt {
         let library = try await authenticated()
+        if let refusing, let request = try? PushRequest(bytes: Array(body.utf8)), let index = request.changes.firstIndex(where: refusing) {
+            throw SyncError.server(status: 422, error: WireErrorBody(.invalidBody, "changes[\(index)].value: this server refuses it"))
+        }
         let answer = try await mapped { try await server.service.push(library: library, idempotencyKey: idempotencyKey, body: Array(body.utf8)) }
         let drop = lock.withLock { () -> Bool in
             pushes += 1
