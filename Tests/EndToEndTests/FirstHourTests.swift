@@ -12,9 +12,13 @@ struct FirstHourTests {
         return reader
     }
 
-    static func paperID(_ reader: ReaderProcess, _ reference: String) throws -> String {
-        let detail = try #require(try reader.json(["show", reference]) as? [String: Any])
-        return try #require(detail["id"] as? String)
+    /// A server and two machines that both hold the bundled example, synced.
+    static func twoMachinesWithTheSeed() throws -> SyncProcessTests.Setup {
+        let setup = try SyncProcessTests.setUp()
+        try setup.a.ok(["import", seedListing])
+        try setup.a.ok(["sync"])
+        try setup.b.ok(["sync"])
+        return setup
     }
 
     // MARK: 1. Every backup restores
@@ -84,12 +88,9 @@ struct FirstHourTests {
     }
 
     @Test func twoMachinesBringingAPurgedPaperBackConvergeOnOnePaper() throws {
-        let setup = try SyncProcessTests.setUp()
+        let setup = try Self.twoMachinesWithTheSeed()
         let (server, a, b) = (setup.server, setup.a, setup.b)
         defer { a.remove(); b.remove() }
-        try a.ok(["import", seedListing])
-        try a.ok(["sync"])
-        try b.ok(["sync"])
         try a.ok(["purge", "--yes", "krylov"])
         try a.ok(["sync"])
         try b.ok(["sync"])
@@ -347,12 +348,9 @@ struct FirstHourTests {
     // MARK: 12. Counts
 
     @Test func everyCountNamesOneUnitAndAddsUp() throws {
-        let setup = try SyncProcessTests.setUp()
+        let setup = try Self.twoMachinesWithTheSeed()
         let (a, b) = (setup.a, setup.b)
         defer { a.remove(); b.remove() }
-        try a.ok(["import", seedListing])
-        try a.ok(["sync"])
-        try b.ok(["sync"])
         let note = String(try a.ok(["note", "add", "krylov", "one\ntwo\nthree"]).split(separator: " ")[2])
         try a.ok(["sync"])
         try b.ok(["sync"])
@@ -414,12 +412,9 @@ struct FirstHourTests {
     // MARK: 14. Status, read date and rating together
 
     @Test func aPaperReadWithARatingHereAndDroppedThereEndsConsistent() throws {
-        let setup = try SyncProcessTests.setUp()
+        let setup = try Self.twoMachinesWithTheSeed()
         let (a, b) = (setup.a, setup.b)
         defer { a.remove(); b.remove() }
-        try a.ok(["import", seedListing])
-        try a.ok(["sync"])
-        try b.ok(["sync"])
         try a.ok(["done", "krylov", "--rating", "4"])
         try b.ok(["drop", "krylov"])
         try a.ok(["sync"])
