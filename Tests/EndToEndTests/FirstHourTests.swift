@@ -223,7 +223,7 @@ struct FirstHourTests {
         #expect(text.stderr == "Error: \(notes) is a text file, not a reader library; it was left as it is. Give the library's file with --library, or a new file name to start a new library\n")
         #expect(try String(contentsOfFile: notes, encoding: .utf8) == "my notes\n")
         let empty = reader.folder.appendingPathComponent("empty.sqlite").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         #expect(try reader.run(["list", "--library", empty], useLibraryOption: false).stderr
                 == "Error: \(empty) is an empty file, not a reader library; it was left as it is. Give the library's file with --library, or a new file name to start a new library\n")
         let typo = reader.folder.appendingPathComponent("librray/papers.sqlite").path
@@ -396,7 +396,7 @@ struct FirstHourTests {
         #expect(notes.first?["body"] as? String == "typed text")
 
         let empty = reader.folder.appendingPathComponent("empty.bib").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         #expect(try reader.run(["import", empty]).stderr == "Error: \(empty) is empty: there is nothing to import\n")
         let latin1 = reader.folder.appendingPathComponent("latin1.txt").path
         try Data("Title\n\nAn abstract about caf".utf8 + [0xE9] + Data(" culture.\n".utf8)).write(to: URL(fileURLWithPath: latin1))
