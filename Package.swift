@@ -92,6 +92,14 @@ let package = Package(
             dependencies: ["Model", "Interchange", "Sync", "SyncWire", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
+        // What every test target shares: temporary folders and libraries, a manual
+        // clock, the repository's folder, the `slow` tag.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Model", "Storage"],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ModelTests",
             dependencies: ["Model", .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Crypto", package: "swift-crypto")],
@@ -99,25 +107,25 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Model", "Interchange", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Storage", "Model", "Interchange", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "InterchangeTests",
-            dependencies: ["Interchange", "Model"],
+            dependencies: ["Interchange", "Model", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "Sync", "SyncServer", "SyncWire", "Storage", "Model",
+                "Sync", "SyncServer", "SyncWire", "Storage", "Model", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Model"],
+            dependencies: ["Model", "TestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `Tests/Chaos/chaos.py`: three `reader` libraries and a `reader-server` as real
 /// processes, random edits and syncs, `kill -9` of random commands and of the server
 /// for a bounded time, then healing and the checks (integrity, convergence, every
 /// saved edit present). `CHAOS_SECONDS=N` runs longer (default 60; the long form is 600).
-@Suite("Real processes killed at random")
+@Suite("Real processes killed at random", .tags(.slow), .enabled(if: SlowTests.enabled, SlowTests.skipped))
 struct ChaosTests {
     @Test func killedClientsAndServerLoseNothingAndConverge() throws {
         let seconds = ProcessInfo.processInfo.environment["CHAOS_SECONDS"] ?? "60"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@_exported import TestSupport
 
 /// Runs the built `reader` binary against a temporary library.
 ///
@@ -100,7 +101,6 @@ struct ReaderProcess {
     }
 }
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let seedListing = "Examples/trending-papers.txt"
 
 /// Runs a Python script of the repository (`Tests/Validation/…`) and returns its

@@ -223,8 +223,8 @@ struct ReadingListTests {
         #expect(try reader.ok(["highlight", "list"]) == "")
     }
 
-    @Test func colourOnlyOnATerminalAndNeverWithNO_COLOR() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) from util-linux to give reader a terminal"))
+    func colourOnlyOnATerminalAndNeverWithNO_COLOR() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }
         try reader.ok(["add", "--title", "Coloured"])

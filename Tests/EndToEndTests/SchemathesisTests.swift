@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// schemathesis generates requests from `docs/openapi.yaml`, valid and invalid,
 /// and sends them to a live `reader-server`: no answer may be a 5xx, and every
 /// answer must match the document (status, content type, headers, body schema).
 /// `SCHEMATHESIS_EXAMPLES=N` generates more (default 100 per operation).
-@Suite("Fuzzing the server from its OpenAPI document")
+@Suite("Fuzzing the server from its OpenAPI document", .tags(.slow), .enabled(if: SlowTests.enabled, SlowTests.skipped))
 struct SchemathesisTests {
     @Test func generatedRequestsGetDocumentedAnswersAndNeverAServerError() throws {
         let server = try ServerProcess()

@@ -1,7 +1,7 @@
 import Foundation
+@_exported import TestSupport
 
 /// The repository's root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// A file of the repository as text.
 func repositoryText(_ path: String) throws -> String {

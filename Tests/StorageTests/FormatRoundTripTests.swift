@@ -134,7 +134,7 @@ struct FormatRoundTripTests {
     @Test(arguments: Format.allCases)
     func theBundledExampleComesBackWhole(_ format: Format) throws {
         let source = try TemporaryLibrary()
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Examples/trending-papers.txt")
+        let url = repositoryRoot.appendingPathComponent("Examples/trending-papers.txt")
         let text = try String(contentsOf: url, encoding: .utf8)
         _ = try source.library.importPapers(try PapersListing.parse(text, file: "trending-papers.txt"))
         try Self.checkRoundTrip(source.library, format, label: "example")

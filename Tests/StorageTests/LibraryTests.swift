@@ -8,7 +8,7 @@ import Testing
 struct LibraryTests {
     @Test func reimportingTheSeedListingAddsNothing() throws {
         let temp = try TemporaryLibrary()
-        let text = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples/trending-papers.txt"), encoding: .utf8)
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Examples/trending-papers.txt"), encoding: .utf8)
         let drafts = try PapersListing.parse(text, file: "trending-papers.txt")
         let first = try temp.library.importPapers(drafts)
         #expect(first.added == 97)

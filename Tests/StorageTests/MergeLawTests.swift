@@ -113,7 +113,8 @@ struct StatusGroupTests {
         try Self.exchange(a.library, b.library)
         for step in 0..<12 {
             let (library, clock) = random.next() % 2 == 0 ? (a.library, clockA) : (b.library, clockB)
-            clock.set(1_800_000_000_000 + UInt64(step) * 1000 + random.next() % 2000)
+            let jitter = Int64(random.next() % 2000)
+            clock.set(1_800_000_000_000 + Int64(step) * 1000 + jitter)
             let status = ReadingStatus.allCases[Int(random.next() % UInt64(ReadingStatus.allCases.count))]
             try library.setStatus(status, of: paper, rating: status == .read && random.next() % 2 == 0 ? Int(random.next() % 5) + 1 : nil)
             if random.next() % 3 == 0 { try Self.exchange(a.library, b.library) }

@@ -56,7 +56,7 @@ struct WritePathTests {
         let paper = try temp.library.add(draft("Clocked")).paperID
         var previous = try #require(try temp.library.lastClock)
         for (step, millis) in [1_800_000_000_000, 1_700_000_000_000, 1_799_999_999_999, 0, 1_800_000_000_500].enumerated() {
-            wall.set(UInt64(millis))
+            wall.set(Int64(millis))
             // A fresh Library each time: the clock must come back from the database.
             let reopened = try Library(path: temp.path, wallClock: wall.now)
             try reopened.addNote(to: paper, body: "note \(step)")

@@ -40,9 +40,27 @@ struct SearchQueryTests {
         do { _ = try SearchQuery(text) } catch { #expect(error.description == message) }
     }
 
-    @Test(arguments: [#"unclosed "quote"#, "NOT AND OR (", "***", "foo:bar", "-", "\"\"", "a\"b", "tag:\"deep learning\"", "—– …", "🙂 emoji", "SELECT * FROM paper; --"])
-    func anyOtherTextParses(text: String) throws {
-        _ = try SearchQuery(text)
+    @Test(arguments: [
+        (#"unclosed "quote"#, [SearchQuery.Term.word("unclosed"), .phrase("quote")], [String]()),
+        ("NOT AND OR (", [.word("NOT"), .word("AND"), .word("OR")], ["("]),
+        ("***", [], ["***"]),
+        ("foo:bar", [.word("foo:bar")], []),
+        ("-", [], ["-"]),
+        ("\"\"", [], ["\"\""]),
+        ("a\"b", [.word("a\"b")], []),
+        ("—– …", [], ["—–", "…"]),
+        ("🙂 emoji", [.word("emoji")], ["🙂"]),
+        ("SELECT * FROM paper; --", [.word("SELECT"), .word("FROM"), .word("paper;")], ["*", "--"]),
+    ])
+    func anyOtherTextParsesIntoWordsAndPhrases(text: String, terms: [SearchQuery.Term], ignored: [String]) throws {
+        let query = try SearchQuery(text)
+        #expect(query.terms == terms)
+        #expect(query.ignoredTerms == ignored, "terms with no letter or digit are set aside, and said so")
+        #expect(query.tags.isEmpty && query.statuses.isEmpty && query.excludedTerms.isEmpty)
+    }
+
+    @Test func aQuotedTagValueIsOneTag() throws {
+        #expect(try SearchQuery("tag:\"deep learning\"").tags == [try TagName("deep learning")])
     }
 
     @Test func unknownKeysAreWordsAndPunctuationOnlyTermsAreDropped() throws {

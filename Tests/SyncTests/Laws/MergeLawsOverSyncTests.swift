@@ -4,6 +4,7 @@ import Storage
 import SyncServer
 import SyncWire
 import Testing
+import TestSupport
 
 /// The merge laws of the design, on the real code of both sides: random
 /// permutations and duplicates of 200 random field changes, applied as pulled
@@ -12,7 +13,7 @@ import Testing
 ///
 /// `SYNC_LAW_CASES=N` runs N cases (default 1,000 for the client, a fifth of it
 /// for the server); a failure names its seed, which `SYNC_LAW_SEED=S` replays.
-@Suite("Merge laws over sync")
+@Suite("Merge laws over sync", .tags(.slow), .enabled(if: SlowTests.enabled, SlowTests.skipped))
 struct MergeLawsOverSyncTests {
     static let ids = (1...3).map { String(format: "00000000-0000-5000-8000-%012d", $0) }
 

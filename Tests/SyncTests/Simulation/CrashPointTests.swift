@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A crash at each labelled point of the client (after a local write before its
 /// outbox entry, after forming a batch, after sending before storing the answer,
@@ -9,7 +10,7 @@ import Testing
 /// replica converges and every acknowledged write is kept. Runs the simulation's
 /// checks over short runs (2 replicas, 40 operations each) that crash now and then
 /// at the point; `CRASH_SEEDS=N` runs N seeds per point (default 100).
-@Suite("Crash points")
+@Suite("Crash points", .tags(.slow), .enabled(if: SlowTests.enabled, SlowTests.skipped))
 struct CrashPointTests {
     static var seeds: [UInt64] {
         let count = ProcessInfo.processInfo.environment["CRASH_SEEDS"].flatMap(Int.init) ?? 100

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The deterministic simulation: `SIM_SEEDS=N` runs N seeds (default 200),
 /// `SIM_SEED=S` replays one. A seed that ever fails is added to `regressions`.
-@Suite("Deterministic simulation")
+@Suite("Deterministic simulation", .tags(.slow), .enabled(if: SlowTests.enabled, SlowTests.skipped))
 struct SimulationTests {
     static var seeds: [UInt64] {
         let environment = ProcessInfo.processInfo.environment

@@ -1,31 +1,13 @@
 import Foundation
+@_exported import TestSupport
 import Model
 import Storage
 import Sync
 import SyncServer
 import SyncWire
 
-/// A temporary folder removed when the value is released.
-final class TemporaryFolder: @unchecked Sendable {
-    let path: String
-    init() {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("reader-sync-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// A settable clock shared by a test and the code it drives.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int64
-    init(_ millis: Int64 = 1_790_000_000_000) { value = millis }
-    var millis: Int64 {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
-    }
-    func advance(_ by: Int64) { lock.withLock { value += by } }
-}
+/// The clock the sync tests set by hand.
+typealias TestClock = ManualClock
 
 /// The real server logic on a real SQLite store in a temporary folder, without HTTP.
 final class TestServer: @unchecked Sendable {
