@@ -47,13 +47,11 @@ let package = Package(
         .target(
             name: "SyncWire",
             dependencies: ["Model"],
-            path: "Sources/Sync/Wire",
             swiftSettings: strict
         ),
         .target(
             name: "Sync",
             dependencies: ["Model", "Storage", "SyncWire"],
-            exclude: ["Wire"],
             swiftSettings: strict
         ),
         .target(
