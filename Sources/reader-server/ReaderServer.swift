@@ -57,7 +57,7 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "reader-server")
         let store = try database.open()
-        logger.info("opened", metadata: ["db": .string(database.db), "epoch": .string(store.epoch)])
+        logger.info("opened", metadata: ["db": .string(database.db), "epoch": .string(store.currentEpoch)])
         let app = SyncServerApplication.make(service: SyncService(store: store), host: host, port: port, logger: logger) { bound in
             // The first line on standard output, for scripts and tests that start the server on port 0.
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))

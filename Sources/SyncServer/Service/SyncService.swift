@@ -71,7 +71,7 @@ public struct SyncService: Sendable {
             node = parsed
         }
         let (head, last) = try await store.session(library: library, node: node)
-        return Session(library: library.name, epoch: store.epoch, headSeq: head, lastNseq: last,
+        return Session(library: library.name, epoch: try await store.epoch(), headSeq: head, lastNseq: last,
                        serverTimeMillis: now(), limits: limits)
     }
 
@@ -81,7 +81,7 @@ public struct SyncService: Sendable {
         let limit = try Self.integer(limitText, name: "limit", default: Int64(limits.defaultPullLimit), range: 1...Int64(limits.maxPullLimit))
         let (changes, more) = try await store.changes(library: library, after: cursor, limit: Int(limit))
         return ChangesPage(changes: changes, cursor: changes.last?.seq ?? cursor, hasMore: more,
-                           epoch: store.epoch, serverTimeMillis: now())
+                           epoch: try await store.epoch(), serverTimeMillis: now())
     }
 
     static func integer(_ text: String?, name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {
@@ -125,11 +125,11 @@ public struct SyncService: Sendable {
         let bodyHash = Array(SHA256.hash(data: body))
         let serverTime = now()
         let limits = self.limits
-        let epoch = store.epoch
+        let epoch = try await store.epoch()
         let crash = crashInsidePush
         return try await store.push(library: library) { transaction in
-            try PushApplier(transaction: transaction, request: request, key: key, bodyHash: bodyHash,
-                            serverTime: serverTime, limits: limits, epoch: epoch, crash: crash).run()
+            try await PushApplier(transaction: transaction, request: request, key: key, bodyHash: bodyHash,
+                                  serverTime: serverTime, limits: limits, epoch: epoch, crash: crash).run()
         }
     }
 
@@ -147,6 +147,10 @@ public struct SyncService: Sendable {
 }
 
 /// Applies one push inside its transaction: the protocol's merge rules.
+///
+/// The records the batch touches are read in one call, every change is decided
+/// against them in memory (a later change of the batch sees what an earlier one
+/// wrote), and the writes go to the store in one call: a few round trips per push.
 struct PushApplier {
     let transaction: any PushTransaction
     let request: PushRequest
@@ -157,15 +161,15 @@ struct PushApplier {
     let epoch: String
     let crash: ServerCrashPoint
 
-    func run() throws -> SyncService.PushAnswer {
-        if let stored = try transaction.receipt(forKey: key) {
+    func run() async throws -> SyncService.PushAnswer {
+        if let stored = try await transaction.receipt(forKey: key) {
             guard stored.bodyHash == bodyHash, stored.node == request.node else {
                 throw WireErrorBody(.nodeRewound, "this Idempotency-Key was used with a different body: the client's database was restored or copied",
-                                    serverTimeMillis: serverTime, lastNseq: try transaction.lastNseq(of: request.node))
+                                    serverTimeMillis: serverTime, lastNseq: try await transaction.lastNseq(of: request.node))
             }
             return SyncService.PushAnswer(body: stored.body, replayed: true, applied: 0, superseded: 0, rebased: 0, rejected: 0)
         }
-        let last = try transaction.lastNseq(of: request.node)
+        let last = try await transaction.lastNseq(of: request.node)
         let first = request.changes[0].nseq
         if first > last + 1 {
             throw WireErrorBody(.nseqGap, "the server expects nseq \(last + 1) next, not \(first)", serverTimeMillis: serverTime, lastNseq: last)
@@ -179,15 +183,15 @@ struct PushApplier {
             throw WireErrorBody(.clockSkew, "clock \(ahead.hlc) is \((Int64(clamping: ahead.hlc.millis) - serverTime) / 1000) s ahead of the server's; fix the clock or let the client correct it",
                                 serverTimeMillis: serverTime)
         }
-        let head = try transaction.headSeq()
+        let head = try await transaction.headSeq()
         let seq = head + 1
-        var wrote = false
+        var state = try await transaction.fields(of: Set(request.changes.map { RecordKey(entity: $0.entity, id: $0.id) }))
+        var writes: [StoreWrite] = []
         var results: [PushResult] = []
         results.reserveCapacity(request.changes.count)
         var counts = (applied: 0, superseded: 0, rebased: 0, rejected: 0)
         for change in request.changes {
-            let result = try apply(change, seq: seq, wrote: &wrote)
-            if wrote { try crash.pass() }
+            let result = apply(change, seq: seq, state: &state, writes: &writes)
             switch result.outcome {
             case .applied: counts.applied += 1
             case .superseded: counts.superseded += 1
@@ -196,20 +200,30 @@ struct PushApplier {
             }
             results.append(result)
         }
-        let newHead = wrote ? seq : head
+        if !writes.isEmpty {
+            try await transaction.apply(writes)
+            try crash.pass()
+        }
+        let newHead = writes.isEmpty ? head : seq
         let lastNseq = request.changes[request.changes.count - 1].nseq
         let receipt = PushReceipt(ackedThroughNseq: lastNseq, seq: newHead, results: results, epoch: epoch, serverTimeMillis: serverTime)
         let body = receipt.jsonText
-        try transaction.finish(headSeq: newHead, node: request.node, lastNseq: lastNseq,
-                               receipt: StoredReceipt(key: key, node: request.node, bodyHash: bodyHash, firstNseq: first, lastNseq: lastNseq, body: body))
+        try await transaction.finish(headSeq: newHead, node: request.node, lastNseq: lastNseq,
+                                     receipt: StoredReceipt(key: key, node: request.node, bodyHash: bodyHash, firstNseq: first, lastNseq: lastNseq, body: body))
         return SyncService.PushAnswer(body: body, replayed: false, applied: counts.applied, superseded: counts.superseded,
                                       rebased: counts.rebased, rejected: counts.rejected)
     }
 
     /// One change: purge absorbs; text fields compare and swap on `base_rev`;
-    /// every other field is last writer wins by HLC.
-    func apply(_ change: PushedChange, seq: Int64, wrote: inout Bool) throws -> PushResult {
-        let stored = try transaction.fields(of: change.entity, id: change.id)
+    /// every other field is last writer wins by HLC. What it writes goes to
+    /// `writes` and to `state`, which later changes of the batch read.
+    func apply(_ change: PushedChange, seq: Int64, state: inout [RecordKey: [String: FieldState]], writes: inout [StoreWrite]) -> PushResult {
+        let record = RecordKey(entity: change.entity, id: change.id)
+        let stored = state[record] ?? [:]
+        func write(_ field: FieldState) {
+            state[record, default: [:]][change.field] = field
+            writes.append(.field(record, change.field, field))
+        }
         if let purge = stored[Entity.purgedField] {
             // Purge absorbs every later change. Between purges the latest clock
             // wins, as for any field, so that every replica keeps the same one.
@@ -221,9 +235,9 @@ struct PushApplier {
             }
         }
         if change.field == Entity.purgedField {
-            try transaction.clearFields(of: change.entity, id: change.id, keeping: Entity.purgedField)
-            try transaction.write(FieldState(value: .bool(true), hlc: change.hlc, seq: seq), entity: change.entity, id: change.id, field: change.field)
-            wrote = true
+            state[record] = stored.filter { $0.key == Entity.purgedField }
+            writes.append(.clear(record, keeping: Entity.purgedField))
+            write(FieldState(value: .bool(true), hlc: change.hlc, seq: seq))
             return PushResult(nseq: change.nseq, outcome: .applied)
         }
         let current = stored[change.field]
@@ -238,10 +252,8 @@ struct PushApplier {
                 return PushResult(nseq: change.nseq, outcome: .applied, rev: rev)
             }
             let next = rev + 1
-            try transaction.write(FieldState(value: change.value, hlc: change.hlc, seq: seq, rev: next), entity: change.entity, id: change.id, field: change.field)
-            try transaction.appendRevision(TextRevision(rev: next, value: change.value, hlc: change.hlc, seq: seq, node: request.node),
-                                           entity: change.entity, id: change.id, field: change.field)
-            wrote = true
+            write(FieldState(value: change.value, hlc: change.hlc, seq: seq, rev: next))
+            writes.append(.revision(record, change.field, TextRevision(rev: next, value: change.value, hlc: change.hlc, seq: seq, node: request.node)))
             return PushResult(nseq: change.nseq, outcome: .applied, rev: next)
         }
         if let current {
@@ -254,8 +266,7 @@ struct PushApplier {
                 return PushResult(nseq: change.nseq, outcome: .superseded, hlc: current.hlc, reason: "a later write won")
             }
         }
-        try transaction.write(FieldState(value: change.value, hlc: change.hlc, seq: seq), entity: change.entity, id: change.id, field: change.field)
-        wrote = true
+        write(FieldState(value: change.value, hlc: change.hlc, seq: seq))
         return PushResult(nseq: change.nseq, outcome: .applied)
     }
 }

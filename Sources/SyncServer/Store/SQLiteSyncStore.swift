@@ -15,8 +15,11 @@ import SyncWire
 /// ```
 public final class SQLiteSyncStore: SyncStore {
     let pool: DatabasePool
-    /// The server's epoch (see ``SyncStore/epoch``).
-    public let epoch: String
+    /// The server's epoch (see ``SyncStore/epoch()``), read once when the store opens.
+    public let currentEpoch: String
+    /// Every write, one at a time: a push's transaction stays open across the
+    /// awaits of its body, and no other write may run inside it.
+    private let writes = WriteQueue()
 
     /// Opens (creating on first use) the server database at `path` and migrates it.
     ///
@@ -27,6 +30,9 @@ public final class SQLiteSyncStore: SyncStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.label = "reader-server"
+        // A push's transaction spans several calls of its async body (see `push`);
+        // the write queue guarantees nothing else writes meanwhile.
+        configuration.allowsUnsafeTransactions = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
@@ -35,7 +41,7 @@ public final class SQLiteSyncStore: SyncStore {
             try Self.migrator.migrate(pool)
             let epochFile = path + ".epoch"
             let onDisk = (try? String(contentsOfFile: epochFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-            epoch = try pool.write { db -> String in
+            let epoch = try pool.write { db -> String in
                 let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'")
                 if let stored, stored == onDisk { return stored }
                 let fresh = UUID().uuidString.lowercased()
@@ -45,6 +51,7 @@ public final class SQLiteSyncStore: SyncStore {
             if onDisk != epoch {
                 try epoch.write(toFile: epochFile, atomically: true, encoding: .utf8)
             }
+            currentEpoch = epoch
         } catch let error as DatabaseError {
             throw StoreError("cannot open the server database \(path): \(error.message ?? error.description)")
         }
@@ -91,17 +98,19 @@ public final class SQLiteSyncStore: SyncStore {
         return migrator
     }
 
+    public func epoch() async throws -> String { currentEpoch }
+
     /// How many receipts the server keeps per node (a client retries only its one batch in flight).
     static let receiptsKeptPerNode = 16
 
     public func createLibrary(named name: String, at millis: Int64) async throws -> ServerLibrary {
-        try await pool.write { db in
+        try await writes.run { [pool] in try await pool.write { db in
             if try Int64.fetchOne(db, sql: "SELECT id FROM library WHERE name = ?", arguments: [name]) != nil {
                 throw StoreError("a library named '\(name)' already exists")
             }
             try db.execute(sql: "INSERT INTO library(name, created_at) VALUES (?, ?)", arguments: [name, millis])
             return ServerLibrary(key: db.lastInsertedRowID, name: name)
-        }
+        } }
     }
 
     public func libraries() async throws -> [ServerLibrary] {
@@ -111,7 +120,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func createToken(library: String, device: String, hash: [UInt8], at millis: Int64) async throws -> DeviceToken {
-        try await pool.write { db in
+        try await writes.run { [pool] in try await pool.write { db in
             guard let libraryID = try Int64.fetchOne(db, sql: "SELECT id FROM library WHERE name = ?", arguments: [library]) else {
                 throw StoreError("no library is named '\(library)' (create it with `reader-server library create \(library)`)")
             }
@@ -119,7 +128,7 @@ public final class SQLiteSyncStore: SyncStore {
                            arguments: [libraryID, device, Data(hash), millis])
             return DeviceToken(id: db.lastInsertedRowID, library: library, device: device, createdAt: millis, revokedAt: nil,
                                hashPrefix: Self.hex(hash.prefix(6)))
-        }
+        } }
     }
 
     public func tokens() async throws -> [DeviceToken] {
@@ -132,13 +141,13 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func revokeToken(id: Int64, at millis: Int64) async throws -> DeviceToken? {
-        try await pool.write { db in
+        try await writes.run { [pool] in try await pool.write { db in
             try db.execute(sql: "UPDATE token SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", arguments: [millis, id])
             return try Row.fetchOne(db, sql: """
                 SELECT t.id, l.name, t.device, t.created_at, t.revoked_at, t.hash
                 FROM token t JOIN library l ON l.id = t.library_id WHERE t.id = ?
                 """, arguments: [id]).map(Self.token)
-        }
+        } }
     }
 
     static func token(_ row: Row) -> DeviceToken {
@@ -206,9 +215,20 @@ public final class SQLiteSyncStore: SyncStore {
                             value: try JSONValue(parsing: valueText), hlc: hlc, rev: row[6])
     }
 
-    public func push<T: Sendable>(library: ServerLibrary, _ body: @Sendable (any PushTransaction) throws -> T) async throws -> T {
-        try await pool.write { db in
-            try body(SQLitePushTransaction(db: db, library: library.key))
+    /// A push: `BEGIN IMMEDIATE`, the body's calls, `COMMIT` (or `ROLLBACK` when it
+    /// throws), run in the write queue so that no other write comes in between.
+    public func push<T: Sendable>(library: ServerLibrary, _ body: @escaping @Sendable (any PushTransaction) async throws -> T) async throws -> T {
+        let pool = self.pool
+        return try await writes.run {
+            try pool.writeNow { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            do {
+                let result = try await body(SQLitePushTransaction(pool: pool, library: library.key))
+                try pool.writeNow { db in try db.execute(sql: "COMMIT") }
+                return result
+            } catch {
+                try? pool.writeNow { db in if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") } }
+                throw error
+            }
         }
     }
 
@@ -248,78 +268,107 @@ public final class SQLiteSyncStore: SyncStore {
     }
 }
 
-/// One push's transaction on the SQLite store.
+/// One push's transaction on the SQLite store: each call runs on the writer
+/// connection, inside the transaction ``SQLiteSyncStore/push(library:_:)`` opened.
+/// The calls are synchronous under their `async` signature: SQLite answers in
+/// microseconds, and hopping to GRDB's writer queue for each would cost more.
 struct SQLitePushTransaction: PushTransaction {
-    let db: Database
+    let pool: DatabasePool
     let library: Int64
 
-    func receipt(forKey key: String) throws -> StoredReceipt? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT node_id, body_hash, first_nseq, last_nseq, body FROM push_receipt
-            WHERE library_id = ? AND idempotency_key = ?
-            """), arguments: [library, key]),
-              let node = NodeID(hex: row[0] as String) else { return nil }
-        let hash: Data = row[1]
-        return StoredReceipt(key: key, node: node, bodyHash: Array(hash), firstNseq: row[2], lastNseq: row[3], body: row[4])
-    }
-
-    func lastNseq(of node: NodeID) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_nseq FROM node WHERE library_id = ? AND node_id = ?"),
-                           arguments: [library, node.description]) ?? 0
-    }
-
-    func fields(of entity: String, id: String) throws -> [String: FieldState] {
-        var fields: [String: FieldState] = [:]
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT field, value, hlc, seq, rev FROM field_state WHERE library_id = ? AND entity = ? AND record_id = ?
-            """), arguments: [library, entity, id])
-        while let row = try rows.next() {
-            guard let hlc = HLC(row[2] as String) else { throw StoreError("a stored clock is damaged") }
-            fields[row[0]] = FieldState(value: try JSONValue(parsing: row[1] as String), hlc: hlc, seq: row[3], rev: row[4])
+    func receipt(forKey key: String) async throws -> StoredReceipt? {
+        try pool.writeNow { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT node_id, body_hash, first_nseq, last_nseq, body FROM push_receipt
+                WHERE library_id = ? AND idempotency_key = ?
+                """), arguments: [library, key]),
+                  let node = NodeID(hex: row[0] as String) else { return nil }
+            let hash: Data = row[1]
+            return StoredReceipt(key: key, node: node, bodyHash: Array(hash), firstNseq: row[2], lastNseq: row[3], body: row[4])
         }
-        return fields
     }
 
-    func headSeq() throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM library WHERE id = ?"), arguments: [library]) ?? 0
+    func lastNseq(of node: NodeID) async throws -> Int64 {
+        try pool.writeNow { db in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_nseq FROM node WHERE library_id = ? AND node_id = ?"),
+                               arguments: [library, node.description]) ?? 0
+        }
     }
 
-    func write(_ state: FieldState, entity: String, id: String, field: String) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO field_state(library_id, entity, record_id, field, value, hlc, seq, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(library_id, entity, record_id, field) DO UPDATE SET
-                value = excluded.value, hlc = excluded.hlc, seq = excluded.seq, rev = excluded.rev
-            """).execute(arguments: [library, entity, id, field, state.value.canonicalJSON, state.hlc.description, state.seq, state.rev])
+    func headSeq() async throws -> Int64 {
+        try pool.writeNow { db in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM library WHERE id = ?"), arguments: [library]) ?? 0
+        }
     }
 
-    func clearFields(of entity: String, id: String, keeping: String) throws {
-        try db.cachedStatement(sql: "DELETE FROM field_state WHERE library_id = ? AND entity = ? AND record_id = ? AND field <> ?")
-            .execute(arguments: [library, entity, id, keeping])
+    func fields(of records: Set<RecordKey>) async throws -> [RecordKey: [String: FieldState]] {
+        try pool.writeNow { db in
+            var result: [RecordKey: [String: FieldState]] = [:]
+            let statement = try db.cachedStatement(sql: """
+                SELECT field, value, hlc, seq, rev FROM field_state WHERE library_id = ? AND entity = ? AND record_id = ?
+                """)
+            for record in records {
+                let rows = try Row.fetchCursor(statement, arguments: [library, record.entity, record.id])
+                while let row = try rows.next() {
+                    guard let hlc = HLC(row[2] as String) else { throw StoreError("a stored clock is damaged") }
+                    result[record, default: [:]][row[0]] = FieldState(value: try JSONValue(parsing: row[1] as String), hlc: hlc, seq: row[3], rev: row[4])
+                }
+            }
+            return result
+        }
     }
 
-    func appendRevision(_ revision: TextRevision, entity: String, id: String, field: String) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO text_revision(library_id, entity, record_id, field, rev, value, hlc, seq, node_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [library, entity, id, field, revision.rev, revision.value.canonicalJSON,
-                                     revision.hlc.description, revision.seq, revision.node.description])
+    func apply(_ writes: [StoreWrite]) async throws {
+        try pool.writeNow { db in
+            for write in writes {
+                switch write {
+                case .field(let record, let field, let state):
+                    try db.cachedStatement(sql: """
+                        INSERT INTO field_state(library_id, entity, record_id, field, value, hlc, seq, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(library_id, entity, record_id, field) DO UPDATE SET
+                            value = excluded.value, hlc = excluded.hlc, seq = excluded.seq, rev = excluded.rev
+                        """).execute(arguments: [library, record.entity, record.id, field, state.value.canonicalJSON, state.hlc.description, state.seq, state.rev])
+                case .clear(let record, let keeping):
+                    try db.cachedStatement(sql: "DELETE FROM field_state WHERE library_id = ? AND entity = ? AND record_id = ? AND field <> ?")
+                        .execute(arguments: [library, record.entity, record.id, keeping])
+                case .revision(let record, let field, let revision):
+                    try db.cachedStatement(sql: """
+                        INSERT OR REPLACE INTO text_revision(library_id, entity, record_id, field, rev, value, hlc, seq, node_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """).execute(arguments: [library, record.entity, record.id, field, revision.rev, revision.value.canonicalJSON,
+                                                 revision.hlc.description, revision.seq, revision.node.description])
+                }
+            }
+        }
     }
 
-    func finish(headSeq: Int64, node: NodeID, lastNseq: Int64, receipt: StoredReceipt) throws {
-        try db.cachedStatement(sql: "UPDATE library SET seq = ? WHERE id = ?").execute(arguments: [headSeq, library])
-        try db.cachedStatement(sql: """
-            INSERT INTO node(library_id, node_id, last_nseq) VALUES (?, ?, ?)
-            ON CONFLICT(library_id, node_id) DO UPDATE SET last_nseq = excluded.last_nseq
-            """).execute(arguments: [library, node.description, lastNseq])
-        try db.cachedStatement(sql: """
-            INSERT INTO push_receipt(library_id, idempotency_key, node_id, body_hash, first_nseq, last_nseq, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [library, receipt.key, node.description, Data(receipt.bodyHash),
-                                     receipt.firstNseq, receipt.lastNseq, receipt.body])
-        try db.cachedStatement(sql: """
-            DELETE FROM push_receipt WHERE library_id = ? AND node_id = ? AND last_nseq <= (
-                SELECT last_nseq FROM push_receipt WHERE library_id = ? AND node_id = ?
-                ORDER BY last_nseq DESC LIMIT 1 OFFSET ?)
-            """).execute(arguments: [library, node.description, library, node.description, SQLiteSyncStore.receiptsKeptPerNode])
+    func finish(headSeq: Int64, node: NodeID, lastNseq: Int64, receipt: StoredReceipt) async throws {
+        try pool.writeNow { db in
+            try db.cachedStatement(sql: "UPDATE library SET seq = ? WHERE id = ?").execute(arguments: [headSeq, library])
+            try db.cachedStatement(sql: """
+                INSERT INTO node(library_id, node_id, last_nseq) VALUES (?, ?, ?)
+                ON CONFLICT(library_id, node_id) DO UPDATE SET last_nseq = excluded.last_nseq
+                """).execute(arguments: [library, node.description, lastNseq])
+            try db.cachedStatement(sql: """
+                INSERT INTO push_receipt(library_id, idempotency_key, node_id, body_hash, first_nseq, last_nseq, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [library, receipt.key, node.description, Data(receipt.bodyHash),
+                                         receipt.firstNseq, receipt.lastNseq, receipt.body])
+            try db.cachedStatement(sql: """
+                DELETE FROM push_receipt WHERE library_id = ? AND node_id = ? AND last_nseq <= (
+                    SELECT last_nseq FROM push_receipt WHERE library_id = ? AND node_id = ?
+                    ORDER BY last_nseq DESC LIMIT 1 OFFSET ?)
+                """).execute(arguments: [library, node.description, library, node.description, SQLiteSyncStore.receiptsKeptPerNode])
+        }
+    }
+}
+
+extension DatabasePool {
+    /// Runs `updates` on the writer connection now, blocking this thread for the
+    /// microseconds SQLite takes (GRDB's async `writeWithoutTransaction` would hop
+    /// queues for each call of a push instead). Outside an open transaction each
+    /// statement commits on its own.
+    func writeNow<T>(_ updates: (Database) throws -> T) throws -> T {
+        try writeWithoutTransaction(updates)
     }
 }

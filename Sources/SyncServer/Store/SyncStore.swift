@@ -9,8 +9,9 @@ import SyncWire
 /// because every rule (last writer wins, purge, text revisions, nseq, receipts)
 /// is decided in ``SyncService`` through a ``PushTransaction``.
 public protocol SyncStore: Sendable {
-    /// The server's epoch: changes when its database is restored or reset.
-    var epoch: String { get }
+    /// The server's epoch: changes when its database is restored or reset. It lives
+    /// in the store, so that every server process over one database gives the same.
+    func epoch() async throws -> String
 
     /// Creates a library; fails if the name is taken.
     func createLibrary(named name: String, at millis: Int64) async throws -> ServerLibrary
@@ -30,9 +31,10 @@ public protocol SyncStore: Sendable {
     /// The latest values of fields changed after `cursor`, in `seq` order; at least
     /// `limit` rows when there are that many, never splitting one `seq`.
     func changes(library: ServerLibrary, after cursor: Int64, limit: Int) async throws -> (changes: [PulledChange], hasMore: Bool)
-    /// Runs `body` in one serialized write transaction of the library: a push.
-    /// Nothing `body` wrote is kept if it throws.
-    func push<T: Sendable>(library: ServerLibrary, _ body: @Sendable (any PushTransaction) throws -> T) async throws -> T
+    /// Runs `body` in one write transaction of the library, serialized with every
+    /// other push to it: a push. Nothing `body` wrote is kept if it throws. `body`
+    /// may await (a store over an async driver answers its calls asynchronously).
+    func push<T: Sendable>(library: ServerLibrary, _ body: @escaping @Sendable (any PushTransaction) async throws -> T) async throws -> T
     /// Every record of the library with each field's value and clock, sorted by
     /// (entity, id): the server's canonical dump.
     func forEachRecord(library: ServerLibrary, _ body: @Sendable (String, String, [String: Stamped]) throws -> Void) async throws
@@ -40,24 +42,43 @@ public protocol SyncStore: Sendable {
     func textHistory(library: ServerLibrary, entity: String, id: String, field: String) async throws -> [TextRevision]
 }
 
-/// The work of one push inside its transaction.
-public protocol PushTransaction {
+/// The work of one push inside its transaction, in a few calls whatever the size
+/// of the batch, so that a store across a network pays a few round trips per push,
+/// not one per change.
+public protocol PushTransaction: Sendable {
     /// The receipt stored for an idempotency key, if any.
-    func receipt(forKey key: String) throws -> StoredReceipt?
+    func receipt(forKey key: String) async throws -> StoredReceipt?
     /// The last `nseq` acknowledged from `node` (0 if none).
-    func lastNseq(of node: NodeID) throws -> Int64
-    /// Every stored field of one record.
-    func fields(of entity: String, id: String) throws -> [String: FieldState]
+    func lastNseq(of node: NodeID) async throws -> Int64
     /// The library's `seq` before this push.
-    func headSeq() throws -> Int64
-    /// Stores a field's new state (stamped with the push's seq by the caller).
-    func write(_ state: FieldState, entity: String, id: String, field: String) throws
-    /// Removes every field of a record but `keeping` (a purge).
-    func clearFields(of entity: String, id: String, keeping: String) throws
-    /// Appends an accepted text to the field's history.
-    func appendRevision(_ revision: TextRevision, entity: String, id: String, field: String) throws
+    func headSeq() async throws -> Int64
+    /// Every stored field of each of these records (a record with none is left out).
+    func fields(of records: Set<RecordKey>) async throws -> [RecordKey: [String: FieldState]]
+    /// Applies a push's writes, in order.
+    func apply(_ writes: [StoreWrite]) async throws
     /// Sets the library's `seq` and the node's last acknowledged `nseq`, and stores the receipt.
-    func finish(headSeq: Int64, node: NodeID, lastNseq: Int64, receipt: StoredReceipt) throws
+    func finish(headSeq: Int64, node: NodeID, lastNseq: Int64, receipt: StoredReceipt) async throws
+}
+
+/// A record of a library: its entity and id.
+public struct RecordKey: Hashable, Sendable {
+    /// The entity's name (possibly one this version does not know).
+    public var entity: String
+    /// The record's id.
+    public var id: String
+
+    /// Creates a value from its fields.
+    public init(entity: String, id: String) { self.entity = entity; self.id = id }
+}
+
+/// One write of a push, as the protocol's rules decided it.
+public enum StoreWrite: Hashable, Sendable {
+    /// Stores a field's new state.
+    case field(RecordKey, String, FieldState)
+    /// Removes every field of a record but `keeping` (a purge).
+    case clear(RecordKey, keeping: String)
+    /// Appends an accepted text to the field's history.
+    case revision(RecordKey, String, TextRevision)
 }
 
 /// A field's stored state.

@@ -6,7 +6,10 @@ import Testing
 
 /// The server's side of the protocol, called in process: receipts, nseq,
 /// compare-and-swap on text, clock skew, refusal of bad bodies, isolation, pages.
-@Suite("Push and pull protocol")
+///
+/// The conformance suite of ``SyncStore``: every test runs against every store
+/// (``StoreKind``), which must give exactly the same answers.
+@Suite("Store conformance: push and pull protocol")
 struct PushProtocolTests {
     static let paper = "00000000-0000-5000-8000-000000000001"
     static let note = "00000000-0000-7000-8000-000000000002"
@@ -19,8 +22,8 @@ struct PushProtocolTests {
         Array(PushRequest(node: NodeID(rawValue: node), changes: changes).jsonText.utf8)
     }
 
-    static func setUp() async throws -> (TestServer, ServerLibrary) {
-        let server = try TestServer()
+    static func setUp(_ store: StoreKind) async throws -> (TestServer, ServerLibrary) {
+        let server = try TestServer(store: store)
         _ = try await server.makeLibrary("lab")
         return (server, try await server.library("lab"))
     }
@@ -37,8 +40,8 @@ struct PushProtocolTests {
         }
     }
 
-    @Test func aReplayedPushGetsTheIdenticalReceiptAndAppliesNothing() async throws {
-        let (server, library) = try await Self.setUp()
+    @Test(arguments: StoreKind.allCases) func aReplayedPushGetsTheIdenticalReceiptAndAppliesNothing(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
         let now = server.clock.millis
         let body = Self.body([PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("A"), hlc: Self.hlc(now))])
         let first = try await server.service.push(library: library, idempotencyKey: "key-1", body: body)
@@ -60,8 +63,8 @@ struct PushProtocolTests {
         #expect(try await server.head("lab") == head)
     }
 
-    @Test func exactlyOneOfFourConcurrentSameBaseTextEditsIsApplied() async throws {
-        let (server, library) = try await Self.setUp()
+    @Test(arguments: StoreKind.allCases) func exactlyOneOfFourConcurrentSameBaseTextEditsIsApplied(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
         let now = server.clock.millis
         let create = Self.body([PushedChange(nseq: 1, entity: "note", id: Self.note, field: "body", value: .string("base"), hlc: Self.hlc(now), baseRev: 0)])
         _ = try await server.service.push(library: library, idempotencyKey: "create", body: create)
@@ -85,8 +88,8 @@ struct PushProtocolTests {
         #expect(history.map(\.rev) == [1, 2])
     }
 
-    @Test func aTextEditFromAnOldRevisionGetsTheCurrentText() async throws {
-        let (server, library) = try await Self.setUp()
+    @Test(arguments: StoreKind.allCases) func aTextEditFromAnOldRevisionGetsTheCurrentText(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
         let now = server.clock.millis
         _ = try await server.service.push(library: library, idempotencyKey: "a", body: Self.body([
             PushedChange(nseq: 1, entity: "note", id: Self.note, field: "body", value: .string("one"), hlc: Self.hlc(now), baseRev: 0),
@@ -103,8 +106,8 @@ struct PushProtocolTests {
         #expect(result.value == .string("two"))
     }
 
-    @Test func clocksMoreThanFiveMinutesAheadAreRefusedWithNothingApplied() async throws {
-        let (server, library) = try await Self.setUp()
+    @Test(arguments: StoreKind.allCases) func clocksMoreThanFiveMinutesAheadAreRefusedWithNothingApplied(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
         let now = server.clock.millis
         let ahead = Self.body([
             PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("ok"), hlc: Self.hlc(now)),
@@ -123,8 +126,8 @@ struct PushProtocolTests {
         #expect(try await server.head("lab") == 1)
     }
 
-    @Test func malformedAndOversizedBodiesAreRefusedWithNothingApplied() async throws {
-        let (server, library) = try await Self.setUp()
+    @Test(arguments: StoreKind.allCases) func malformedAndOversizedBodiesAreRefusedWithNothingApplied(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
         let now = server.clock.millis
         _ = try await server.service.push(library: library, idempotencyKey: "seed", body: Self.body([
             PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("kept"), hlc: Self.hlc(now)),
@@ -162,8 +165,8 @@ struct PushProtocolTests {
         #expect(try await server.head("lab") == 1)
     }
 
-    @Test func aTokenReachesItsOwnLibraryOnly() async throws {
-        let server = try TestServer()
+    @Test(arguments: StoreKind.allCases) func aTokenReachesItsOwnLibraryOnly(store: StoreKind) async throws {
+        let server = try TestServer(store: store)
         let first = try await server.makeLibrary("first")
         let second = try await server.makeLibrary("second")
         let service = server.service
@@ -186,8 +189,8 @@ struct PushProtocolTests {
         await Self.expectError(.unauthorized) { _ = try await service.authenticate(authorization: "Bearer \(second)", library: "second") }
     }
 
-    @Test func pagesGiveEveryLatestValueWhileOthersPush() async throws {
-        let (server, library) = try await Self.setUp()
+    @Test(arguments: StoreKind.allCases) func pagesGiveEveryLatestValueWhileOthersPush(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
         let service = server.service
         let now = server.clock.millis
         let ids = (0..<20).map { String(format: "00000000-0000-5000-8000-%012d", $0) }
@@ -240,8 +243,8 @@ struct PushProtocolTests {
         #expect(state.count == expected.count)
     }
 
-    @Test func aPurgeAbsorbsEveryLaterChange() async throws {
-        let (server, library) = try await Self.setUp()
+    @Test(arguments: StoreKind.allCases) func aPurgeAbsorbsEveryLaterChange(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
         let now = server.clock.millis
         let answer = try await server.service.push(library: library, idempotencyKey: "p", body: Self.body([
             PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "title", value: .string("gone"), hlc: Self.hlc(now)),
@@ -255,8 +258,8 @@ struct PushProtocolTests {
         #expect(!dump.contains("gone") && !dump.contains("back?"))
     }
 
-    @Test func unknownEntitiesAndFieldsAreKeptAndForwarded() async throws {
-        let (server, library) = try await Self.setUp()
+    @Test(arguments: StoreKind.allCases) func unknownEntitiesAndFieldsAreKeptAndForwarded(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
         let now = server.clock.millis
         _ = try await server.service.push(library: library, idempotencyKey: "u", body: Self.body([
             PushedChange(nseq: 1, entity: "paper", id: Self.paper, field: "reading_minutes", value: .int(42), hlc: Self.hlc(now)),

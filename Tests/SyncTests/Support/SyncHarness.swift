@@ -1,5 +1,6 @@
 import Foundation
 @_exported import TestSupport
+import Testing
 import Model
 import Storage
 import Sync
@@ -9,24 +10,41 @@ import SyncWire
 /// The clock the sync tests set by hand.
 typealias TestClock = ManualClock
 
-/// The real server logic on a real SQLite store in a temporary folder, without HTTP.
+/// The server stores every conformance test runs against: each must give the
+/// protocol's behaviour exactly (a PostgreSQL store joins the list when it exists).
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    /// A new, empty store of this kind whose files (if any) live at `path`.
+    func open(path: String) throws -> any SyncStore {
+        switch self {
+        case .sqlite: try SQLiteSyncStore(path: path)
+        }
+    }
+}
+
+/// The real server logic on a real store in a temporary folder, without HTTP.
 final class TestServer: @unchecked Sendable {
     let folder = TemporaryFolder()
     let path: String
     let clock: TestClock
-    private(set) var store: SQLiteSyncStore
+    let kind: StoreKind
+    private(set) var store: any SyncStore
     private(set) var service: SyncService
 
-    init(clock: TestClock = TestClock()) throws {
+    init(clock: TestClock = TestClock(), store kind: StoreKind = .sqlite) throws {
         self.clock = clock
+        self.kind = kind
         path = folder.path + "/server.sqlite"
-        store = try SQLiteSyncStore(path: path)
+        store = try kind.open(path: path)
         service = SyncService(store: store, now: { clock.millis })
     }
 
     /// Opens the database again (after its file was replaced, say).
     func reopen() throws {
-        store = try SQLiteSyncStore(path: path)
+        store = try kind.open(path: path)
         let clock = self.clock
         service = SyncService(store: store, now: { clock.millis })
     }
