@@ -30,15 +30,13 @@ public enum ReaderBackup {
     public struct Writer<Output: TextOutput> {
         /// Where the backup goes.
         public private(set) var output: Output
-        private var count = 0
+        private var lines = CanonicalDump.Lines()
 
         /// Creates a value from its fields.
         public init(output: Output) {
             self.output = output
             self.output.write(ReaderBackup.header)
         }
-
-        private var histories = 0
 
         /// Writes one record on its own line.
         public mutating func write(_ record: SyncRecord) {
@@ -48,21 +46,18 @@ public enum ReaderBackup {
         /// Writes one record, of any entity (fields of kinds this version does not know
         /// included), on its own line. Records come before any history.
         public mutating func write(entity: String, id: String, fields: [String: Stamped]) {
-            output.write(CanonicalDump.line(entity: entity, id: id, fields: fields, first: count == 0))
-            count += 1
+            output.write(lines.record(entity: entity, id: id, fields: fields))
         }
 
         /// Writes an earlier text of a note or highlight, after every record.
         public mutating func write(history entry: TextHistoryEntry) {
-            output.write(CanonicalDump.historyLine(entry, first: count == 0))
-            count += 1
-            histories += 1
+            output.write(lines.history(entry))
         }
 
         /// Closes the document and returns the output: version 1 when it holds
         /// records only (what every reader reads), version 2 with histories.
         public mutating func finish() -> Output {
-            output.write("\n" + (histories == 0 ? CanonicalDump.footer : CanonicalDump.historyFooter) + "\n")
+            output.write(lines.closing())
             return output
         }
     }

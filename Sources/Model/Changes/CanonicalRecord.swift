@@ -46,6 +46,42 @@ public enum CanonicalDump {
     /// What follows the last record: a line break and the last line.
     public static let closing = "\n" + footer + "\n"
 
+    /// The lines of one dump after its header, in order: each record's line with
+    /// the separator before it, then the history lines of a backup, then the
+    /// closing. The one place a dump's frame is decided; the client's backup and
+    /// canonical dump, the server's dump and the tests all write through it.
+    ///
+    /// ```swift
+    /// var lines = CanonicalDump.Lines()
+    /// var text = CanonicalDump.header
+    /// text += lines.record(entity: "tag", id: id, fields: fields)
+    /// text += lines.closing()
+    /// ```
+    public struct Lines: Sendable {
+        private var count = 0
+        private var histories = 0
+
+        /// Starts a dump (after its header).
+        public init() {}
+
+        /// One record's line, in (entity, id) order.
+        public mutating func record(entity: String, id: String, fields: [String: Stamped]) -> String {
+            defer { count += 1 }
+            return line(entity: entity, id: id, fields: fields, first: count == 0)
+        }
+
+        /// One history entry's line, after every record.
+        public mutating func history(_ entry: TextHistoryEntry) -> String {
+            defer { count += 1; histories += 1 }
+            return historyLine(entry, first: count == 0)
+        }
+
+        /// What follows the last line: version 1 with records only, version 2 with histories.
+        public func closing() -> String {
+            "\n" + (histories == 0 ? footer : historyFooter) + "\n"
+        }
+    }
+
     /// One text history entry's line, with the separator that comes before it:
     /// `{"history":{"entity":…,"field":…,"hlc":…,"id":…,"reason":…,"replaced_at":…,"text":…}}`.
     public static func historyLine(_ entry: TextHistoryEntry, first: Bool) -> String {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Model
 import SyncWire
+import Synchronization
 
 /// The sync protocol's server side, without HTTP: authentication, validation,
 /// limits, and the merge rules of every push. ``SyncServerApplication`` puts it
@@ -284,20 +285,15 @@ extension SyncService {
 }
 
 /// Collects dump lines from the store's reading thread.
-final class DumpCollector: @unchecked Sendable {
-    private var text = CanonicalDump.header
-    private var count = 0
-    private let lock = NSLock()
+final class DumpCollector: Sendable {
+    private let state = Mutex((text: CanonicalDump.header, lines: CanonicalDump.Lines()))
 
     func append(entity: String, id: String, fields: [String: Stamped]) {
-        lock.lock(); defer { lock.unlock() }
-        text += CanonicalDump.line(entity: entity, id: id, fields: fields, first: count == 0)
-        count += 1
+        state.withLock { $0.text += $0.lines.record(entity: entity, id: id, fields: fields) }
     }
 
     func finish() -> String {
-        lock.lock(); defer { lock.unlock() }
-        return text + CanonicalDump.closing
+        state.withLock { $0.text + $0.lines.closing() }
     }
 }
 

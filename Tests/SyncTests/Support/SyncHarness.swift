@@ -175,11 +175,8 @@ final class Replica: @unchecked Sendable {
     /// A library's canonical dump, as `reader export --format json --canonical` prints it.
     static func dump(_ library: Library) throws -> String {
         var text = CanonicalDump.header
-        var count = 0
-        try library.forEachCanonicalRecord { entity, id, fields in
-            text += CanonicalDump.line(entity: entity, id: id, fields: fields, first: count == 0)
-            count += 1
-        }
-        return text + CanonicalDump.closing
+        var lines = CanonicalDump.Lines()
+        try library.forEachCanonicalRecord { text += lines.record(entity: $0, id: $1, fields: $2) }
+        return text + lines.closing()
     }
 }
