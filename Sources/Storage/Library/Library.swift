@@ -73,7 +73,8 @@ public final class Library: Sendable {
             // Most opens find a current schema: check it with one read of the file
             // header (`user_version`, set by the last migration) and take no write lock.
             let (current, deferred) = try dbQueue.read { db in
-                if try Int.fetchOne(db, sql: "PRAGMA user_version") == 0, try db.tableExists("sqlite_sequence") || Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0,
+                // Tables but no `meta` and no schema version: another program's database.
+                if try Int.fetchOne(db, sql: "PRAGMA user_version") == 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0,
                    try !db.tableExists("meta") {
                     throw StorageError.notALibrary(path: path, what: "an SQLite database of another program")
                 }

@@ -40,6 +40,8 @@ extension Library {
                     let bad = clocks.filter { FieldRules.clockProblem($0.value) != nil }.keys.sorted()
                     guard !bad.isEmpty else { continue }
                     count += bad.count
+                    // Counting needs no clock (and this machine's may be the bad one).
+                    guard !dryRun else { continue }
                     let hlc = try writer.stamp()
                     for name in bad { clocks[name] = hlc }
                     let id: String = row[0]
@@ -50,6 +52,7 @@ extension Library {
             for row in try Row.fetchAll(writer.db, sql: "SELECT entity, id, hlc FROM tombstone") {
                 guard let entity = Entity(rawValue: row[0]), let old = HLC(row[2] as String), FieldRules.clockProblem(old) != nil else { continue }
                 count += 1
+                guard !dryRun else { continue }
                 let id: String = row[1]
                 try writer.db.execute(sql: "UPDATE tombstone SET hlc = ? WHERE entity = ? AND id = ?", arguments: [try writer.stamp().description, entity.rawValue, id])
                 try writer.queue(entity, id: id, fields: [Entity.purgedField], isNew: true)

@@ -64,9 +64,10 @@ extension Library {
             let current = try writer.load(.paper, id: id)
             var values: [String: JSONValue] = ["status": .string(status.rawValue), "read_at": .null, "rating": .null]
             if status == .read {
+                // Read again: the first read date and the rating stay unless a new rating is given.
                 let wasRead = current?.values["status"]?.stringValue == ReadingStatus.read.rawValue
-                values["read_at"] = wasRead ? current?.values["read_at"] ?? .null : .int(Int64(writer.wallMillis))
-                if values["read_at"] == .null { values["read_at"] = .int(Int64(writer.wallMillis)) }
+                let earlier = wasRead ? current?.values["read_at"].flatMap { $0 == .null ? nil : $0 } : nil
+                values["read_at"] = earlier ?? .int(Int64(writer.wallMillis))
                 values["rating"] = rating.map { .int(Int64($0)) } ?? (wasRead ? current?.values["rating"] ?? .null : .null)
             }
             try writer.set(.paper, id: id, values, stampingTogether: true)
