@@ -56,3 +56,33 @@ public enum FieldRules {
         valueProblem(entity: entity, field: field, value: value) ?? clockProblem(hlc)
     }
 }
+
+extension FieldRules {
+    /// What a merge does with an incoming field value, against the stored one.
+    public enum Outcome: Hashable, Sendable {
+        /// The incoming value replaces the stored one.
+        case takeIncoming
+        /// The stored value stays: it was written later.
+        case keepStored
+        /// The same write arrived again (same clock, same value).
+        case sameWrite
+        /// Another value with the same clock: a protocol violation, refused.
+        case clockClash
+    }
+
+    /// Last writer wins, the rule of every plain field on the client and the server:
+    /// the value with the later clock stays, whatever the order the writes arrive in.
+    public static func lastWriterWins(stored: Stamped?, incoming: Stamped) -> Outcome {
+        guard let stored else { return .takeIncoming }
+        if incoming.hlc > stored.hlc { return .takeIncoming }
+        if incoming.hlc < stored.hlc { return .keepStored }
+        return incoming.value == stored.value ? .sameWrite : .clockClash
+    }
+
+    /// Purge absorbs: a purged record takes nothing but a later purge (whose clock
+    /// then replaces the tombstone's, so that every replica keeps the same one).
+    public static func purgeAbsorbs(purgedAt: HLC, field: String, hlc: HLC) -> Outcome {
+        guard field == Entity.purgedField else { return .keepStored }
+        return hlc > purgedAt ? .takeIncoming : hlc == purgedAt ? .sameWrite : .keepStored
+    }
+}

@@ -141,7 +141,7 @@ final class ChangeWriter {
     /// purge clock, and queues the purge in place of any pending change of the record.
     private func applyPurge(_ entity: Entity, id: String, hlc: HLC) throws {
         if let existing = try purgeClock(entity, id: id) {
-            guard hlc > existing else { return }
+            guard FieldRules.purgeAbsorbs(purgedAt: existing, field: Entity.purgedField, hlc: hlc) == .takeIncoming else { return }
             try db.cachedStatement(sql: "UPDATE tombstone SET hlc = ? WHERE entity = ? AND id = ?")
                 .execute(arguments: [hlc.description, entity.rawValue, id])
         } else {
@@ -229,7 +229,8 @@ final class ChangeWriter {
         var winners: [String: Stamped] = [:]
         var losers: [String] = []
         for (name, stamped) in record.fields {
-            if !overriding.contains(name), let stored = current?.clocks[name], !(stamped.hlc > stored) {
+            if !overriding.contains(name), let stored = current?.clocks[name],
+               FieldRules.lastWriterWins(stored: Stamped(current?.values[name] ?? .null, at: stored), incoming: stamped) != .takeIncoming {
                 if requeueLosing, stamped.hlc < stored { losers.append(name) }
                 continue
             }

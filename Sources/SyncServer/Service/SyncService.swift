@@ -226,13 +226,13 @@ struct PushApplier {
             writes.append(.field(record, change.field, field))
         }
         if let purge = stored[Entity.purgedField] {
-            // Purge absorbs every later change. Between purges the latest clock
-            // wins, as for any field, so that every replica keeps the same one.
-            guard change.field == Entity.purgedField else {
-                return PushResult(nseq: change.nseq, outcome: .superseded, hlc: purge.hlc, reason: "the record was purged")
-            }
-            guard change.hlc > purge.hlc else {
-                return PushResult(nseq: change.nseq, outcome: change.hlc == purge.hlc ? .applied : .superseded, hlc: purge.hlc)
+            switch FieldRules.purgeAbsorbs(purgedAt: purge.hlc, field: change.field, hlc: change.hlc) {
+            case .takeIncoming: break
+            case .sameWrite: return PushResult(nseq: change.nseq, outcome: .applied, hlc: purge.hlc)
+            case .keepStored, .clockClash:
+                return change.field == Entity.purgedField
+                    ? PushResult(nseq: change.nseq, outcome: .superseded, hlc: purge.hlc)
+                    : PushResult(nseq: change.nseq, outcome: .superseded, hlc: purge.hlc, reason: "the record was purged")
             }
         }
         if change.field == Entity.purgedField {
@@ -258,12 +258,12 @@ struct PushApplier {
             return PushResult(nseq: change.nseq, outcome: .applied, rev: next)
         }
         if let current {
-            if current.hlc == change.hlc {
-                return current.value == change.value
-                    ? PushResult(nseq: change.nseq, outcome: .applied)
-                    : PushResult(nseq: change.nseq, outcome: .rejected, hlc: current.hlc, reason: "another value was written with the same clock")
-            }
-            if current.hlc > change.hlc {
+            switch FieldRules.lastWriterWins(stored: Stamped(current.value, at: current.hlc), incoming: Stamped(change.value, at: change.hlc)) {
+            case .takeIncoming: break
+            case .sameWrite: return PushResult(nseq: change.nseq, outcome: .applied)
+            case .clockClash:
+                return PushResult(nseq: change.nseq, outcome: .rejected, hlc: current.hlc, reason: "another value was written with the same clock")
+            case .keepStored:
                 return PushResult(nseq: change.nseq, outcome: .superseded, hlc: current.hlc, reason: "a later write won")
             }
         }
