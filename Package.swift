@@ -105,7 +105,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Model", "Interchange", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            // Sync and SyncWire: the backup round trip also restores what a pull brought.
+            dependencies: ["Storage", "Model", "Interchange", "Sync", "SyncWire", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,5 +1,7 @@
 import Foundation
 import Interchange
+import Sync
+import SyncWire
 import Model
 import Testing
 @testable import Storage
@@ -81,9 +83,9 @@ struct BackupRoundTripTests {
                 let hlc = HLC(millis: 1_800_000_000_000 + UInt64(step), counter: 1, node: node)
                 let target = pick(papers)?.lowercased ?? String(format: "00000000-0000-5000-8000-%012d", step)
                 try library.applyPulled([
-                    IncomingChange(entity: "paper", id: target, field: "reading_minutes", value: .int(Int64(step)), hlc: hlc, rev: nil),
-                    IncomingChange(entity: "attachment", id: String(format: "00000000-0000-5000-9000-%012d", step), field: "sha256",
-                                   value: .string("ab\(step)"), hlc: hlc, rev: nil),
+                    PulledChange(seq: 0, entity: "paper", id: target, field: "reading_minutes", value: .int(Int64(step)), hlc: hlc),
+                    PulledChange(seq: 0, entity: "attachment", id: String(format: "00000000-0000-5000-9000-%012d", step), field: "sha256",
+                                   value: .string("ab\(step)"), hlc: hlc),
                 ], cursor: Int64(step), epoch: "e")
             }
         }

@@ -157,7 +157,7 @@ extension Library {
                     }
                 case .foreignField(let entity, let id, let field, let stamped):
                     try Library.checkRecordID(entity, id)
-                    let changed = try Library.mergeForeign(writer, IncomingChange(entity: entity, id: id, field: field, value: stamped.value, hlc: stamped.hlc, rev: nil))
+                    let changed = try Library.mergeForeign(writer, entity: entity, id: id, field: field, stamped)
                     // A field a newer version added to a known record is counted with it.
                     if Entity(rawValue: entity) != nil { return }
                     if let last = lastForeign, last.entity == entity, last.id == id {
@@ -213,19 +213,8 @@ extension Library {
         try read { db in
             var result: [(Int64, FieldChange)] = []
             for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, entity, id, fields FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [seq, limit]) {
-                guard let entity = Entity(rawValue: row["entity"]) else { continue }
-                let seq: Int64 = row["seq"]
-                let id: String = row["id"]
-                if let purge = try String.fetchOne(db.cachedStatement(sql: "SELECT hlc FROM tombstone WHERE entity = ? AND id = ?"),
-                                                   arguments: [entity.rawValue, id]).flatMap(HLC.init) {
-                    result.append((seq, FieldChange(entity: entity, id: id, field: Entity.purgedField, value: .bool(true), hlc: purge)))
-                    continue
-                }
-                guard let record = try StoredRecord.fetch(db, entity: entity, id: id) else { continue }
-                for field in (row["fields"] as String).split(separator: ",").map(String.init) {
-                    guard let hlc = record.clocks[field] else { continue }
-                    result.append((seq, FieldChange(entity: entity, id: record.id, field: field, value: record.values[field] ?? .null, hlc: hlc)))
-                }
+                let fields = (row[3] as String).split(separator: ",").map(String.init)
+                for change in try Library.outboxChanges(db, entity: row[1], id: row[2], fields: fields) { result.append((row[0], change)) }
             }
             return result
         }

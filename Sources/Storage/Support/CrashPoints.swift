@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// Labelled points of the client's sync path where tests inject a crash.
 ///
@@ -6,9 +6,9 @@ import Foundation
 /// `@testable import`) sets ``onPoint`` to throw at a point: the write in progress
 /// rolls back, as it would if the process died there, and the test reopens the
 /// database as a restarted process would.
-final class CrashPoints: @unchecked Sendable {
+package final class CrashPoints: Sendable {
     /// The points, by name.
-    enum Point: String, CaseIterable, Sendable {
+    package enum Point: String, CaseIterable, Sendable {
         /// A local write has changed its row; its outbox entry is not written yet.
         case afterLocalWriteBeforeOutbox = "client.afterLocalWriteBeforeOutbox"
         /// Half the records of a pulled page are stored.
@@ -17,13 +17,12 @@ final class CrashPoints: @unchecked Sendable {
         case afterApplyBeforeCursor = "client.afterApplyBeforeCursor"
     }
 
-    private let lock = NSLock()
-    private var handler: (@Sendable (Point) throws -> Void)?
+    private let handler = Mutex<(@Sendable (Point) throws -> Void)?>(nil)
 
     /// What happens at each point (nil: nothing).
     var onPoint: (@Sendable (Point) throws -> Void)? {
-        get { lock.withLock { handler } }
-        set { lock.withLock { handler = newValue } }
+        get { handler.withLock { $0 } }
+        set { handler.withLock { $0 = newValue } }
     }
 
     /// Passes a point: throws when a test has set a crash there.

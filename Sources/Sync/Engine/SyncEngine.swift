@@ -152,7 +152,7 @@ public struct SyncEngine: Sendable {
                 // One change breaks a rule of this server (`changes[3].hlc: …`): set it
                 // aside and send the rest, so that one bad change never stops sync.
                 guard let index = Self.refusedChangeIndex(error.message),
-                      try library.setAside(changeAt: index, of: batch, reason: "refused by the server: " + error.message, changeOf: Self.change(in:at:))
+                      try library.setAside(changeAt: index, of: batch, reason: "refused by the server: " + error.message)
                 else { throw SyncError.server(status: 422, error: error) }
                 setAside += 1
                 continue
@@ -197,22 +197,10 @@ public struct SyncEngine: Sendable {
         return Int(message[message.index(message.startIndex, offsetBy: 8)..<close])
     }
 
-    /// The record and field of change `index` of a stored batch body.
-    static func change(in body: String, at index: Int) -> (entity: String, id: String, field: String)? {
-        guard let request = try? PushRequest(bytes: Array(body.utf8)), request.changes.indices.contains(index) else { return nil }
-        let change = request.changes[index]
-        return (change.entity, change.id, change.field)
-    }
-
     /// Forms the next batch from the outbox within the server's limits and stores
     /// it before anything is sent (nil when nothing waits), or gives the batch in flight.
     public func formBatch(limits: WireLimits) throws -> StoredBatch? {
-        try library.formBatch(maxChanges: limits.maxPushChanges, maxBytes: limits.maxPushBytes * 7 / 8) { changes, node in
-            PushRequest(node: node, changes: changes.map {
-                PushedChange(nseq: $0.nseq, entity: $0.change.entity.rawValue, id: $0.change.id, field: $0.change.field,
-                             value: $0.change.value, hlc: $0.change.hlc, baseRev: $0.baseRev)
-            }).jsonText
-        }
+        try library.formBatch(maxChanges: limits.maxPushChanges, maxBytes: limits.maxPushBytes * 7 / 8)
     }
 
     /// Takes the server's receipt for a stored batch: each change's outcome, matched
@@ -220,29 +208,7 @@ public struct SyncEngine: Sendable {
     /// Returns how many changes the batch held and what acknowledging did. A receipt
     /// for a batch no longer in flight changes nothing.
     public func acknowledge(_ batch: StoredBatch, receipt: PushReceipt) throws -> (sent: Int, report: AcknowledgeReport) {
-        let request: PushRequest
-        do {
-            request = try PushRequest(bytes: Array(batch.body.utf8))
-        } catch {
-            throw SyncError.badResponse(url: "local batch", reason: "the stored batch cannot be read: \(error)")
-        }
-        let byNseq = Dictionary(receipt.results.map { ($0.nseq, $0) }, uniquingKeysWith: { first, _ in first })
-        var acknowledged: [AcknowledgedChange] = []
-        for change in request.changes {
-            guard let entity = Entity(rawValue: change.entity) else { continue }
-            let fieldChange = FieldChange(entity: entity, id: change.id, field: change.field, value: change.value, hlc: change.hlc)
-            let outcome: AcknowledgedChange.Outcome
-            switch byNseq[change.nseq] {
-            case let result? where result.outcome == .applied: outcome = .applied(rev: result.rev)
-            case let result? where result.outcome == .rebaseRequired:
-                outcome = .rebase(text: result.value ?? .null, rev: result.rev ?? 0, hlc: result.hlc)
-            case let result? where result.outcome == .rejected: outcome = .rejected(result.reason ?? "no reason given")
-            default: outcome = .superseded
-            }
-            acknowledged.append(AcknowledgedChange(change: fieldChange, outcome: outcome))
-        }
-        let report = try library.acknowledge(batch, ackedThrough: receipt.ackedThroughNseq, results: acknowledged, device: device)
-        return (request.changes.count, report)
+        try library.acknowledge(batch, receipt: receipt, device: device)
     }
 
     /// Pulls pages from the cursor until the server has nothing more.
@@ -304,9 +270,7 @@ public struct SyncEngine: Sendable {
             cursor = page.cursor
             if !page.hasMore || page.changes.isEmpty { break }
         }
-        let records = PulledRecords(group.lazy.flatMap(\.changes).map {
-            IncomingChange(entity: $0.entity, id: $0.id, field: $0.field, value: $0.value, hlc: $0.hlc, rev: $0.rev)
-        })
+        let records = PulledRecords(group.lazy.flatMap(\.changes))
         return PageGroup(pages: group, records: records)
     }
 }

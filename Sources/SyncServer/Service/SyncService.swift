@@ -218,12 +218,13 @@ struct PushApplier {
     /// One change: purge absorbs; text fields compare and swap on `base_rev`;
     /// every other field is last writer wins by HLC. What it writes goes to
     /// `writes` and to `state`, which later changes of the batch read.
-    func apply(_ change: PushedChange, seq: Int64, state: inout [RecordKey: [String: FieldState]], writes: inout [StoreWrite]) -> PushResult {
+    func apply(_ change: PushedChange, seq: Int64, state: inout [RecordKey: [String: PulledChange]], writes: inout [StoreWrite]) -> PushResult {
         let record = RecordKey(entity: change.entity, id: change.id)
         let stored = state[record] ?? [:]
-        func write(_ field: FieldState) {
+        func write(_ value: JSONValue, rev: Int64? = nil) {
+            let field = PulledChange(seq: seq, entity: change.entity, id: change.id, field: change.field, value: value, hlc: change.hlc, rev: rev)
             state[record, default: [:]][change.field] = field
-            writes.append(.field(record, change.field, field))
+            writes.append(.field(field))
         }
         if let purge = stored[Entity.purgedField] {
             switch FieldRules.purgeAbsorbs(purgedAt: purge.hlc, field: change.field, hlc: change.hlc) {
@@ -238,24 +239,22 @@ struct PushApplier {
         if change.field == Entity.purgedField {
             state[record] = stored.filter { $0.key == Entity.purgedField }
             writes.append(.clear(record, keeping: Entity.purgedField))
-            write(FieldState(value: .bool(true), hlc: change.hlc, seq: seq))
+            write(.bool(true))
             return PushResult(nseq: change.nseq, outcome: .applied)
         }
         let current = stored[change.field]
         if let entity = Entity(rawValue: change.entity), entity.isMergedText(change.field) {
-            let rev = current?.rev ?? 0
-            guard (change.baseRev ?? 0) == rev else {
+            switch FieldRules.textPush(stored: current.map { Stamped($0.value, at: $0.hlc) }, storedRev: current?.rev ?? 0,
+                                       baseRev: change.baseRev, incoming: Stamped(change.value, at: change.hlc)) {
+            case .rebase(let rev):
                 return PushResult(nseq: change.nseq, outcome: .rebaseRequired, rev: rev, value: current?.value ?? .null, hlc: current?.hlc)
-            }
-            // The same text with the same clock is a duplicate. The same text with
-            // another clock is a new revision: every replica must end with one clock.
-            if let current, current.value == change.value, current.hlc == change.hlc {
+            case .duplicate(let rev):
                 return PushResult(nseq: change.nseq, outcome: .applied, rev: rev)
+            case .newRevision(let next):
+                write(change.value, rev: next)
+                writes.append(.revision(record, change.field, TextRevision(rev: next, value: change.value, hlc: change.hlc, seq: seq, node: request.node)))
+                return PushResult(nseq: change.nseq, outcome: .applied, rev: next)
             }
-            let next = rev + 1
-            write(FieldState(value: change.value, hlc: change.hlc, seq: seq, rev: next))
-            writes.append(.revision(record, change.field, TextRevision(rev: next, value: change.value, hlc: change.hlc, seq: seq, node: request.node)))
-            return PushResult(nseq: change.nseq, outcome: .applied, rev: next)
         }
         if let current {
             switch FieldRules.lastWriterWins(stored: Stamped(current.value, at: current.hlc), incoming: Stamped(change.value, at: change.hlc)) {
@@ -267,7 +266,7 @@ struct PushApplier {
                 return PushResult(nseq: change.nseq, outcome: .superseded, hlc: current.hlc, reason: "a later write won")
             }
         }
-        write(FieldState(value: change.value, hlc: change.hlc, seq: seq))
+        write(change.value)
         return PushResult(nseq: change.nseq, outcome: .applied)
     }
 }

@@ -301,9 +301,9 @@ struct SQLitePushTransaction: PushTransaction {
         }
     }
 
-    func fields(of records: Set<RecordKey>) async throws -> [RecordKey: [String: FieldState]] {
+    func fields(of records: Set<RecordKey>) async throws -> [RecordKey: [String: PulledChange]] {
         try pool.writeNow { db in
-            var result: [RecordKey: [String: FieldState]] = [:]
+            var result: [RecordKey: [String: PulledChange]] = [:]
             let statement = try db.cachedStatement(sql: """
                 SELECT field, value, hlc, seq, rev FROM field_state WHERE library_id = ? AND entity = ? AND record_id = ?
                 """)
@@ -311,7 +311,9 @@ struct SQLitePushTransaction: PushTransaction {
                 let rows = try Row.fetchCursor(statement, arguments: [library, record.entity, record.id])
                 while let row = try rows.next() {
                     guard let hlc = HLC(row[2] as String) else { throw StoreError("a stored clock is damaged") }
-                    result[record, default: [:]][row[0]] = FieldState(value: try JSONValue(parsing: row[1] as String), hlc: hlc, seq: row[3], rev: row[4])
+                    let field: String = row[0]
+                    result[record, default: [:]][field] = PulledChange(seq: row[3], entity: record.entity, id: record.id, field: field,
+                                                                       value: try JSONValue(parsing: row[1] as String), hlc: hlc, rev: row[4])
                 }
             }
             return result
@@ -322,12 +324,12 @@ struct SQLitePushTransaction: PushTransaction {
         try pool.writeNow { db in
             for write in writes {
                 switch write {
-                case .field(let record, let field, let state):
+                case .field(let state):
                     try db.cachedStatement(sql: """
                         INSERT INTO field_state(library_id, entity, record_id, field, value, hlc, seq, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT(library_id, entity, record_id, field) DO UPDATE SET
                             value = excluded.value, hlc = excluded.hlc, seq = excluded.seq, rev = excluded.rev
-                        """).execute(arguments: [library, record.entity, record.id, field, state.value.canonicalJSON, state.hlc.description, state.seq, state.rev])
+                        """).execute(arguments: [library, state.entity, state.id, state.field, state.value.canonicalJSON, state.hlc.description, state.seq, state.rev])
                 case .clear(let record, let keeping):
                     try db.cachedStatement(sql: "DELETE FROM field_state WHERE library_id = ? AND entity = ? AND record_id = ? AND field <> ?")
                         .execute(arguments: [library, record.entity, record.id, keeping])

@@ -52,8 +52,9 @@ public protocol PushTransaction: Sendable {
     func lastNseq(of node: NodeID) async throws -> Int64
     /// The library's `seq` before this push.
     func headSeq() async throws -> Int64
-    /// Every stored field of each of these records (a record with none is left out).
-    func fields(of records: Set<RecordKey>) async throws -> [RecordKey: [String: FieldState]]
+    /// Every stored field of each of these records, by field name, as a pull would
+    /// serve it (a record with none is left out).
+    func fields(of records: Set<RecordKey>) async throws -> [RecordKey: [String: PulledChange]]
     /// Applies a push's writes, in order.
     func apply(_ writes: [StoreWrite]) async throws
     /// Sets the library's `seq` and the node's last acknowledged `nseq`, and stores the receipt.
@@ -73,29 +74,12 @@ public struct RecordKey: Hashable, Sendable {
 
 /// One write of a push, as the protocol's rules decided it.
 public enum StoreWrite: Hashable, Sendable {
-    /// Stores a field's new state.
-    case field(RecordKey, String, FieldState)
+    /// Stores a field's new state: the row a pull serves.
+    case field(PulledChange)
     /// Removes every field of a record but `keeping` (a purge).
     case clear(RecordKey, keeping: String)
     /// Appends an accepted text to the field's history.
     case revision(RecordKey, String, TextRevision)
-}
-
-/// A field's stored state.
-public struct FieldState: Hashable, Sendable {
-    /// The value.
-    public var value: JSONValue
-    /// The clock of the write that set it.
-    public var hlc: HLC
-    /// The push that last changed it.
-    public var seq: Int64
-    /// For text fields merged by revision: the revision.
-    public var rev: Int64?
-
-    /// Creates a value from its fields.
-    public init(value: JSONValue, hlc: HLC, seq: Int64, rev: Int64? = nil) {
-        self.value = value; self.hlc = hlc; self.seq = seq; self.rev = rev
-    }
 }
 
 /// One accepted text of a text field.

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Storage
+import Sync
 import SyncServer
 import SyncWire
 import Testing
@@ -26,7 +27,7 @@ struct MergeLawsOverSyncTests {
     /// 200 changes with distinct clocks: plain fields of every entity, purges,
     /// fields and records of kinds this version does not know. Text fields merged
     /// by revision are not last-writer-wins and are tested on their own.
-    static func changes(seed: UInt64) -> [IncomingChange] {
+    static func changes(seed: UInt64) -> [PulledChange] {
         var random = SplitMix64(seed: seed)
         var used: Set<HLC> = []
         return (0..<200).map { i in
@@ -36,16 +37,16 @@ struct MergeLawsOverSyncTests {
             switch random.next() % 20 {
             case 0:
                 let entity = [Entity.paper, .note, .highlight][Int(random.next() % 3)]
-                return IncomingChange(entity: entity.rawValue, id: id, field: Entity.purgedField, value: .bool(true), hlc: hlc, rev: nil)
+                return PulledChange(seq: 0, entity: entity.rawValue, id: id, field: Entity.purgedField, value: .bool(true), hlc: hlc)
             case 1:
-                return IncomingChange(entity: "paper", id: id, field: "future_field", value: .string("v\(i)"), hlc: hlc, rev: nil)
+                return PulledChange(seq: 0, entity: "paper", id: id, field: "future_field", value: .string("v\(i)"), hlc: hlc)
             case 2:
-                return IncomingChange(entity: "widget", id: id, field: "size", value: .int(Int64(i)), hlc: hlc, rev: nil)
+                return PulledChange(seq: 0, entity: "widget", id: id, field: "size", value: .int(Int64(i)), hlc: hlc)
             default:
                 let entity = Entity.allCases[Int(random.next() % UInt64(Entity.allCases.count))]
                 let fields = entity.fields.filter { !entity.isMergedText($0.name) }
                 let field = fields[Int(random.next() % UInt64(fields.count))]
-                return IncomingChange(entity: entity.rawValue, id: id, field: field.name, value: value(field.kind, &random), hlc: hlc, rev: nil)
+                return PulledChange(seq: 0, entity: entity.rawValue, id: id, field: field.name, value: value(field.kind, &random), hlc: hlc)
             }
         }
     }
@@ -61,7 +62,7 @@ struct MergeLawsOverSyncTests {
     }
 
     /// The changes shuffled, with 50 duplicates mixed in.
-    static func scrambled(_ changes: [IncomingChange], seed: UInt64) -> [IncomingChange] {
+    static func scrambled(_ changes: [PulledChange], seed: UInt64) -> [PulledChange] {
         var random = SplitMix64(seed: seed ^ 0xD0_0D)
         var result = changes.shuffled(using: &random)
         result += (0..<50).map { _ in changes[Int(random.next() % UInt64(changes.count))] }
@@ -70,7 +71,7 @@ struct MergeLawsOverSyncTests {
     }
 
     /// Applies changes as pulled pages of random sizes.
-    static func pull(_ changes: [IncomingChange], into library: Library, seed: UInt64) throws {
+    static func pull(_ changes: [PulledChange], into library: Library, seed: UInt64) throws {
         var random = SplitMix64(seed: seed ^ 0xBA_6E)
         var start = 0
         var cursor: Int64 = 0

@@ -317,9 +317,7 @@ final class Simulation: @unchecked Sendable {
         case .page(let askedFrom, let page):
             // The engine applies a page only from the cursor it asked from.
             guard try replica.library.syncState().cursor == askedFrom else { count("stale page"); return }
-            try replica.library.applyPulled(page.changes.map {
-                IncomingChange(entity: $0.entity, id: $0.id, field: $0.field, value: $0.value, hlc: $0.hlc, rev: $0.rev)
-            }, cursor: page.cursor, epoch: page.epoch)
+            try replica.library.applyPulled(page.changes, cursor: page.cursor, epoch: page.epoch)
             count("page")
         }
     }
