@@ -68,6 +68,34 @@ public struct Paper: Hashable, Sendable, Identifiable {
         self.citeKey = citeKey; self.categories = categories; self.comment = comment
     }
 
+    /// A paper from its record's values, by the field names of ``Entity/paper``:
+    /// the one place that maps stored fields to properties. Fields that are
+    /// missing or of the wrong kind read as empty.
+    ///
+    /// - Parameters:
+    ///   - values: the record's fields (``Entity/fields`` of ``Entity/paper``).
+    ///   - updatedAt: when any field last changed.
+    public init(id: UUID, values: [String: JSONValue], updatedAt: Date? = nil) {
+        func text(_ name: String) -> String? { values[name]?.stringValue }
+        func int(_ name: String) -> Int? { values[name]?.intValue.map { Int(clamping: $0) } }
+        func date(_ name: String) -> Date? { values[name]?.intValue.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+        func texts(_ name: String) -> [String] {
+            guard case .array(let items)? = values[name] else { return [] }
+            return items.compactMap(\.stringValue)
+        }
+        self.init(
+            id: id, title: text("title") ?? "", authors: texts("authors"), abstract: text("abstract"),
+            published: text("published"), year: int("year"),
+            arxiv: text("arxiv_id").flatMap { ArXivID(id: $0, version: int("arxiv_version")) },
+            doi: text("doi").flatMap(DOI.init),
+            url: text("url"), pdfURL: text("pdf_url"), codeURL: text("code_url"), venue: text("venue"), source: text("source"),
+            addedAt: date("added_at") ?? Date(timeIntervalSince1970: 0),
+            status: text("status").flatMap(ReadingStatus.init(rawValue:)) ?? .inbox,
+            rating: int("rating"), readAt: date("read_at"), isTrashed: values["trashed"] == .bool(true), updatedAt: updatedAt,
+            citeKey: text("cite_key"), categories: texts("categories"), comment: text("comment")
+        )
+    }
+
     /// The id a new paper with these identifying fields gets: from the arXiv id,
     /// else the DOI, else the title and first author.
     public static func stableID(arxiv: ArXivID?, doi: DOI?, title: String, authors: [String]) -> UUID {

@@ -3,7 +3,9 @@ import GRDB
 import Model
 
 extension Library {
-    static let paperColumns = "p.rowid, p.id, p.title, p.authors, p.abstract, p.published, p.year, p.arxiv_id, p.arxiv_version, p.doi, p.url, p.pdf_url, p.code_url, p.venue, p.source, p.added_at, p.status, p.rating, p.read_at, p.trashed, p.changed_at, p.cite_key, p.categories, p.comment"
+    /// The columns ``paper(row:)`` reads, first in every select of papers: the
+    /// rowid, the id, every field of ``Model/Entity/paper`` in its order, the time of the last change.
+    static let paperColumns = "p.rowid, p.id, " + Entity.paper.fields.map { "p." + $0.name }.joined(separator: ", ") + ", p.changed_at"
 
     /// The paper with this id, in the trash or not.
     public func paper(_ id: UUID) throws -> Paper? {
@@ -289,40 +291,18 @@ extension Library {
         millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 
+    /// A paper from a row that starts with ``paperColumns``, read by position.
     static func paper(row: Row) -> Paper {
-        let authorsText: String? = row["authors"]
-        var authors: [String] = []
-        if let authorsText, case .array(let names)? = try? JSONValue(parsing: authorsText) {
-            authors = names.compactMap(\.stringValue)
+        let fields = Entity.paper.fields
+        var values: [String: JSONValue] = [:]
+        values.reserveCapacity(fields.count)
+        for (offset, field) in fields.enumerated() {
+            let value: DatabaseValue = row[offset + 2]
+            values[field.name] = (try? JSONValue(databaseValue: value, kind: field.kind)) ?? .null
         }
-        var categories: [String] = []
-        if let text: String = row["categories"], case .array(let names)? = try? JSONValue(parsing: text) {
-            categories = names.compactMap(\.stringValue)
-        }
-        let arxivID: String? = row["arxiv_id"]
-        let doi: String? = row["doi"]
-        let idText: String = row["id"]
-        return Paper(
-            id: UUID(uuidString: idText) ?? UUID(uuid: UUID_NULL_BYTES),
-            title: row["title"] ?? "",
-            authors: authors,
-            abstract: row["abstract"],
-            published: row["published"],
-            year: row["year"],
-            arxiv: arxivID.flatMap { ArXivID(id: $0, version: row["arxiv_version"]) },
-            doi: doi.flatMap(DOI.init),
-            url: row["url"], pdfURL: row["pdf_url"], codeURL: row["code_url"],
-            venue: row["venue"], source: row["source"],
-            addedAt: date(row["added_at"]) ?? Date(timeIntervalSince1970: 0),
-            status: (row["status"] as String?).flatMap(ReadingStatus.init(rawValue:)) ?? .inbox,
-            rating: row["rating"],
-            readAt: date(row["read_at"]),
-            isTrashed: (row["trashed"] as Int64?) == 1,
-            updatedAt: date(row["changed_at"]),
-            citeKey: row["cite_key"],
-            categories: categories,
-            comment: row["comment"]
-        )
+        let idText: String = row[1]
+        return Paper(id: UUID(uuidString: idText) ?? UUID(uuid: UUID_NULL_BYTES), values: values,
+                     updatedAt: date(row[fields.count + 2]))
     }
 
     static func note(row: Row) -> Note {
