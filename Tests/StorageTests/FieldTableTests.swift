@@ -19,7 +19,7 @@ struct FieldTableTests {
         "code_url": .string("https://github.com/tensorflow/tensor2tensor"), "venue": .string("NeurIPS"), "source": .string("bibtex"),
         "added_at": .int(1_700_000_000_123), "status": .string("read"), "rating": .int(5), "read_at": .int(1_700_000_100_456),
         "trashed": .bool(true), "cite_key": .string("vaswani2017"), "categories": .array([.string("cs.CL"), .string("cs.LG")]),
-        "comment": .string("15 pages, 5 figures"),
+        "comment": .string("15 pages, 5 figures"), "pages": .string("5998--6008"),
     ]
 
     @Test func theSampleHasEveryPaperField() {

@@ -106,6 +106,7 @@ public enum BibTeX {
         }
         draft.venue = text("journal") ?? text("journaltitle") ?? text("booktitle")
         if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }
+        draft.pages = text("pages")
         draft.source = source
         draft.line = entry.line
         guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {

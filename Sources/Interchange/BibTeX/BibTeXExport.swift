@@ -66,6 +66,7 @@ public struct BibTeXExport<Output: TextOutput> {
             }
             type = p.venue != nil ? "article" : p.arxiv != nil ? "online" : "misc"
         }
+        add("pages", p.pages.map { LaTeX.escape($0).replacingOccurrences(of: "–", with: "--") })
         add("doi", p.doi.map { BibTeX.verbatim($0.value) })
         add("url", p.url.map(BibTeX.verbatim))
         add("keywords", detail.tags.isEmpty ? nil : LaTeX.escape(detail.tags.map(\.value).joined(separator: ", ")))

@@ -70,6 +70,7 @@ public enum CSLJSON {
         draft.doi = text("DOI").flatMap(DOI.init)
         draft.url = text("URL")
         draft.venue = text("container-title")
+        draft.pages = text("page")
         let archive = (text("publisher") ?? text("archive") ?? "").lowercased()
         if archive.contains("arxiv") {
             draft.arxiv = text("number").flatMap(ArXivID.init) ?? text("archive_location").flatMap(ArXivID.init)

@@ -50,6 +50,7 @@ extension CSLJSON {
         put("URL", p.url)
         put("abstract", p.abstract)
         put("container-title", p.venue)
+        put("page", p.pages)
         if let arxiv = p.arxiv {
             if p.venue == nil {
                 put("publisher", "arXiv")

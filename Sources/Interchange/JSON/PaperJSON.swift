@@ -36,6 +36,7 @@ public enum PaperJSON {
             "cite_key": text(paper.citeKey),
             "categories": .array(paper.categories.map(JSONValue.string)),
             "comment": text(paper.comment),
+            "pages": text(paper.pages),
         ])
     }
 

@@ -108,6 +108,7 @@ public enum RIS {
         draft.url = first("UR")
         if let abstract = first("AB", "N2") { draft.abstract = abstract }
         draft.venue = first("T2", "JO", "JF", "BT", "J2")
+        if let start = first("SP") { draft.pages = first("EP").map { start + "–" + $0 } ?? start }
         if let doi = draft.doi?.value, doi.hasPrefix("10.48550/arxiv.") { draft.arxiv = ArXivID(String(doi.dropFirst("10.48550/arxiv.".count))) }
         if draft.arxiv == nil, let url = draft.url { draft.arxiv = ArXivID(url) }
         if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }

@@ -35,6 +35,11 @@ public struct RISExport<Output: TextOutput> {
             line("DA", published.replacingOccurrences(of: "-", with: "/"))
         }
         line("T2", p.venue)
+        if let pages = p.pages {
+            let range = pages.split(whereSeparator: { $0 == "–" || $0 == "-" }).map(String.init)
+            line("SP", range.first ?? pages)
+            if range.count == 2 { line("EP", range[1]) }
+        }
         line("DO", p.doi?.value)
         line("UR", p.url)
         line("L1", p.pdfURL)

@@ -38,6 +38,8 @@ public struct Paper: Hashable, Sendable, Identifiable {
     public var categories: [String]
     /// The authors' comment (arXiv: `12 pages, 4 figures; accepted at ACL 2024`).
     public var comment: String?
+    /// The page range in its venue (`5998--6008`, `e1234`), as the source wrote it.
+    public var pages: String?
     /// When the paper entered the library.
     public var addedAt: Date
     /// Where the reader is with the paper.
@@ -58,14 +60,14 @@ public struct Paper: Hashable, Sendable, Identifiable {
         url: String? = nil, pdfURL: String? = nil, codeURL: String? = nil, venue: String? = nil,
         source: String? = nil, addedAt: Date, status: ReadingStatus = .inbox, rating: Int? = nil,
         readAt: Date? = nil, isTrashed: Bool = false, updatedAt: Date? = nil,
-        citeKey: String? = nil, categories: [String] = [], comment: String? = nil
+        citeKey: String? = nil, categories: [String] = [], comment: String? = nil, pages: String? = nil
     ) {
         self.id = id; self.title = title; self.authors = authors; self.abstract = abstract
         self.published = published; self.year = year; self.arxiv = arxiv; self.doi = doi
         self.url = url; self.pdfURL = pdfURL; self.codeURL = codeURL; self.venue = venue
         self.source = source; self.addedAt = addedAt; self.status = status; self.rating = rating
         self.readAt = readAt; self.isTrashed = isTrashed; self.updatedAt = updatedAt
-        self.citeKey = citeKey; self.categories = categories; self.comment = comment
+        self.citeKey = citeKey; self.categories = categories; self.comment = comment; self.pages = pages
     }
 
     /// A paper from its record's values, by the field names of ``Entity/paper``:
@@ -92,7 +94,8 @@ public struct Paper: Hashable, Sendable, Identifiable {
             addedAt: date("added_at") ?? Date(timeIntervalSince1970: 0),
             status: text("status").flatMap(ReadingStatus.init(rawValue:)) ?? .inbox,
             rating: int("rating"), readAt: date("read_at"), isTrashed: values["trashed"] == .bool(true), updatedAt: updatedAt,
-            citeKey: text("cite_key"), categories: texts("categories"), comment: text("comment")
+            citeKey: text("cite_key"), categories: texts("categories"), comment: text("comment"),
+            pages: text("pages")
         )
     }
 

@@ -42,6 +42,8 @@ public struct PaperDraft: Hashable, Sendable {
     public var categories: [String] = []
     /// The authors' comment (arXiv's `12 pages, 4 figures`).
     public var comment: String?
+    /// The page range in its venue (`5998–6008`).
+    public var pages: String?
     /// Its tags, sorted.
     public var tags: [TagName] = []
     /// The line of the source where the record starts.
@@ -74,6 +76,7 @@ public struct PaperDraft: Hashable, Sendable {
         put("venue", venue)
         put("source", source)
         put("comment", comment.map(TextNormalization.singleLine))
+        put("pages", pages.map(TextNormalization.singleLine))
         if !categories.isEmpty { values["categories"] = .array(categories.map { .string($0) }) }
         return values
     }
@@ -111,6 +114,7 @@ public struct PaperDraft: Hashable, Sendable {
         result.codeURL = result.codeURL ?? other.codeURL
         result.venue = result.venue ?? other.venue
         result.comment = result.comment ?? other.comment
+        result.pages = result.pages ?? other.pages
         result.citeKey = result.citeKey ?? other.citeKey
         if result.categories.isEmpty { result.categories = other.categories }
         result.tags = Array(Set(result.tags + other.tags)).sorted()

@@ -163,6 +163,9 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5: page ranges") { db in
+            try db.execute(sql: "ALTER TABLE paper ADD COLUMN pages TEXT")
+        }
         return migrator
     }
 

@@ -25,6 +25,31 @@ struct BibliographyExportTests {
         }
     }
 
+    @Test func pageRangesGoInAndOutOfEveryBibliographicFormat() throws {
+        let bib = try BibTeX.parse("@article{k, title = {T}, author = {Doe, Jane}, journal = {J}, year = {2017}, pages = {5998--6008}}", file: "a.bib")
+        #expect(bib.map(\.pages) == ["5998–6008"])
+        var detail = preprint()
+        detail.paper.pages = "5998–6008"
+
+        var bibtex = BibTeXExport(output: "", dialect: .bibtex)
+        bibtex.write(detail, key: "k")
+        let bibtexText = bibtex.finish()
+        #expect(bibtexText.contains("  pages = {5998--6008},\n"))
+        #expect(try BibTeX.parse(bibtexText, file: "out.bib").map(\.pages) == ["5998–6008"])
+
+        var csl = CSLJSONExport(output: "")
+        csl.write(detail, key: "k")
+        let cslText = csl.finish()
+        #expect(cslText.contains(#""page":"5998–6008""#) || cslText.contains(#""page": "5998–6008""#))
+        #expect(try CSLJSON.parse(Data(cslText.utf8), file: "out.json").map(\.pages) == ["5998–6008"])
+
+        var ris = RISExport(output: "")
+        ris.write(detail, key: "k")
+        let risText = ris.finish()
+        #expect(risText.contains("SP  - 5998\r\n") && risText.contains("EP  - 6008\r\n"))
+        #expect(try RIS.parse(risText, file: "out.ris").map(\.pages) == ["5998–6008"])
+    }
+
     @Test func bibtexWritesAnArXivPreprintAsMiscWithEprintFields() {
         var export = BibTeXExport(output: "", dialect: .bibtex)
         export.write(preprint(), key: "beethoven2024divergence")
