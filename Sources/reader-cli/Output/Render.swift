@@ -46,7 +46,7 @@ enum Render {
         if let readAt = p.readAt { facts.append(("read", day(readAt))) }
         if let year = p.year { facts.append(("year", String(year))) }
         if let published = p.published { facts.append(("published", published)) }
-        if let venue = p.venue { facts.append(("venue", venue)) }
+        if let venue = p.venue { facts.append(("venue", venue + (p.pages.map { ", pages " + $0 } ?? ""))) }
         if let arxiv = p.arxiv { facts.append(("arXiv", arxiv.description + (p.categories.isEmpty ? "" : " [" + p.categories.joined(separator: ", ") + "]"))) }
         if let comment = p.comment { facts.append(("comment", comment)) }
         if let key = p.citeKey {
