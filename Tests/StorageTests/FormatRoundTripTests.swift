@@ -50,32 +50,20 @@ struct FormatRoundTripTests {
 
     enum Format: String, CaseIterable { case bibtex, biblatex, cslJSON, ris }
 
+    /// Exports through the registry, as `reader export --format` does.
     static func export(_ library: Library, _ format: Format) throws -> String {
         try library.assignCiteKeys()
-        var out = ""
-        switch format {
-        case .bibtex, .biblatex:
-            var writer = BibTeXExport(output: "", dialect: format == .bibtex ? .bibtex : .biblatex)
-            try library.forEachDetail(annotations: false) { writer.write($0, key: $0.paper.citeKey ?? "") }
-            out = writer.finish()
-        case .cslJSON:
-            var writer = CSLJSONExport(output: "")
-            try library.forEachDetail(annotations: false) { writer.write($0, key: $0.paper.citeKey ?? "") }
-            out = writer.finish()
-        case .ris:
-            var writer = RISExport(output: "")
-            try library.forEachDetail(annotations: false) { writer.write($0, key: $0.paper.citeKey ?? "") }
-            out = writer.finish()
-        }
-        return out
+        let registered = try #require(ExportFormat.named(format == .cslJSON ? "csl-json" : format.rawValue))
+        var writer = registered.writer(to: "")
+        try library.forEachDetail(annotations: registered.needsAnnotations) { writer.write($0, key: $0.paper.citeKey ?? "") }
+        return writer.finish()
     }
 
+    /// Reads an export back in the format detection finds for it, as `reader import` does.
     static func parse(_ text: String, _ format: Format) throws -> [PaperDraft] {
-        switch format {
-        case .bibtex, .biblatex: try BibTeX.parse(text, file: "export.bib")
-        case .cslJSON: try CSLJSON.parse(Data(text.utf8), file: "export.json")
-        case .ris: try RIS.parse(text, file: "export.ris")
-        }
+        let detected = try #require(ImportFormat.detect(text))
+        #expect(detected == (format == .cslJSON ? .csl : format == .ris ? .ris : .bibtex), "\(format) export detected as \(detected)")
+        return try detected.drafts(from: Data(text.utf8), file: "export")
     }
 
     /// The fields a format holds, as they should come back.

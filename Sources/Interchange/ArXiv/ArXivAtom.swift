@@ -73,3 +73,10 @@ public enum ArXivAtom {
         return draft
     }
 }
+
+extension ImportFormat {
+    /// The arXiv API's Atom feed.
+    public static let arxivAtom = ImportFormat(name: "arxiv-atom", recognises: ArXivAtom.looksLikeAtom, read: text { text, file, skipping throws(ImportError) in
+        try ArXivAtom.parse(text, file: file, skipping: skipping)
+    })
+}

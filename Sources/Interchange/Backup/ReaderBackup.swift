@@ -316,3 +316,8 @@ public enum ReaderBackup {
         }
     }
 }
+
+extension ImportFormat {
+    /// reader's own JSON backup, restored record by record.
+    public static let json = ImportFormat(name: "json", recognises: ReaderBackup.looksLikeBackup, read: nil)
+}

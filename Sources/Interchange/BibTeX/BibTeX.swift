@@ -198,3 +198,10 @@ final class ResultSlots<Value>: @unchecked Sendable {
         }
     }
 }
+
+extension ImportFormat {
+    /// BibTeX and BibLaTeX.
+    public static let bibtex = ImportFormat(name: "bibtex", recognises: BibTeX.looksLikeBibTeX, read: text { text, file, skipping throws(ImportError) in
+        try BibTeX.parse(text, file: file, skipping: skipping)
+    })
+}

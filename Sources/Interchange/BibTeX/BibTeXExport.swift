@@ -16,12 +16,7 @@ import Model
 /// ```
 public struct BibTeXExport<Output: TextOutput> {
     /// Which of the two field conventions to write.
-    public enum Dialect: Sendable {
-        /// Classic BibTeX (`year`, `month`, `journal`, `archivePrefix`).
-        case bibtex
-        /// BibLaTeX, read by biber (`date`, `journaltitle`, `eprinttype`).
-        case biblatex
-    }
+    public typealias Dialect = BibTeXDialect
 
     /// Where the entries go.
     public private(set) var output: Output
@@ -125,4 +120,26 @@ extension BibTeX {
         let digits = published.dropFirst(5).prefix(2)
         return Int(digits).flatMap { (1...12).contains($0) ? $0 : nil }
     }
+}
+
+/// Which of the two field conventions a BibTeX export writes.
+public enum BibTeXDialect: Sendable {
+    /// Classic BibTeX (`year`, `month`, `journal`, `archivePrefix`).
+    case bibtex
+    /// BibLaTeX, read by biber (`date`, `journaltitle`, `eprinttype`).
+    case biblatex
+}
+
+extension BibTeXExport: PaperWriter {}
+
+extension ExportFormat {
+    /// BibTeX, for bibtex and natbib.
+    public static let bibtex = ExportFormat(name: "bibtex", needsCitationKeys: true, needsAnnotations: false, writers: BibTeXWriters(dialect: .bibtex))
+    /// BibLaTeX, for biber.
+    public static let biblatex = ExportFormat(name: "biblatex", needsCitationKeys: true, needsAnnotations: false, writers: BibTeXWriters(dialect: .biblatex))
+}
+
+struct BibTeXWriters: PaperWriterFactory {
+    let dialect: BibTeXDialect
+    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { BibTeXExport(output: output, dialect: dialect) }
 }

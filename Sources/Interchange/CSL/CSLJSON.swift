@@ -124,3 +124,10 @@ public enum CSLJSON {
         return nil
     }
 }
+
+extension ImportFormat {
+    /// CSL-JSON, as Zotero and pandoc write it.
+    public static let csl = ImportFormat(name: "csl-json", recognises: CSLJSON.looksLikeCSL) { data, file, skipping throws(ImportError) in
+        try CSLJSON.parse(data, file: file, skipping: skipping)
+    }
+}

@@ -83,3 +83,14 @@ extension CSLJSON {
         return year.map { [$0] }
     }
 }
+
+extension CSLJSONExport: PaperWriter {}
+
+extension ExportFormat {
+    /// CSL-JSON, for pandoc's citeproc and Zotero.
+    public static let cslJSON = ExportFormat(name: "csl-json", needsCitationKeys: true, needsAnnotations: false, writers: CSLJSONWriters())
+}
+
+struct CSLJSONWriters: PaperWriterFactory {
+    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { CSLJSONExport(output: output) }
+}

@@ -61,3 +61,16 @@ enum CSVRow {
         } ?? text
     }
 }
+
+extension CSVExport: PaperWriter {
+    public mutating func write(_ paper: PaperDetail, key: String) { write(paper) }
+}
+
+extension ExportFormat {
+    /// One row per paper, for spreadsheets.
+    public static let csv = ExportFormat(name: "csv", needsCitationKeys: false, needsAnnotations: true, writers: CSVWriters())
+}
+
+struct CSVWriters: PaperWriterFactory {
+    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { CSVExport(output: output) }
+}

@@ -70,3 +70,10 @@ public enum DailyPapers {
         return head.contains("\"paper\"") && (head.contains("\"summary\"") || head.contains("\"title\""))
     }
 }
+
+extension ImportFormat {
+    /// The Hugging Face daily papers JSON.
+    public static let hfDaily = ImportFormat(name: "hf-daily", recognises: DailyPapers.looksLikeDailyPapers) { data, file, skipping throws(ImportError) in
+        try DailyPapers.parse(data, file: file, skipping: skipping)
+    }
+}

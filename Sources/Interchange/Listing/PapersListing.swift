@@ -118,3 +118,10 @@ public enum PapersListing {
         return paragraphs
     }
 }
+
+extension ImportFormat {
+    /// A pasted papers listing: a title line, a blank line, the abstract.
+    public static let listing = ImportFormat(name: "listing", recognises: PapersListing.looksLikeListing, read: text { text, file, skipping throws(ImportError) in
+        try PapersListing.parse(text, file: file, skipping: skipping)
+    })
+}

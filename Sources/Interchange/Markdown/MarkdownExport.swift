@@ -82,9 +82,6 @@ public struct MarkdownExport<Output: TextOutput> {
         }
     }
 
-    /// The order of sections: what is in progress first.
-    public static var sectionOrder: [ReadingStatus] { [.reading, .queued, .inbox, .read, .dropped] }
-
     /// Escapes Markdown syntax characters in plain text, so a title like
     /// `*-Divergence [v2]` renders as written.
     static func escape(_ text: String) -> String {
@@ -104,4 +101,18 @@ public struct MarkdownExport<Output: TextOutput> {
             return String(decoding: out, as: UTF8.self)
         } ?? text
     }
+}
+
+extension MarkdownExport: PaperWriter {
+    public mutating func write(_ paper: PaperDetail, key: String) { write(paper) }
+}
+
+extension ExportFormat {
+    /// The reading list in Markdown, by status, with notes and highlights.
+    public static let markdown = ExportFormat(name: "markdown", needsCitationKeys: false, needsAnnotations: true, groupsByStatus: true,
+                                              writers: MarkdownWriters())
+}
+
+struct MarkdownWriters: PaperWriterFactory {
+    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { MarkdownExport(output: output) }
 }

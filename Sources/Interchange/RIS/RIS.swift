@@ -126,3 +126,10 @@ public enum RIS {
         return draft
     }
 }
+
+extension ImportFormat {
+    /// RIS.
+    public static let ris = ImportFormat(name: "ris", recognises: RIS.looksLikeRIS, read: text { text, file, skipping throws(ImportError) in
+        try RIS.parse(text, file: file, skipping: skipping)
+    })
+}

@@ -65,3 +65,14 @@ extension RIS {
         return parts.family + ", " + parts.given + (parts.suffix.map { ", " + $0 } ?? "")
     }
 }
+
+extension RISExport: PaperWriter {}
+
+extension ExportFormat {
+    /// RIS, for EndNote, Mendeley and most reference managers.
+    public static let ris = ExportFormat(name: "ris", needsCitationKeys: true, needsAnnotations: false, writers: RISWriters())
+}
+
+struct RISWriters: PaperWriterFactory {
+    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { RISExport(output: output) }
+}

@@ -13,6 +13,11 @@ public enum ReadingStatus: String, CaseIterable, Codable, Hashable, Sendable, Cu
     /// The text form.
     public var description: String { rawValue }
 
+    /// The order a reading list is shown in: what is in progress first, then what
+    /// waits, what is new, what is done, and what was dropped (the queue page, the
+    /// Markdown export).
+    public static let readingOrder: [ReadingStatus] = [.reading, .queued, .inbox, .read, .dropped]
+
     /// All names, for messages: `inbox, queued, reading, read or dropped`.
     public static var namesForMessages: String {
         let names = allCases.map(\.rawValue)

@@ -25,7 +25,7 @@ struct Import: ParsableCommand {
     @Option(name: .customLong("hf-daily"), help: ArgumentHelp("Fetch and import the Hugging Face daily papers of a day.", valueName: "YYYY-MM-DD"))
     var hfDaily: String?
 
-    @Option(help: "auto (judge by content), listing, bibtex, csl-json, ris, hf-daily, arxiv-atom or json.")
+    @Option(help: ArgumentHelp("auto (judge by content), \(ImportFormat.all.map(\.name).joined(separator: ", ")).", valueName: "format"))
     var format: String = "auto"
 
     @Flag(help: "Report what the import would add and merge, and store nothing.")
@@ -81,90 +81,80 @@ struct Import: ParsableCommand {
             }
             chosen = detected
         } else {
-            guard let named = ImportFormat(rawValue: format) else {
-                throw CLIError("unknown format '\(format)'; use auto, listing, bibtex, csl-json, ris, hf-daily, arxiv-atom or json")
+            guard let named = ImportFormat.named(format) else {
+                throw CLIError("unknown format '\(format)'; use auto, \(ImportFormat.all.map(\.name).joined(separator: ", "))")
             }
             chosen = named
         }
         let store = try library.open()
-        switch chosen {
-        case .listing, .bibtex, .hfDaily, .csl, .ris, .arxivAtom:
-            var skipped: [ImportError] = []
-            let skipping: ((ImportError) -> Void)? = skipInvalid ? { skipped.append($0) } : nil
-            let parsed: [PaperDraft]
-            if chosen == .hfDaily {
-                parsed = try DailyPapers.parse(data, file: name, skipping: skipping)
-            } else if chosen == .csl {
-                parsed = try CSLJSON.parse(data, file: name, skipping: skipping)
+        if chosen.isBackup {
+            try restore(data, name: name, into: store)
+            return
+        }
+        var skipped: [ImportError] = []
+        let parsed = try chosen.drafts(from: data, file: name, skipping: skipInvalid ? { skipped.append($0) } : nil)
+        // Every value is checked by the rules sync applies before anything is stored:
+        // a NUL in a title is refused, never cut off.
+        var valid: [PaperDraft] = []
+        for draft in parsed {
+            guard let (field, problem) = draft.ruleProblem else { valid.append(draft); continue }
+            let shown = draft.title.replacingOccurrences(of: "\u{0}", with: "\u{2400}")
+            let error = ImportError(file: name, line: nil, reason: "paper '\(shown)': \(field): \(problem.reason)")
+            guard skipInvalid else { throw CLIError("\(error); nothing was imported (--skip-invalid imports the rest)") }
+            skipped.append(error)
+        }
+        let drafts = valid
+        defer {
+            if !skipped.isEmpty, !output.json {
+                printError("Skipped \(skipped.count) invalid record\(skipped.count == 1 ? "" : "s"):\n" + skipped.map { "  \($0)" }.joined(separator: "\n"))
+            }
+        }
+        let report = try store.importPapers(drafts, dryRun: dryRun)
+        // Every paper read is counted once: added, merged, already there, purged or failed.
+        let total = drafts.count + skipped.count
+        if output.json {
+            Render.json(.object([
+                "dry_run": .bool(dryRun), "file": .string(name), "format": .string(chosen.name), "papers": .int(Int64(total)),
+                "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)),
+                "purged": .int(Int64(report.purged.count)), "failed": .int(Int64(skipped.count)),
+                "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
+                "skipped": .array(skipped.map { .object(["file": .string($0.file), "line": $0.line.map { .int(Int64($0)) } ?? .null, "reason": .string($0.reason)]) }),
+                "purged_papers": .array(report.purged.map { .object(["title": .string($0.title), "purged_at": .string(PaperJSON.isoDate($0.purgedAt))]) }),
+            ]))
+        } else {
+            let purged = report.purged.isEmpty ? "" : ", \(report.purged.count) purged earlier (left out)"
+            if report.added == 0 && report.merged == 0 && report.purged.isEmpty && skipped.isEmpty {
+                print("Nothing new: \(total == 1 ? "the paper" : "all \(total) papers") in \(name) \(total == 1 ? "is" : "are") already in the library.")
+            } else if report.added == 0 && report.merged == 0 {
+                print("Nothing new in \(name): \(total) paper\(total == 1 ? "" : "s"), \(report.unchanged) already there\(purged), \(skipped.count) failed.")
             } else {
-                guard let text = String(data: data, encoding: .utf8) else { throw CLIError(Self.notUTF8(data, name: name)) }
-                switch chosen {
-                case .bibtex: parsed = try BibTeX.parse(text, file: name, skipping: skipping)
-                case .ris: parsed = try RIS.parse(text, file: name, skipping: skipping)
-                case .arxivAtom: parsed = try ArXivAtom.parse(text, file: name, skipping: skipping)
-                default: parsed = try PapersListing.parse(text, file: name, skipping: skipping)
-                }
+                print("\(dryRun ? "Would import" : "Imported") \(total) paper\(total == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there\(purged), \(skipped.count) failed.")
             }
-            // Every value is checked by the rules sync applies before anything is stored:
-            // a NUL in a title is refused, never cut off.
-            var valid: [PaperDraft] = []
-            for draft in parsed {
-                guard let (field, problem) = draft.ruleProblem else { valid.append(draft); continue }
-                let shown = draft.title.replacingOccurrences(of: "\u{0}", with: "\u{2400}")
-                let error = ImportError(file: name, line: nil, reason: "paper '\(shown)': \(field): \(problem.reason)")
-                guard skipInvalid else { throw CLIError("\(error); nothing was imported (--skip-invalid imports the rest)") }
-                skipped.append(error)
+            if !report.purged.isEmpty {
+                printError("Left out \(report.purged.count) paper\(report.purged.count == 1 ? "" : "s") purged earlier (a purge is for good; `reader add ID --again` or `reader add --title … --again` brings one back):\n"
+                    + report.purged.map { "  \($0.title) (purged on \(StorageError.day($0.purgedAt)))" }.joined(separator: "\n"))
             }
-            let drafts = valid
-            defer {
-                if !skipped.isEmpty, !output.json {
-                    printError("Skipped \(skipped.count) invalid record\(skipped.count == 1 ? "" : "s"):\n" + skipped.map { "  \($0)" }.joined(separator: "\n"))
-                }
-            }
-            let report = try store.importPapers(drafts, dryRun: dryRun)
-            // Every paper read is counted once: added, merged, already there, purged or failed.
-            let total = drafts.count + skipped.count
-            if output.json {
-                Render.json(.object([
-                    "dry_run": .bool(dryRun), "file": .string(name), "format": .string(chosen.rawValue), "papers": .int(Int64(total)),
-                    "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)),
-                    "purged": .int(Int64(report.purged.count)), "failed": .int(Int64(skipped.count)),
-                    "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
-                    "skipped": .array(skipped.map { .object(["file": .string($0.file), "line": $0.line.map { .int(Int64($0)) } ?? .null, "reason": .string($0.reason)]) }),
-                    "purged_papers": .array(report.purged.map { .object(["title": .string($0.title), "purged_at": .string(PaperJSON.isoDate($0.purgedAt))]) }),
-                ]))
-            } else {
-                let purged = report.purged.isEmpty ? "" : ", \(report.purged.count) purged earlier (left out)"
-                if report.added == 0 && report.merged == 0 && report.purged.isEmpty && skipped.isEmpty {
-                    print("Nothing new: \(total == 1 ? "the paper" : "all \(total) papers") in \(name) \(total == 1 ? "is" : "are") already in the library.")
-                } else if report.added == 0 && report.merged == 0 {
-                    print("Nothing new in \(name): \(total) paper\(total == 1 ? "" : "s"), \(report.unchanged) already there\(purged), \(skipped.count) failed.")
-                } else {
-                    print("\(dryRun ? "Would import" : "Imported") \(total) paper\(total == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there\(purged), \(skipped.count) failed.")
-                }
-                if !report.purged.isEmpty {
-                    printError("Left out \(report.purged.count) paper\(report.purged.count == 1 ? "" : "s") purged earlier (a purge is for good; `reader add ID --again` or `reader add --title … --again` brings one back):\n"
-                        + report.purged.map { "  \($0.title) (purged on \(StorageError.day($0.purgedAt)))" }.joined(separator: "\n"))
-                }
-            }
-        case .json:
-            guard !skipInvalid else {
-                throw CLIError("--skip-invalid is for listings, BibTeX, CSL-JSON, RIS and daily papers files; a backup is restored whole")
-            }
-            let report = try store.restore(dryRun: dryRun) { emit in try ReaderBackup.forEachItem(in: data, file: name, emit) }
-            if output.json {
-                Render.json(.object([
-                    "dry_run": .bool(dryRun), "file": .string(name), "format": .string("json"), "records": .int(Int64(report.records)),
-                    "created": .int(Int64(report.created)), "updated": .int(Int64(report.updated)), "unchanged": .int(Int64(report.unchanged)),
-                    "purged": .int(Int64(report.purged)), "histories": .int(Int64(report.histories)),
-                ]))
-            } else if report.created == 0 && report.updated == 0 && report.purged == 0 && report.histories == 0 {
-                print("Nothing new: all \(report.records) records in \(name) are already in the library.")
-            } else {
-                let histories = report.histories == 0 ? "" : "; \(report.histories) earlier text\(report.histories == 1 ? "" : "s") of notes and highlights added to their history"
-                let purged = report.purged == 0 ? "" : ", \(report.purged) purged"
-                print("\(dryRun ? "Would restore" : "Restored") \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there\(purged)\(histories).")
-            }
+        }
+    }
+
+    /// Restores a JSON backup, record by record, in one transaction.
+    func restore(_ data: Data, name: String, into store: Library) throws {
+        guard !skipInvalid else {
+            throw CLIError("--skip-invalid is for listings, BibTeX, CSL-JSON, RIS and daily papers files; a backup is restored whole")
+        }
+        let report = try store.restore(dryRun: dryRun) { emit in try ReaderBackup.forEachItem(in: data, file: name, emit) }
+        if output.json {
+            Render.json(.object([
+                "dry_run": .bool(dryRun), "file": .string(name), "format": .string("json"), "records": .int(Int64(report.records)),
+                "created": .int(Int64(report.created)), "updated": .int(Int64(report.updated)), "unchanged": .int(Int64(report.unchanged)),
+                "purged": .int(Int64(report.purged)), "histories": .int(Int64(report.histories)),
+            ]))
+        } else if report.created == 0 && report.updated == 0 && report.purged == 0 && report.histories == 0 {
+            print("Nothing new: all \(report.records) records in \(name) are already in the library.")
+        } else {
+            let histories = report.histories == 0 ? "" : "; \(report.histories) earlier text\(report.histories == 1 ? "" : "s") of notes and highlights added to their history"
+            let purged = report.purged == 0 ? "" : ", \(report.purged) purged"
+            print("\(dryRun ? "Would restore" : "Restored") \(report.records) records from \(name): \(report.created) new, \(report.updated) updated, \(report.unchanged) already there\(purged)\(histories).")
         }
     }
 

@@ -1,11 +1,10 @@
 import Foundation
-import Interchange
 
 /// A buffered ``TextOutput`` to standard output or to a file.
 ///
 /// A file is written to a temporary name beside it and renamed into place by
 /// ``commit()``, so an interrupted export never leaves a half-written file.
-final class FileOutput: TextOutput {
+public final class FileOutput: TextOutput {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private let temporaryPath: String?
@@ -13,7 +12,7 @@ final class FileOutput: TextOutput {
     private static let flushSize = 1 << 18
 
     /// Standard output.
-    init() {
+    public init() {
         handle = FileHandle.standardOutput
         temporaryPath = nil
         finalPath = nil
@@ -21,11 +20,11 @@ final class FileOutput: TextOutput {
     }
 
     /// A new file at `path` (replaced when complete).
-    init(path: String) throws {
+    public init(path: String) throws(FileOutputError) {
         let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
               let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw CLIError("cannot write \(path): check that its folder exists and is writable")
+            throw FileOutputError(message: "cannot write \(path): check that its folder exists and is writable")
         }
         self.handle = handle
         temporaryPath = temporary
@@ -33,32 +32,40 @@ final class FileOutput: TextOutput {
         buffer.reserveCapacity(FileOutput.flushSize)
     }
 
-    func write(_ text: String) {
+    public func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= FileOutput.flushSize { flush() }
     }
 
-    func flush() {
+    /// Writes what is buffered.
+    public func flush() {
         guard !buffer.isEmpty else { return }
         handle.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes and, for a file, moves it into place.
-    func commit() throws {
+    public func commit() throws {
         flush()
         guard let temporaryPath, let finalPath else { return }
         try handle.close()
         if rename(temporaryPath, finalPath) != 0 {
             try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw CLIError("cannot write \(finalPath): \(String(cString: strerror(errno)))")
+            throw FileOutputError(message: "cannot write \(finalPath): \(String(cString: strerror(errno)))")
         }
     }
 
     /// Removes an unfinished file.
-    func discard() {
+    public func discard() {
         guard let temporaryPath else { return }
         try? handle.close()
         try? FileManager.default.removeItem(atPath: temporaryPath)
     }
+}
+
+/// A file an export cannot write, and why.
+public struct FileOutputError: Error, CustomStringConvertible {
+    /// What went wrong, naming the file.
+    public var message: String
+    public var description: String { message }
 }

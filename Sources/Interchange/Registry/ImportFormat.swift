@@ -1,0 +1,58 @@
+import Foundation
+import Model
+
+/// A format `reader import` reads: its name, how to recognise it from its first
+/// bytes, and how to read its papers. Each format declares itself in its own
+/// file (`extension ImportFormat { static let ris = … }`) and is listed in ``all``.
+///
+/// ```swift
+/// let format = ImportFormat.detect(head) ?? .listing
+/// let drafts = try format.drafts(from: data, file: "refs.ris")
+/// ```
+public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
+    /// The name given to `--format`.
+    public let name: String
+    /// Whether a text (the file's first 64 KiB) is in this format.
+    let recognises: @Sendable (String) -> Bool
+    /// Reads the papers of a whole file; nil for the backup, which is restored
+    /// record by record (``ReaderBackup/forEachItem(in:file:_:)``).
+    let read: (@Sendable (Data, String, ((ImportError) -> Void)?) throws(ImportError) -> [PaperDraft])?
+
+    /// Declares a format.
+    public init(name: String, recognises: @escaping @Sendable (String) -> Bool,
+                read: (@Sendable (Data, String, ((ImportError) -> Void)?) throws(ImportError) -> [PaperDraft])?) {
+        self.name = name; self.recognises = recognises; self.read = read
+    }
+
+    /// Whether this is reader's own backup (records, restored whole) rather than papers.
+    public var isBackup: Bool { read == nil }
+
+    /// The papers of a file in this format. With `skipping`, bad records are
+    /// handed to it and the rest read; without, the first bad record is thrown.
+    public func drafts(from data: Data, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
+        guard let read else { throw ImportError(file: file, line: nil, reason: "a backup is restored, not read as papers") }
+        return try read(data, file, skipping)
+    }
+
+    public var description: String { name }
+    public static func == (a: ImportFormat, b: ImportFormat) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+
+    /// Every format, in the order detection tries them: the most particular first.
+    public static let all: [ImportFormat] = [.json, .hfDaily, .csl, .ris, .arxivAtom, .bibtex, .listing]
+
+    /// The format with this name.
+    public static func named(_ name: String) -> ImportFormat? { all.first { $0.name == name } }
+
+    /// The format of `text`, judged by its content; nil when none fits.
+    public static func detect(_ text: String) -> ImportFormat? { all.first { $0.recognises(text) } }
+
+    /// Reads a text format: the bytes as UTF-8, then `parse`.
+    static func text(_ parse: @escaping @Sendable (String, String, ((ImportError) -> Void)?) throws(ImportError) -> [PaperDraft])
+        -> @Sendable (Data, String, ((ImportError) -> Void)?) throws(ImportError) -> [PaperDraft] {
+        { data, file, skipping throws(ImportError) in
+            guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: file, line: nil, reason: "not UTF-8 text") }
+            return try parse(text, file, skipping)
+        }
+    }
+}
