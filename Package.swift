@@ -44,6 +44,13 @@ let package = Package(
             dependencies: ["Model"],
             swiftSettings: strict
         ),
+        // Metadata lookup over the network (arXiv, Crossref, Hugging Face), paced
+        // through the library: a library target so that it is tested in process.
+        .target(
+            name: "Lookup",
+            dependencies: ["Model", "Interchange", "Storage"],
+            swiftSettings: strict
+        ),
         .target(
             name: "SyncWire",
             dependencies: ["Model"],
@@ -77,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "reader-cli",
             dependencies: [
-                "Model", "Storage", "Interchange", "Sync",
+                "Model", "Storage", "Interchange", "Lookup", "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict + [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))],
@@ -112,6 +119,11 @@ let package = Package(
         .testTarget(
             name: "InterchangeTests",
             dependencies: ["Interchange", "Model", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LookupTests",
+            dependencies: ["Lookup", "Interchange", "Model", "Storage", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `reader`: a local-first reading list for research papers.
 @main
-struct Reader: ParsableCommand {
+struct Reader: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reader",
         abstract: "A local-first reading list for research papers.",
@@ -28,11 +28,15 @@ struct Reader: ParsableCommand {
     static let version = "0.1.0"
 
     /// Parses the rewritten command line (``CommandLineRewriting``) and runs the command.
-    static func main() {
+    static func main() async {
         let arguments = CommandLineRewriting.rewrite(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch let error as UsageError {
             printError("Error: \(error)")
             exit(withError: ExitCode(64))

@@ -1,50 +1,6 @@
 import Foundation
 import Testing
-
-/// The recorded-responses server (`Tests/Fixtures/http/serve.py`) on a free port
-/// of 127.0.0.1, stopped when the value is released.
-final class FixtureServer {
-    let process = Process()
-    let port: Int
-    private let output: FileHandle
-    private let log: URL
-
-    init() throws {
-        log = FileManager.default.temporaryDirectory.appendingPathComponent("reader-fixture-\(UUID().uuidString).log")
-        try Data().write(to: log)
-        output = try FileHandle(forWritingTo: log)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Fixtures/http/serve.py").path, "--port", "0"]
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        var port: Int?
-        for _ in 0..<100 {
-            if let first = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").first, let number = Int(first) { port = number; break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        guard let port else { process.terminate(); throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the fixture server did not start"]) }
-        self.port = port
-    }
-
-    deinit {
-        // SIGKILL: a child started from a test thread may inherit a mask that blocks SIGTERM.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: log)
-    }
-
-    /// The environment that points `reader` at this server.
-    var environment: [String: String] {
-        ["READER_ARXIV_API": "http://127.0.0.1:\(port)/api/query", "READER_CROSSREF_API": "http://127.0.0.1:\(port)/works",
-         "READER_HF_API": "http://127.0.0.1:\(port)/api/daily_papers", "READER_ARXIV_INTERVAL": "0.2"]
-    }
-
-    /// The requests served so far: `GET PATH USER-AGENT`.
-    var requests: [String] {
-        ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").dropFirst().map(String.init)
-    }
-}
+import TestSupport
 
 @Suite("Metadata lookup against recorded responses")
 struct LookupTests {

@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import Interchange
 import Model
+import Lookup
 import Storage
 
-struct Add: ParsableCommand {
+struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add a paper by arXiv id, DOI or URL, or by title.",
@@ -42,7 +43,7 @@ struct Add: ParsableCommand {
         if let year, !(1000...9999).contains(year) { throw ValidationError("--year \(year) is not a four-digit year") }
     }
 
-    func run() throws {
+    func run() async throws {
         var draft = PaperDraft(title: title ?? "", authors: authors, abstract: abstract)
         draft.year = year
         draft.venue = venue
@@ -70,9 +71,9 @@ struct Add: ParsableCommand {
             if offline {
                 needsLookup = !known
             } else if !known {
-                let client = MetadataClient(services: try MetadataServices.fromEnvironment(), library: store)
+                let client = MetadataClient(services: try MetadataServices.fromEnvironment(version: Reader.version), library: store)
                 do {
-                    if let fetched = try client.lookup(arxiv: draft.arxiv, doi: draft.doi) {
+                    if let fetched = try await client.lookup(arxiv: draft.arxiv, doi: draft.doi) {
                         draft = draft.filled(from: fetched)
                     }
                 } catch .unreachable(let service, let reason) {

@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import Interchange
 import Model
+import Lookup
 import Storage
 
-struct Import: ParsableCommand {
+struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX, CSL-JSON, RIS, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup.",
@@ -52,14 +53,14 @@ struct Import: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let data: Data
         let name: String
         if let hfDaily {
             let store = try library.open()
-            let client = MetadataClient(services: try MetadataServices.fromEnvironment(), library: store)
+            let client = MetadataClient(services: try MetadataServices.fromEnvironment(version: Reader.version), library: store)
             do {
-                data = try client.dailyPapers(on: hfDaily)
+                data = try await client.dailyPapers(on: hfDaily)
             } catch {
                 throw CLIError("\(error); nothing was imported")
             }

@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import Interchange
 import Model
+import Lookup
 import Storage
 
-struct Refresh: ParsableCommand {
+struct Refresh: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refresh",
         abstract: "Fetch the metadata of papers added without it, or of the papers named.",
@@ -24,7 +25,7 @@ struct Refresh: ParsableCommand {
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
-    func run() throws {
+    func run() async throws {
         let store = try library.open()
         let targets: [Paper] = papers.isEmpty
             ? try store.pendingLookups().map(\.paper)
@@ -33,7 +34,7 @@ struct Refresh: ParsableCommand {
             if output.json { Render.json(.object(["completed": .int(0), "failed": .array([]), "waiting": .int(0)])) } else { print("Nothing to refresh.") }
             return
         }
-        let client = MetadataClient(services: try MetadataServices.fromEnvironment(), library: store)
+        let client = MetadataClient(services: try MetadataServices.fromEnvironment(version: Reader.version), library: store)
         var completed = 0
         var failed: [(Paper, String)] = []
         var unreachable: String?
@@ -46,7 +47,7 @@ struct Refresh: ParsableCommand {
             let batch = Array(byArXiv[start..<min(start + 100, byArXiv.count)])
             let drafts: [PaperDraft]
             do {
-                drafts = try client.arxiv(batch.compactMap(\.arxiv))
+                drafts = try await client.arxiv(batch.compactMap(\.arxiv))
             } catch .unreachable(let service, let reason) {
                 unreachable = "\(service): \(reason)"
                 break batches
@@ -70,7 +71,7 @@ struct Refresh: ParsableCommand {
                 guard let doi = paper.doi else { continue }
                 let draft: PaperDraft
                 do {
-                    draft = try client.crossref(doi)
+                    draft = try await client.crossref(doi)
                 } catch .unreachable(let service, let reason) {
                     unreachable = "\(service): \(reason)"
                     break

@@ -54,7 +54,7 @@ struct SyncCommand: ParsableCommand {
         defaultSubcommand: RunSync.self
     )
 
-    struct RunSync: ParsableCommand {
+    struct RunSync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
             abstract: "Push then pull until nothing is left (the default).",
@@ -63,7 +63,7 @@ struct SyncCommand: ParsableCommand {
         @Flag(help: "Show what would be sent and what the server has, without writing anything.") var dryRun = false
         @OptionGroup var library: LibraryOptions
 
-        func run() throws {
+        func run() async throws {
             let store = try library.open()
             let transport = try Self.transport(for: store)
             let shown = ProgressLine()
@@ -73,7 +73,7 @@ struct SyncCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("\(progress.phase): \(progress.done) changes\(progress.cursor.map { " (cursor \($0))" } ?? "")\n".utf8))
             })
             if dryRun {
-                let report = try blocking { try await engine.dryRun() }
+                let report = try await engine.dryRun()
                 let pending = report.pending.values.reduce(0, +)
                 print("would send \(pending) field change\(pending == 1 ? "" : "s")\(Self.breakdown(report.pending))")
                 if !report.held.isEmpty { print("\(report.held.count) change\(report.held.count == 1 ? "" : "s") set aside (no server accepts them): not sent") }
@@ -84,7 +84,7 @@ struct SyncCommand: ParsableCommand {
                 print("nothing was written")
                 return
             }
-            let report = try blocking { try await engine.sync() }
+            let report = try await engine.sync()
             if report.becameNewNode { print("this library file is a copy or a restore: it now syncs as a new device (nothing is lost)") }
             if report.serverRestored { print("the server was restored or reset: every local change was sent again") }
             if report.restamped > 0 {
@@ -168,24 +168,6 @@ private final class ProgressLine: @unchecked Sendable {
             return true
         }
     }
-}
-
-/// A holder for the result of async work awaited from synchronous code.
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    var result: Result<T, any Error>?
-}
-
-/// Runs async work to completion from a synchronous command.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    guard let result = box.result else { throw CLIError("the sync did not finish") }
-    return try result.get()
 }
 
 /// `reader purge`: delete papers for good, on every synced machine.

@@ -10,25 +10,40 @@ import Foundation
 /// - `READER_ARXIV_INTERVAL` seconds between arXiv requests (default 3, as arXiv asks)
 /// - `READER_CONTACT` an e-mail address for the User-Agent, which puts Crossref
 ///   requests in its polite pool
-struct MetadataServices {
-    var arxiv: URL
-    var crossref: URL
-    var huggingFace: URL
-    var timeout: TimeInterval
-    var arxivInterval: Duration
-    var userAgent: String
+public struct MetadataServices: Sendable {
+    /// The arXiv API's query URL.
+    public var arxiv: URL
+    /// Crossref's works URL.
+    public var crossref: URL
+    /// Hugging Face's daily papers URL.
+    public var huggingFace: URL
+    /// Seconds one request may take.
+    public var timeout: TimeInterval
+    /// The least time between two arXiv requests, across processes.
+    public var arxivInterval: Duration
+    /// The User-Agent every request sends.
+    public var userAgent: String
 
-    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MetadataServices {
-        func url(_ key: String, _ fallback: String) throws -> URL {
+    /// A setting of the environment that cannot be used, named.
+    public struct SettingError: Error, CustomStringConvertible {
+        /// What is wrong, naming the variable.
+        public var description: String
+    }
+
+    /// The services the environment names (defaults: the real ones).
+    ///
+    /// - Parameter version: reader's version, for the User-Agent.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment, version: String) throws(SettingError) -> MetadataServices {
+        func url(_ key: String, _ fallback: String) throws(SettingError) -> URL {
             let text = environment[key] ?? fallback
             guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw CLIError("\(key)='\(text)' is not an http(s) URL")
+                throw SettingError(description: "\(key)='\(text)' is not an http(s) URL")
             }
             return url
         }
-        func seconds(_ key: String, _ fallback: Double) throws -> Double {
+        func seconds(_ key: String, _ fallback: Double) throws(SettingError) -> Double {
             guard let text = environment[key] else { return fallback }
-            guard let value = Double(text), value >= 0, value < 3600 else { throw CLIError("\(key)='\(text)' is not a number of seconds") }
+            guard let value = Double(text), value >= 0, value < 3600 else { throw SettingError(description: "\(key)='\(text)' is not a number of seconds") }
             return value
         }
         let contact = environment["READER_CONTACT"].map { "; mailto:\($0)" } ?? ""
@@ -38,7 +53,7 @@ struct MetadataServices {
             huggingFace: try url("READER_HF_API", "https://huggingface.co/api/daily_papers"),
             timeout: try seconds("READER_HTTP_TIMEOUT", 20),
             arxivInterval: .milliseconds(Int64(try seconds("READER_ARXIV_INTERVAL", 3) * 1000)),
-            userAgent: "reader/\(Reader.version) (local-first reading list for papers\(contact))"
+            userAgent: "reader/\(version) (local-first reading list for papers\(contact))"
         )
     }
 }

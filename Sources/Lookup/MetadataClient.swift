@@ -6,45 +6,39 @@ import Interchange
 import Model
 import Storage
 
-/// Why a lookup did not give metadata.
-enum LookupError: Error, CustomStringConvertible {
-    /// The service could not be reached (no network, DNS, refused, timed out):
-    /// worth trying again later.
-    case unreachable(service: String, reason: String)
-    /// The service answered that it has no such paper.
-    case notFound(service: String, identifier: String, reason: String)
-    /// The service answered something reader cannot read.
-    case badResponse(service: String, reason: String)
-
-    var description: String {
-        switch self {
-        case .unreachable(let service, let reason): "could not reach \(service): \(reason)"
-        case .notFound(let service, let identifier, let reason): "\(service) has no paper \(identifier): \(reason)"
-        case .badResponse(let service, let reason): "\(service) answered something reader cannot read: \(reason)"
-        }
-    }
-}
-
 /// Fetches paper metadata over HTTPS with URLSession: the arXiv API (paced to one
 /// request every 3 seconds across every `reader` process on the library),
 /// Crossref and the Hugging Face daily papers list.
-struct MetadataClient {
-    let services: MetadataServices
-    let library: Library
+///
+/// ```swift
+/// let client = MetadataClient(services: try .fromEnvironment(version: "0.1.0"), library: library)
+/// let draft = try await client.lookup(arxiv: ArXivID("1706.03762"), doi: nil)
+/// ```
+public struct MetadataClient: Sendable {
+    /// Where each service is.
+    public let services: MetadataServices
+    /// The library whose pacing the arXiv requests share with every other process.
+    public let library: Library
+
+    /// Creates a client.
+    public init(services: MetadataServices, library: Library) {
+        self.services = services; self.library = library
+    }
 
     /// The papers with these arXiv ids, in one request of at most 100 ids.
-    func arxiv(_ ids: [ArXivID]) throws(LookupError) -> [PaperDraft] {
+    public func arxiv(_ ids: [ArXivID]) async throws(LookupError) -> [PaperDraft] {
         guard let url = Self.url(services.arxiv, adding: [
             URLQueryItem(name: "id_list", value: ids.map(\.description).joined(separator: ",")),
             URLQueryItem(name: "max_results", value: String(ids.count)),
         ]) else { throw .badResponse(service: "arXiv", reason: "cannot form a query URL") }
+        let wait: Duration
         do {
-            let wait = try library.reserveRequestSlot(for: "arxiv", every: services.arxivInterval)
-            if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18) }
+            wait = try library.reserveRequestSlot(for: "arxiv", every: services.arxivInterval)
         } catch {
             throw .badResponse(service: "arXiv", reason: "the library could not pace the request: \(error)")
         }
-        let (status, data) = try get(url, service: "arXiv")
+        if wait > .zero { try? await Task.sleep(for: wait) }
+        let (status, data) = try await get(url, service: "arXiv")
         guard status == 200 else { throw .badResponse(service: "arXiv", reason: "HTTP \(status)") }
         var errors: [ImportError] = []
         let drafts: [PaperDraft]
@@ -60,12 +54,12 @@ struct MetadataClient {
     }
 
     /// The work with this DOI.
-    func crossref(_ doi: DOI) throws(LookupError) -> PaperDraft {
+    public func crossref(_ doi: DOI) async throws(LookupError) -> PaperDraft {
         let escaped = doi.value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#"))) ?? doi.value
         guard let url = URL(string: services.crossref.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/" + escaped) else {
             throw .badResponse(service: "Crossref", reason: "cannot form a URL for \(doi.value)")
         }
-        let (status, data) = try get(url, service: "Crossref")
+        let (status, data) = try await get(url, service: "Crossref")
         if status == 404 { throw .notFound(service: "Crossref", identifier: doi.value, reason: "no work has this DOI") }
         guard status == 200 else { throw .badResponse(service: "Crossref", reason: "HTTP \(status)") }
         do {
@@ -76,23 +70,23 @@ struct MetadataClient {
     }
 
     /// The Hugging Face daily papers list of a day (`2024-05-31`), as JSON.
-    func dailyPapers(on date: String) throws(LookupError) -> Data {
+    public func dailyPapers(on date: String) async throws(LookupError) -> Data {
         guard let url = Self.url(services.huggingFace, adding: [URLQueryItem(name: "date", value: date)]) else { throw .badResponse(service: "Hugging Face", reason: "cannot form a query URL") }
-        let (status, data) = try get(url, service: "Hugging Face")
+        let (status, data) = try await get(url, service: "Hugging Face")
         guard status == 200 else { throw .badResponse(service: "Hugging Face", reason: "HTTP \(status)") }
         return data
     }
 
     /// Metadata for a paper known by an arXiv id or a DOI (arXiv first).
-    func lookup(arxiv: ArXivID?, doi: DOI?) throws(LookupError) -> PaperDraft? {
+    public func lookup(arxiv: ArXivID?, doi: DOI?) async throws(LookupError) -> PaperDraft? {
         if let arxiv {
-            return try self.arxiv([arxiv]).first
+            return try await self.arxiv([arxiv]).first
         }
         if let doi {
             if doi.value.hasPrefix("10.48550/arxiv."), let id = ArXivID(String(doi.value.dropFirst("10.48550/arxiv.".count))) {
-                return try self.arxiv([id]).first
+                return try await self.arxiv([id]).first
             }
-            return try crossref(doi)
+            return try await crossref(doi)
         }
         return nil
     }
@@ -105,7 +99,7 @@ struct MetadataClient {
     }
 
     /// One GET: the status and body, or `unreachable` when no answer came.
-    private func get(_ url: URL, service: String) throws(LookupError) -> (Int, Data) {
+    private func get(_ url: URL, service: String) async throws(LookupError) -> (Int, Data) {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: services.timeout)
         request.setValue(services.userAgent, forHTTPHeaderField: "User-Agent")
         request.setValue("*/*", forHTTPHeaderField: "Accept")
@@ -114,36 +108,25 @@ struct MetadataClient {
         configuration.timeoutIntervalForResource = services.timeout * 2
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
-        let box = ResponseBox()
-        let done = DispatchSemaphore(value: 0)
-        session.dataTask(with: request) { data, response, error in
-            box.set(data: data, response: response, error: error)
-            done.signal()
-        }.resume()
-        done.wait()
-        let (data, response, error) = box.get()
-        if let error {
+        let answer: (Data, URLResponse)
+        do {
+            answer = try await withCheckedThrowingContinuation { continuation in
+                session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let response {
+                        continuation.resume(returning: (data ?? Data(), response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }.resume()
+            }
+        } catch {
             throw .unreachable(service: "\(service) (\(url.host ?? url.absoluteString))", reason: error.localizedDescription)
         }
-        guard let http = response as? HTTPURLResponse else {
+        guard let http = answer.1 as? HTTPURLResponse else {
             throw .unreachable(service: service, reason: "no HTTP response")
         }
-        return (http.statusCode, data ?? Data())
-    }
-}
-
-/// Carries a URLSession completion back to the waiting thread.
-private final class ResponseBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    private var response: URLResponse?
-    private var error: (any Error)?
-
-    func set(data: Data?, response: URLResponse?, error: (any Error)?) {
-        lock.withLock { self.data = data; self.response = response; self.error = error }
-    }
-
-    func get() -> (Data?, URLResponse?, (any Error)?) {
-        lock.withLock { (data, response, error) }
+        return (http.statusCode, answer.0)
     }
 }
