@@ -179,29 +179,14 @@ public enum ReaderBackup {
             return
         }
         let lines = try found.get()
-        let batchSize = 1024
-        let batches = stride(from: 0, to: lines.count, by: batchSize).map { lines[$0..<min($0 + batchSize, lines.count)] }
-        let pipe = BatchPipe()
-        DispatchQueue.global(qos: .userInitiated).async {
-            for (index, batch) in batches.enumerated() {
-                guard pipe.waitForRoom(before: index) else { return }
-                let result: Result<[BackupItem], ImportError> = data.withUnsafeBytes { raw in
-                    let bytes = raw.bindMemory(to: UInt8.self)
-                    var records: [BackupItem] = []
-                    records.reserveCapacity(batch.count)
-                    for line in batch {
-                        do throws(ImportError) { records += try parseRecord(bytes, line, file: file) } catch { return .failure(error) }
-                    }
-                    return .success(records)
+        try Prefetch.run(batchSize: 1024, ahead: 4, produce: { emit in
+            try data.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                for line in lines {
+                    for item in try parseRecord(bytes, line, file: file) { try emit(item) }
                 }
-                pipe.put(result, at: index)
-                if case .failure = result { return }
             }
-        }
-        defer { pipe.cancel() }
-        for index in batches.indices {
-            for item in try pipe.take(index).get() { try body(item) }
-        }
+        }, consume: body)
     }
 
     struct File: Decodable {

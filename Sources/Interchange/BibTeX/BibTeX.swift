@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Model
 
@@ -25,17 +26,18 @@ public enum BibTeX {
         // and each entry's is independent: convert chunks on every core, keep the order.
         let chunkSize = 512
         let chunks = (entries.count + chunkSize - 1) / chunkSize
-        let results = ResultSlots<[Result<PaperDraft, ImportError>]>(count: chunks)
+        let results = Mutex<[[Result<PaperDraft, ImportError>]?]>(Array(repeating: nil, count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let range = (chunk * chunkSize)..<min(entries.count, (chunk + 1) * chunkSize)
-            results.set(chunk, entries[range].map { entry in
+            let converted = entries[range].map { entry in
                 Result { () throws(ImportError) -> PaperDraft in try draft(entry, source: source, file: file) }
-            })
+            }
+            results.withLock { $0[chunk] = converted }
         }
         var drafts: [PaperDraft] = []
         drafts.reserveCapacity(entries.count)
-        for chunk in 0..<chunks {
-            for result in results.take(chunk) {
+        for chunk in results.withLock({ $0 }) {
+            for result in chunk ?? [] {
                 switch result {
                 case .success(let draft): drafts.append(draft)
                 case .failure(let error):
@@ -180,24 +182,6 @@ extension String {
     }
 }
 
-/// One slot per parallel task: each task writes only its own slot, and the slots
-/// are read after every task has finished.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
-
-    func take(_ index: Int) -> Value {
-        lock.withLock {
-            guard let value = slots[index] else { preconditionFailure("slot \(index) was never filled") }
-            slots[index] = nil
-            return value
-        }
-    }
-}
 
 extension ImportFormat {
     /// BibTeX and BibLaTeX.

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -10,13 +11,12 @@ import SyncWire
 /// ```swift
 /// let transport = try HTTPTransport(libraryURL: "http://127.0.0.1:8787/v1/libraries/lab", token: token)
 /// ```
-public final class HTTPTransport: SyncTransport, @unchecked Sendable {
+public final class HTTPTransport: SyncTransport, Sendable {
     /// The library's URL: `http://host:port/v1/libraries/NAME`.
     public let libraryURL: URL
     let token: String
     let session: URLSession
-    private let lock = NSLock()
-    private var sent = 0, received = 0
+    private let counts = Mutex<(sent: Int, received: Int)>((0, 0))
 
     /// Creates a transport; the URL must be a library's URL on a server.
     public init(libraryURL text: String, token: String, timeout: TimeInterval = 30) throws {
@@ -36,13 +36,13 @@ public final class HTTPTransport: SyncTransport, @unchecked Sendable {
 
     /// Bytes of request and response bodies moved so far (headers not counted).
     public var bytes: (sent: Int, received: Int) {
-        lock.withLock { (sent, received) }
+        counts.withLock { $0 }
     }
 
     private func count(sent: Int, received: Int) {
-        lock.withLock {
-            self.sent += sent
-            self.received += received
+        counts.withLock {
+            $0.sent += sent
+            $0.received += received
         }
     }
 

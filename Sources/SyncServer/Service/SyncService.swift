@@ -298,22 +298,17 @@ final class DumpCollector: Sendable {
 
 /// The labelled crash point inside a push transaction (`server.insidePushTransaction`).
 /// Unset in production; a test sets it to throw once.
-final class ServerCrashPoint: @unchecked Sendable {
-    private let lock = NSLock()
-    private var armed = false
+final class ServerCrashPoint: Sendable {
+    private let armed = Atomic<Bool>(false)
 
     /// Makes the next push that writes fail inside its transaction.
-    func arm() { lock.withLock { armed = true } }
+    func arm() { armed.store(true, ordering: .sequentiallyConsistent) }
 
     /// Takes back an armed crash.
-    func disarm() { lock.withLock { armed = false } }
+    func disarm() { armed.store(false, ordering: .sequentiallyConsistent) }
 
     func pass() throws {
-        let fire = lock.withLock { () -> Bool in
-            defer { armed = false }
-            return armed
-        }
-        if fire { throw ServerCrash() }
+        if armed.exchange(false, ordering: .sequentiallyConsistent) { throw ServerCrash() }
     }
 }
 

@@ -74,14 +74,12 @@ struct Export: ParsableCommand {
                 let count = try store.count(section)
                 guard count > 0 else { continue }
                 writer.section(status, count: count)
-                try Pipeline.run(consume: { writer.write($0, key: key($0.paper)) }) { emit in
-                    try store.forEachDetail(section, sort: sort, annotations: format.needsAnnotations, emit)
-                }
+                try Prefetch.run(produce: { [sort, section] emit in try store.forEachDetail(section, sort: sort, annotations: format.needsAnnotations, emit) },
+                                 consume: { writer.write($0, key: key($0.paper)) })
             }
         } else {
-            try Pipeline.run(consume: { writer.write($0, key: key($0.paper)) }) { emit in
-                try store.forEachDetail(query, sort: sort, annotations: format.needsAnnotations, emit)
-            }
+            try Prefetch.run(produce: { [sort] emit in try store.forEachDetail(query, sort: sort, annotations: format.needsAnnotations, emit) },
+                             consume: { writer.write($0, key: key($0.paper)) })
         }
         _ = writer.finish()
     }
@@ -92,13 +90,12 @@ struct Export: ParsableCommand {
     func backup(query: SearchQuery, from store: Library, to sink: FileOutput) throws {
         var writer = ReaderBackup.Writer(output: sink)
         if self.query.isEmpty {
-            try Pipeline.run(consume: { (record: (String, String, [String: Stamped])) in writer.write(entity: record.0, id: record.1, fields: record.2) }) { emit in
-                try store.forEachCanonicalRecord { entity, id, fields in emit((entity, id, fields)) }
-            }
+            try Prefetch.run(produce: { emit in try store.forEachCanonicalRecord { entity, id, fields in try emit((entity, id, fields)) } },
+                             consume: { (record: (String, String, [String: Stamped])) in writer.write(entity: record.0, id: record.1, fields: record.2) })
             if !canonical { try store.forEachTextHistory { writer.write(history: $0) } }
         } else {
             let filter = try store.paperIDs(query)
-            try Pipeline.run(consume: { writer.write($0) }) { emit in try store.forEachRecord(papers: filter, emit) }
+            try Prefetch.run(produce: { emit in try store.forEachRecord(papers: filter, emit) }, consume: { writer.write($0) })
         }
         _ = writer.finish()
     }

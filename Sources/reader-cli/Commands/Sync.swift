@@ -1,3 +1,4 @@
+import Synchronization
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -156,13 +157,12 @@ struct SyncCommand: ParsableCommand {
 }
 
 /// Remembers the last progress step printed, per phase.
-private final class ProgressLine: @unchecked Sendable {
-    private let lock = NSLock()
-    private var steps: [String: Int] = [:]
+private final class ProgressLine: Sendable {
+    private let steps = Mutex<[String: Int]>([:])
 
     /// Whether `step` is new for `phase` (and not zero).
     func advance(_ phase: String, to step: Int) -> Bool {
-        lock.withLock {
+        steps.withLock { steps in
             guard step > 0, step > steps[phase, default: 0] else { return false }
             steps[phase] = step
             return true
