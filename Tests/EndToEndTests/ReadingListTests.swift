@@ -77,6 +77,9 @@ struct ReadingListTests {
         #expect((paper["authors"] as? [String])?.first == "Ashish Vaswani")
         #expect(paper["venue"] as? String == "Advances in Neural Information Processing Systems 30")
         #expect(try reader.ok(["show", "10.1007/BF01700692"]).hasPrefix("Über formal unentscheidbare Sätze der Principia Mathematica\nKurt Gödel\n"))
+        let goedel = try reader.ok(["show", "10.1007/BF01700692"])
+        #expect(goedel.contains(", pages 173–198\n"), "the page range follows the venue: \(goedel)")
+        #expect((try reader.json(["show", "10.1007/BF01700692"]) as? [String: Any])?["pages"] as? String == "173–198")
         #expect((try reader.json(["search", "author:gödel"]) as? [Any])?.count == 1)
         // The same paper from the seed listing's arXiv id, added by hand, is not added again.
         #expect(try reader.ok(["add", "arXiv:1706.03762"]).hasPrefix("Already in the library: "))

@@ -1,50 +1,9 @@
 import Synchronization
 import ArgumentParser
-import Dispatch
 import Foundation
 import Model
 import Storage
 import Sync
-
-/// `reader remote`: where the library syncs to.
-struct Remote: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Set or show the sync server this library syncs with.",
-        subcommands: [SetRemote.self, ShowRemote.self]
-    )
-
-    struct SetRemote: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "set",
-            abstract: "Set the library's URL on a sync server and the device token.",
-            discussion: "reader remote set http://127.0.0.1:8787/v1/libraries/lab --token rdr_…   (READER_TOKEN overrides the stored token)"
-        )
-        @Argument(help: "The library's URL: http://HOST:PORT/v1/libraries/NAME.") var url: String
-        @Option(help: "The device token `reader-server token create` printed.") var token: String?
-        @OptionGroup var library: LibraryOptions
-
-        func run() throws {
-            _ = try HTTPTransport(libraryURL: url, token: token ?? "")
-            try library.open().setRemote(SyncRemote(url: url, token: token))
-            print("remote set: \(url)\(token == nil ? " (no token stored: set READER_TOKEN)" : "")")
-        }
-    }
-
-    struct ShowRemote: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the remote (the token masked).")
-        @OptionGroup var library: LibraryOptions
-
-        func run() throws {
-            guard let remote = try library.open().syncState().remote else {
-                print("no remote set: reader remote set URL --token TOKEN")
-                return
-            }
-            print("url    \(remote.url)")
-            let token = ProcessInfo.processInfo.environment["READER_TOKEN"].map { ($0, "READER_TOKEN") } ?? remote.token.map { ($0, "stored") }
-            print("token  \(token.map { "\($0.0.prefix(8))… (\($0.1))" } ?? "none")")
-        }
-    }
-}
 
 /// `reader sync`: push, then pull until nothing is left.
 struct SyncCommand: ParsableCommand {
@@ -167,30 +126,5 @@ private final class ProgressLine: Sendable {
             steps[phase] = step
             return true
         }
-    }
-}
-
-/// `reader purge`: delete papers for good, on every synced machine.
-struct Purge: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Delete papers for good (unlike rm, which moves them to the trash); their notes stay as orphans.",
-        discussion: "A purge syncs to every machine and cannot be undone. reader note list --orphans shows the notes left."
-    )
-    @Argument(help: "The papers, in the trash (rm moves them there), or anywhere with --yes.") var papers: [String]
-    @Flag(help: "Purge papers that are not in the trash too, without the rm first.") var yes = false
-    @OptionGroup var library: LibraryOptions
-
-    func run() throws {
-        let store = try library.open()
-        let found = try papers.map { reference in
-            do {
-                return try store.resolve(reference, in: yes ? .anywhere : .trash)
-            } catch StorageError.paperNotInTrash(_, let title) {
-                let word = StorageError.shellWord(reference)
-                throw CLIError("'\(reference)' is not in the trash (\(title)); a purge cannot be undone, so move it there first with `reader rm \(word)`, or purge it at once with `reader purge --yes \(word)`")
-            }
-        }
-        try store.purge(found.map(\.id))
-        for paper in found { print("Purged \(Render.shortID(paper.id))  \(paper.displayTitle)") }
     }
 }
