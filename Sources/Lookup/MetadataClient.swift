@@ -110,17 +110,7 @@ public struct MetadataClient: Sendable {
         defer { session.finishTasksAndInvalidate() }
         let answer: (Data, URLResponse)
         do {
-            answer = try await withCheckedThrowingContinuation { continuation in
-                session.dataTask(with: request) { data, response, error in
-                    if let error {
-                        continuation.resume(throwing: error)
-                    } else if let response {
-                        continuation.resume(returning: (data ?? Data(), response))
-                    } else {
-                        continuation.resume(throwing: URLError(.badServerResponse))
-                    }
-                }.resume()
-            }
+            answer = try await session.data(for: request)
         } catch {
             throw .unreachable(service: "\(service) (\(url.host ?? url.absoluteString))", reason: error.localizedDescription)
         }

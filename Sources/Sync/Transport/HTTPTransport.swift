@@ -84,17 +84,7 @@ public final class HTTPTransport: SyncTransport, Sendable {
         let url = request.url?.absoluteString ?? libraryURL.absoluteString
         let (data, response): (Data, URLResponse)
         do {
-            (data, response) = try await withCheckedThrowingContinuation { continuation in
-                session.dataTask(with: request) { data, response, error in
-                    if let error {
-                        continuation.resume(throwing: error)
-                    } else if let response {
-                        continuation.resume(returning: (data ?? Data(), response))
-                    } else {
-                        continuation.resume(throwing: URLError(.badServerResponse))
-                    }
-                }.resume()
-            }
+            (data, response) = try await session.data(for: request)
         } catch {
             throw SyncError.unreachable(url: libraryURL.absoluteString, reason: (error as? URLError).map(Self.describe) ?? error.localizedDescription)
         }
