@@ -199,7 +199,7 @@ public struct SyncEngine: Sendable {
 
     /// Forms the next batch from the outbox within the server's limits and stores
     /// it before anything is sent (nil when nothing waits), or gives the batch in flight.
-    public func formBatch(limits: WireLimits) throws -> StoredBatch? {
+    package func formBatch(limits: WireLimits) throws -> StoredBatch? {
         try library.formBatch(maxChanges: limits.maxPushChanges, maxBytes: limits.maxPushBytes * 7 / 8)
     }
 
@@ -207,7 +207,7 @@ public struct SyncEngine: Sendable {
     /// by `nseq` to the change as sent, goes to the library in one transaction.
     /// Returns how many changes the batch held and what acknowledging did. A receipt
     /// for a batch no longer in flight changes nothing.
-    public func acknowledge(_ batch: StoredBatch, receipt: PushReceipt) throws -> (sent: Int, report: AcknowledgeReport) {
+    package func acknowledge(_ batch: StoredBatch, receipt: PushReceipt) throws -> (sent: Int, report: AcknowledgeReport) {
         try library.acknowledge(batch, receipt: receipt, device: device)
     }
 

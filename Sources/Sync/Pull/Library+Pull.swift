@@ -17,13 +17,13 @@ extension Library {
     ///   page by page, where every note that arrives indexes its paper again). Until
     ///   then the library notes that the index is to be rebuilt, and opening it does so.
     @discardableResult
-    public func applyPulled(_ changes: [PulledChange], cursor: Int64, epoch: String, deferringSearchIndex: Bool = false) throws -> PullReport {
+    package func applyPulled(_ changes: [PulledChange], cursor: Int64, epoch: String, deferringSearchIndex: Bool = false) throws -> PullReport {
         try applyPulled(PulledRecords(changes), cursor: cursor, epoch: epoch, deferringSearchIndex: deferringSearchIndex)
     }
 
     /// Applies pulled changes already grouped by record (see ``applyPulled(_:cursor:epoch:deferringSearchIndex:)``).
     @discardableResult
-    public func applyPulled(_ records: PulledRecords, cursor: Int64, epoch: String, deferringSearchIndex: Bool = false) throws -> PullReport {
+    package func applyPulled(_ records: PulledRecords, cursor: Int64, epoch: String, deferringSearchIndex: Bool = false) throws -> PullReport {
         try syncTransaction { tx in
             if deferringSearchIndex { try tx.deferSearchIndex() }
             tx.queueing = false

@@ -18,7 +18,7 @@ extension Library {
     /// - Parameters:
     ///   - maxChanges: the most changes in one batch.
     ///   - maxBytes: a bound on the body's size (estimated from the values' sizes).
-    public func formBatch(maxChanges: Int, maxBytes: Int) throws -> StoredBatch? {
+    package func formBatch(maxChanges: Int, maxBytes: Int) throws -> StoredBatch? {
         try syncTransaction { tx in
             if let batch = try tx.batchInFlight() { return batch }
             let node = try tx.nodeID()
@@ -69,7 +69,7 @@ extension Library {
     /// (`changes[N]` in its answer): that change is set aside, the batch dropped
     /// (its numbers given again) and the rest stays queued for the next batch.
     /// Returns whether a change was set aside.
-    public func setAside(changeAt index: Int, of batch: StoredBatch, reason: String) throws -> Bool {
+    package func setAside(changeAt index: Int, of batch: StoredBatch, reason: String) throws -> Bool {
         guard let request = try? PushRequest(bytes: Array(batch.body.utf8)), request.changes.indices.contains(index) else { return false }
         let change = request.changes[index]
         return try syncTransaction { tx in
@@ -90,7 +90,7 @@ extension Library {
     ///
     /// - Parameter device: names the device in a conflict copy's title.
     /// - Returns: how many changes the batch held, and what acknowledging did.
-    public func acknowledge(_ batch: StoredBatch, receipt: PushReceipt, device: String) throws -> (sent: Int, report: AcknowledgeReport) {
+    package func acknowledge(_ batch: StoredBatch, receipt: PushReceipt, device: String) throws -> (sent: Int, report: AcknowledgeReport) {
         let request: PushRequest
         do {
             request = try PushRequest(bytes: Array(batch.body.utf8))
@@ -167,7 +167,7 @@ extension Library {
     /// were too far ahead): its numbers are given again, and every waiting change
     /// stamped later than `correctedNow` is stamped again with the corrected clock,
     /// so that a bad clock never reaches shared state. Returns how many were.
-    public func restampAfterClockSkew(correctedNow: UInt64) throws -> Int {
+    package func restampAfterClockSkew(correctedNow: UInt64) throws -> Int {
         try syncTransaction { tx in
             if let batch = try tx.batchInFlight() {
                 try tx.setMeta(.lastNseq, String(batch.firstNseq - 1))
