@@ -54,9 +54,9 @@ struct FormatRoundTripTests {
     static func export(_ library: Library, _ format: Format) throws -> String {
         try library.assignCiteKeys()
         let registered = try #require(ExportFormat.named(format == .cslJSON ? "csl-json" : format.rawValue))
-        var writer = registered.writer(to: "")
+        var writer = registered.writer(to: .inMemory())
         try library.forEachDetail(annotations: registered.needsAnnotations) { writer.write($0, key: $0.paper.citeKey ?? "") }
-        return writer.finish()
+        return writer.finish().text
     }
 
     /// Reads an export back in the format detection finds for it, as `reader import` does.

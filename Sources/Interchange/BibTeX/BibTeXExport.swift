@@ -141,5 +141,5 @@ extension ExportFormat {
 
 struct BibTeXWriters: PaperWriterFactory {
     let dialect: BibTeXDialect
-    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { BibTeXExport(output: output, dialect: dialect) }
+    func writer(to output: FileOutput) -> any PaperWriter<FileOutput> { BibTeXExport(output: output, dialect: dialect) }
 }

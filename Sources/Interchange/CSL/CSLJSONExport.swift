@@ -92,5 +92,5 @@ extension ExportFormat {
 }
 
 struct CSLJSONWriters: PaperWriterFactory {
-    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { CSLJSONExport(output: output) }
+    func writer(to output: FileOutput) -> any PaperWriter<FileOutput> { CSLJSONExport(output: output) }
 }

@@ -72,5 +72,5 @@ extension ExportFormat {
 }
 
 struct CSVWriters: PaperWriterFactory {
-    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { CSVExport(output: output) }
+    func writer(to output: FileOutput) -> any PaperWriter<FileOutput> { CSVExport(output: output) }
 }

@@ -114,5 +114,5 @@ extension ExportFormat {
 }
 
 struct MarkdownWriters: PaperWriterFactory {
-    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { MarkdownExport(output: output) }
+    func writer(to output: FileOutput) -> any PaperWriter<FileOutput> { MarkdownExport(output: output) }
 }

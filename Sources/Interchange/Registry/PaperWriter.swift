@@ -3,9 +3,9 @@ import Model
 /// order they are listed, and only the current one is in memory.
 ///
 /// ```swift
-/// var writer = ExportFormat.bibtex.writer(to: "")
+/// var writer = ExportFormat.bibtex.writer(to: .inMemory())
 /// writer.write(detail, key: "vaswani2017attention")
-/// let text = writer.finish()
+/// let text = writer.finish().text
 /// ```
 public protocol PaperWriter<Output> {
     /// Where the text goes.

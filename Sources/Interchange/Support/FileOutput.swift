@@ -1,11 +1,12 @@
 import Foundation
 
-/// A buffered ``TextOutput`` to standard output or to a file.
+/// A buffered ``TextOutput`` to standard output, to a file, or kept in memory.
 ///
 /// A file is written to a temporary name beside it and renamed into place by
 /// ``commit()``, so an interrupted export never leaves a half-written file.
 public final class FileOutput: TextOutput {
-    private let handle: FileHandle
+    /// Nil when the text is kept in memory (``inMemory()``).
+    private let handle: FileHandle?
     private var buffer: [UInt8] = []
     private let temporaryPath: String?
     private let finalPath: String?
@@ -18,6 +19,18 @@ public final class FileOutput: TextOutput {
         finalPath = nil
         buffer.reserveCapacity(FileOutput.flushSize)
     }
+
+    private init(memory: ()) {
+        handle = nil
+        temporaryPath = nil
+        finalPath = nil
+    }
+
+    /// An output that keeps what is written, for ``text``.
+    public static func inMemory() -> FileOutput { FileOutput(memory: ()) }
+
+    /// Everything written to an in-memory output.
+    public var text: String { String(decoding: buffer, as: UTF8.self) }
 
     /// A new file at `path` (replaced when complete).
     public init(path: String) throws(FileOutputError) {
@@ -34,12 +47,12 @@ public final class FileOutput: TextOutput {
 
     public func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
-        if buffer.count >= FileOutput.flushSize { flush() }
+        if buffer.count >= FileOutput.flushSize, handle != nil { flush() }
     }
 
     /// Writes what is buffered.
     public func flush() {
-        guard !buffer.isEmpty else { return }
+        guard let handle, !buffer.isEmpty else { return }
         handle.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
@@ -47,7 +60,7 @@ public final class FileOutput: TextOutput {
     /// Flushes and, for a file, moves it into place.
     public func commit() throws {
         flush()
-        guard let temporaryPath, let finalPath else { return }
+        guard let handle, let temporaryPath, let finalPath else { return }
         try handle.close()
         if rename(temporaryPath, finalPath) != 0 {
             try? FileManager.default.removeItem(atPath: temporaryPath)
@@ -58,7 +71,7 @@ public final class FileOutput: TextOutput {
     /// Removes an unfinished file.
     public func discard() {
         guard let temporaryPath else { return }
-        try? handle.close()
+        try? handle?.close()
         try? FileManager.default.removeItem(atPath: temporaryPath)
     }
 }

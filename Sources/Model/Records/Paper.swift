@@ -78,11 +78,17 @@ public struct Paper: Hashable, Sendable, Identifiable {
     ///   - values: the record's fields (``Entity/fields`` of ``Entity/paper``).
     ///   - updatedAt: when any field last changed.
     public init(id: UUID, values: [String: JSONValue], updatedAt: Date? = nil) {
-        func text(_ name: String) -> String? { values[name]?.stringValue }
-        func int(_ name: String) -> Int? { values[name]?.intValue.map { Int(clamping: $0) } }
-        func date(_ name: String) -> Date? { values[name]?.intValue.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+        self.init(id: id, updatedAt: updatedAt) { values[$0] }
+    }
+
+    /// A paper from a function that gives each field's value by name (what a store
+    /// reading a row by position passes, without building a dictionary per paper).
+    public init(id: UUID, updatedAt: Date? = nil, field value: (String) -> JSONValue?) {
+        func text(_ name: String) -> String? { value(name)?.stringValue }
+        func int(_ name: String) -> Int? { value(name)?.intValue.map { Int(clamping: $0) } }
+        func date(_ name: String) -> Date? { value(name)?.intValue.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
         func texts(_ name: String) -> [String] {
-            guard case .array(let items)? = values[name] else { return [] }
+            guard case .array(let items)? = value(name) else { return [] }
             return items.compactMap(\.stringValue)
         }
         self.init(
@@ -93,7 +99,7 @@ public struct Paper: Hashable, Sendable, Identifiable {
             url: text("url"), pdfURL: text("pdf_url"), codeURL: text("code_url"), venue: text("venue"), source: text("source"),
             addedAt: date("added_at") ?? Date(timeIntervalSince1970: 0),
             status: text("status").flatMap(ReadingStatus.init(rawValue:)) ?? .inbox,
-            rating: int("rating"), readAt: date("read_at"), isTrashed: values["trashed"] == .bool(true), updatedAt: updatedAt,
+            rating: int("rating"), readAt: date("read_at"), isTrashed: value("trashed") == .bool(true), updatedAt: updatedAt,
             citeKey: text("cite_key"), categories: texts("categories"), comment: text("comment"),
             pages: text("pages")
         )

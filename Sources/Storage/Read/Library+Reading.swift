@@ -5,7 +5,7 @@ import Model
 extension Library {
     /// The columns ``paper(row:)`` reads, first in every select of papers: the
     /// rowid, the id, every field of ``Model/Entity/paper`` in its order, the time of the last change.
-    static let paperColumns = "p.rowid, p.id, " + Entity.paper.fields.map { "p." + $0.name }.joined(separator: ", ") + ", p.changed_at"
+    static let paperColumns = "p.rowid, p.id, " + paperFields.map { "p." + $0.name }.joined(separator: ", ") + ", p.changed_at"
 
     /// The paper with this id, in the trash or not.
     public func paper(_ id: UUID) throws -> Paper? {
@@ -291,18 +291,17 @@ extension Library {
         millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 
+    /// The paper fields in column order, and each one's column, computed once.
+    static let paperFields = Entity.paper.fields
+    static let paperFieldColumns = Dictionary(uniqueKeysWithValues: paperFields.enumerated().map { ($1.name, $0 + 2) })
+
     /// A paper from a row that starts with ``paperColumns``, read by position.
     static func paper(row: Row) -> Paper {
-        let fields = Entity.paper.fields
-        var values: [String: JSONValue] = [:]
-        values.reserveCapacity(fields.count)
-        for (offset, field) in fields.enumerated() {
-            let value: DatabaseValue = row[offset + 2]
-            values[field.name] = (try? JSONValue(databaseValue: value, kind: field.kind)) ?? .null
-        }
         let idText: String = row[1]
-        return Paper(id: UUID(uuidString: idText) ?? UUID(uuid: UUID_NULL_BYTES), values: values,
-                     updatedAt: date(row[fields.count + 2]))
+        return Paper(id: UUID(uuidString: idText) ?? UUID(uuid: UUID_NULL_BYTES), updatedAt: date(row[paperFields.count + 2])) { name in
+            guard let column = paperFieldColumns[name] else { return nil }
+            return try? JSONValue(databaseValue: row[column], kind: paperFields[column - 2].kind)
+        }
     }
 
     static func note(row: Row) -> Note {
