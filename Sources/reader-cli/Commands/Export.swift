@@ -63,7 +63,8 @@ struct Export: ParsableCommand {
             renames = try store.citeKeyRenames()
         }
         func key(_ paper: Paper) -> String {
-            renames[paper.id] ?? paper.citeKey ?? CiteKey.base(authors: paper.authors, year: paper.year, title: paper.title) + "-" + paper.id.lowercased.prefix(8)
+            guard format.needsCitationKeys else { return "" }
+            return renames[paper.id] ?? paper.citeKey ?? CiteKey.base(authors: paper.authors, year: paper.year, title: paper.title) + "-" + paper.id.lowercased.prefix(8)
         }
         var writer = format.writer(to: sink)
         if format.groupsByStatus {
