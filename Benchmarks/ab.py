@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Two `reader` builds, run in turn on the same data: start-up, every export, restore.
+
+    Benchmarks/ab.py BEFORE/reader AFTER/reader LIBRARY.sqlite [--runs N] [--what startup,exports,restore]
+
+LIBRARY is a library both builds can open (made by the older one, e.g. with
+`reader-bench formats --count 100000 --keep --reader BEFORE/reader`); each build gets
+its own copy (the newer one may migrate it). Prints Markdown rows: medians of wall
+time and of CPU (user + system) per build, and the ratio after / before.
+"""
+import argparse, os, resource, shutil, statistics, subprocess, tempfile, time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("before"); parser.add_argument("after"); parser.add_argument("library")
+parser.add_argument("--runs", type=int, default=9)
+parser.add_argument("--what", default="startup,exports,restore")
+args = parser.parse_args()
+work = tempfile.mkdtemp(prefix="reader-ab-")
+builds = {"before": args.before, "after": args.after}
+libraries = {}
+for name in builds:
+    libraries[name] = os.path.join(work, name + ".sqlite")
+    shutil.copy(args.library, libraries[name])
+    subprocess.run([builds[name], "--library", libraries[name], "list", "--limit", "1"], stdout=subprocess.DEVNULL, check=True)
+
+def run(command):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN); start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    wall = time.perf_counter() - start; after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+def alternate(label, command, runs, prepare=lambda name: None):
+    wall = {n: [] for n in builds}; cpu = {n: [] for n in builds}
+    for i in range(runs):
+        for name in (("before", "after") if i % 2 == 0 else ("after", "before")):
+            prepare(name)
+            w, c = run(command(name))
+            wall[name].append(w); cpu[name].append(c)
+    m = {n: (statistics.median(wall[n]), statistics.median(cpu[n])) for n in builds}
+    show = lambda s: f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
+    print(f"| {label} | {show(m['before'][0])} (CPU {show(m['before'][1])}) | {show(m['after'][0])} (CPU {show(m['after'][1])}) | {m['after'][0] / m['before'][0]:.2f}x |", flush=True)
+
+what = args.what.split(",")
+if "startup" in what:
+    alternate("`reader --version`", lambda n: [builds[n], "--version"], 200)
+if "exports" in what:
+    for format in ["bibtex", "biblatex", "csl-json", "ris", "json", "csv", "markdown"]:
+        alternate(f"export {format}", lambda n: [builds[n], "--library", libraries[n], "export", "--format", format, "-o", os.path.join(work, "out-" + n)], args.runs)
+if "restore" in what:
+    backup = os.path.join(work, "backup.json")
+    subprocess.run([builds["before"], "--library", libraries["before"], "export", "--format", "json", "-o", backup], stderr=subprocess.DEVNULL, check=True)
+    def fresh(name):
+        for suffix in ["", "-wal", "-shm", ".instance"]:
+            path = os.path.join(work, "restore-" + name + ".sqlite" + suffix)
+            if os.path.exists(path): os.remove(path)
+    alternate("restore a JSON backup (`reader import backup.json`)", lambda n: [builds[n], "--library", os.path.join(work, "restore-" + n + ".sqlite"), "import", backup], max(3, args.runs // 3), fresh)
+shutil.rmtree(work)
