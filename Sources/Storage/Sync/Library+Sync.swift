@@ -47,7 +47,13 @@ extension Library {
     /// offset to the server's clock that the last sync measured.
     public func correctedWallMillis() throws -> UInt64 {
         let offset = try read { db in try Schema.meta(db, SyncMeta.offset.rawValue).flatMap { Int64($0) } } ?? 0
-        return UInt64(max(0, Int64(clamping: wallClock()) + offset))
+        return Library.corrected(wallClock(), by: offset)
+    }
+
+    /// This machine's clock corrected by the measured offset to the server's
+    /// (never before 1970): what every stamp and the sync engine use.
+    static func corrected(_ wallMillis: UInt64, by offset: Int64) -> UInt64 {
+        offset == 0 ? wallMillis : UInt64(max(0, Int64(clamping: wallMillis) + offset))
     }
 
     /// This machine's uncorrected wall clock, in Unix milliseconds.

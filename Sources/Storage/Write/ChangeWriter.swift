@@ -44,8 +44,8 @@ final class ChangeWriter {
     init(db: Database, wallMillis: UInt64, crashPoints: CrashPoints? = nil) throws {
         self.db = db
         self.crashPoints = crashPoints
-        let offset = try Schema.meta(db, "sync.clock_offset_ms").flatMap { Int64($0) } ?? 0
-        self.wallMillis = offset == 0 ? wallMillis : UInt64(max(0, Int64(clamping: wallMillis) + offset))
+        let offset = try Schema.meta(db, SyncMeta.offset.rawValue).flatMap { Int64($0) } ?? 0
+        self.wallMillis = Library.corrected(wallMillis, by: offset)
         let node = try Schema.nodeID(db)
         let last = try Schema.meta(db, "hlc").flatMap(HLC.init)
         clock = HybridClock(node: node, last: last)
