@@ -122,7 +122,7 @@ struct LoadBench: AsyncParsableCommand {
                 result.lastAcked["paper/\(change.id)/\(change.field)"] = Stamped(change.value, at: change.hlc)
             }
             let pulledAt = DispatchTime.now().uptimeNanoseconds
-            let page = try await transport.changes(after: cursor, limit: 1000)
+            let page = try await transport.changes(after: cursor, limit: 1000, notPushedBy: nil)
             result.pullLatencies.append(Double(DispatchTime.now().uptimeNanoseconds - pulledAt) / 1e6)
             for change in page.changes { result.state["\(change.entity)/\(change.id)/\(change.field)"] = change }
             cursor = page.cursor
@@ -135,7 +135,7 @@ struct LoadBench: AsyncParsableCommand {
     static func pullAll(_ transport: HTTPTransport, into state: [String: PulledChange], from cursor: Int64) async throws -> (state: [String: PulledChange], cursor: Int64) {
         var state = state, cursor = cursor
         while true {
-            let page = try await transport.changes(after: cursor, limit: 5000)
+            let page = try await transport.changes(after: cursor, limit: 5000, notPushedBy: nil)
             for change in page.changes { state["\(change.entity)/\(change.id)/\(change.field)"] = change }
             cursor = page.cursor
             if !page.hasMore || page.changes.isEmpty { return (state, cursor) }

@@ -70,7 +70,7 @@ public struct SyncEngine: Sendable {
         var cursor = session.epoch == state.epoch ? state.cursor : 0
         report.cursor = cursor
         while true {
-            let page = try await transport.changes(after: cursor, limit: session.limits.maxPullLimit)
+            let page = try await transport.changes(after: cursor, limit: session.limits.maxPullLimit, notPushedBy: state.node)
             for change in page.changes { report.incoming[change.entity, default: 0] += 1 }
             cursor = page.cursor
             if !page.hasMore || page.changes.isEmpty { break }
@@ -220,15 +220,19 @@ public struct SyncEngine: Sendable {
     func pullAll(report: inout SyncReport) async throws {
         let transport = self.transport
         let limit = WireLimits.v1.maxPullLimit
-        let start = try library.syncState().cursor
+        let state = try library.syncState()
+        let start = state.cursor
+        // What this node pushed is not sent back: it holds it (a copy or restore that
+        // lost some becomes a new node first, in `checkIdentity`).
+        let node = state.node
         // The first group is one page, so that applying starts at once.
-        var next = Task { try await Self.fetchGroup(transport, after: start, limit: limit, pages: 1) }
+        var next = Task { try await Self.fetchGroup(transport, after: start, limit: limit, pages: 1, notPushedBy: node) }
         while true {
             let group = try await next.value
             guard let last = group.pages.last else { return }
             let more = last.hasMore && !last.changes.isEmpty
             if more {
-                next = Task { try await Self.fetchGroup(transport, after: last.cursor, limit: limit, pages: Self.pagesPerTransaction) }
+                next = Task { try await Self.fetchGroup(transport, after: last.cursor, limit: limit, pages: Self.pagesPerTransaction, notPushedBy: node) }
             }
             let applied: PullReport
             do {
@@ -261,11 +265,11 @@ public struct SyncEngine: Sendable {
 
     /// Up to `pages` consecutive pages from `cursor`, stopping after the last one,
     /// with their changes grouped by record (work done here, off the writing thread).
-    static func fetchGroup(_ transport: any SyncTransport, after cursor: Int64, limit: Int, pages: Int) async throws -> PageGroup {
+    static func fetchGroup(_ transport: any SyncTransport, after cursor: Int64, limit: Int, pages: Int, notPushedBy node: NodeID) async throws -> PageGroup {
         var group: [ChangesPage] = []
         var cursor = cursor
         for _ in 0..<pages {
-            let page = try await transport.changes(after: cursor, limit: limit)
+            let page = try await transport.changes(after: cursor, limit: limit, notPushedBy: node)
             group.append(page)
             cursor = page.cursor
             if !page.hasMore || page.changes.isEmpty { break }

@@ -50,8 +50,8 @@ public final class HTTPTransport: SyncTransport, Sendable {
         try await get(Session.self, path: "/session?node=\(node)")
     }
 
-    public func changes(after cursor: Int64, limit: Int) async throws -> ChangesPage {
-        try await get(ChangesPage.self, path: "/changes?cursor=\(cursor)&limit=\(limit)")
+    public func changes(after cursor: Int64, limit: Int, notPushedBy node: NodeID?) async throws -> ChangesPage {
+        try await get(ChangesPage.self, path: "/changes?cursor=\(cursor)&limit=\(limit)" + (node.map { "&node=\($0)" } ?? ""))
     }
 
     public func push(body: String, idempotencyKey: String) async throws -> PushReceipt {

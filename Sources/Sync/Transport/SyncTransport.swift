@@ -6,8 +6,9 @@ import SyncWire
 public protocol SyncTransport: Sendable {
     /// `GET …/session?node=`.
     func session(node: NodeID) async throws -> Session
-    /// `GET …/changes?cursor=&limit=`.
-    func changes(after cursor: Int64, limit: Int) async throws -> ChangesPage
+    /// `GET …/changes?cursor=&limit=&node=`: with `node`, what that node pushed
+    /// itself is left out (the cursor passes it).
+    func changes(after cursor: Int64, limit: Int, notPushedBy node: NodeID?) async throws -> ChangesPage
     /// `POST …/push` with the stored body and its idempotency key.
     func push(body: String, idempotencyKey: String) async throws -> PushReceipt
 }

@@ -27,7 +27,8 @@ public enum SyncServerApplication {
         router.get("/v1/libraries/:lib/changes") { request, context in
             let library = try await authenticate(request, context, service)
             let query = request.uri.queryParameters
-            return json(try await service.changes(library: library, cursor: query.get("cursor"), limit: query.get("limit")))
+            return json(try await service.changes(library: library, cursor: query.get("cursor"), limit: query.get("limit"),
+                                                    node: query.get("node")))
         }
         router.post("/v1/libraries/:lib/push") { request, context in
             let library = try await authenticate(request, context, service)

@@ -64,25 +64,29 @@ public struct SyncService: Sendable {
 
     /// `GET /v1/libraries/{lib}/session?node=HEX`.
     public func session(library: ServerLibrary, node text: String?) async throws -> Session {
-        var node: NodeID?
-        if let text {
-            guard let parsed = NodeID(hex: text) else {
-                throw WireErrorBody(.badRequest, "the node parameter must be 16 hex digits, not '\(text.prefix(40))'")
-            }
-            node = parsed
-        }
-        let (head, last) = try await store.session(library: library, node: node)
+        let (head, last) = try await store.session(library: library, node: try Self.node(text))
         return Session(library: library.name, epoch: try await store.epoch(), headSeq: head, lastNseq: last,
                        serverTimeMillis: now(), limits: limits)
     }
 
-    /// `GET /v1/libraries/{lib}/changes?cursor=N&limit=M`.
-    public func changes(library: ServerLibrary, cursor cursorText: String?, limit limitText: String?) async throws -> ChangesPage {
+    /// `GET /v1/libraries/{lib}/changes?cursor=N&limit=M&node=HEX`: with `node`, the
+    /// fields whose latest value that node pushed are left out (no echo), and the
+    /// cursor passes them.
+    public func changes(library: ServerLibrary, cursor cursorText: String?, limit limitText: String?, node nodeText: String? = nil) async throws -> ChangesPage {
         let cursor = try Self.integer(cursorText, name: "cursor", default: 0, range: 0...Int64.max)
         let limit = try Self.integer(limitText, name: "limit", default: Int64(limits.defaultPullLimit), range: 1...Int64(limits.maxPullLimit))
-        let (changes, more) = try await store.changes(library: library, after: cursor, limit: Int(limit))
-        return ChangesPage(changes: changes, cursor: changes.last?.seq ?? cursor, hasMore: more,
+        let page = try await store.changes(library: library, after: cursor, limit: Int(limit), notPushedBy: try Self.node(nodeText))
+        return ChangesPage(changes: page.changes, cursor: page.cursor, hasMore: page.hasMore,
                            epoch: try await store.epoch(), serverTimeMillis: now())
+    }
+
+    /// The `node` query parameter, when given.
+    static func node(_ text: String?) throws -> NodeID? {
+        guard let text else { return nil }
+        guard let node = NodeID(hex: text) else {
+            throw WireErrorBody(.badRequest, "the node parameter must be 16 hex digits, not '\(text.prefix(40))'")
+        }
+        return node
     }
 
     static func integer(_ text: String?, name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {
@@ -202,7 +206,7 @@ struct PushApplier {
             results.append(result)
         }
         if !writes.isEmpty {
-            try await transaction.apply(writes)
+            try await transaction.apply(writes, pushedBy: request.node)
             try crash.pass()
         }
         let newHead = writes.isEmpty ? head : seq

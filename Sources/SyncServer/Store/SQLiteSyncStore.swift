@@ -95,6 +95,10 @@ public final class SQLiteSyncStore: SyncStore {
                 CREATE INDEX push_receipt_by_node ON push_receipt(library_id, node_id, last_nseq);
                 """)
         }
+        migrator.registerMigration("v2: the node that pushed each field's latest value") { db in
+            // Rows from before have none: they are served to every node.
+            try db.execute(sql: "ALTER TABLE field_state ADD COLUMN node_id TEXT")
+        }
         return migrator
     }
 
@@ -180,31 +184,36 @@ public final class SQLiteSyncStore: SyncStore {
         }
     }
 
-    public func changes(library: ServerLibrary, after cursor: Int64, limit: Int) async throws -> (changes: [PulledChange], hasMore: Bool) {
+    public func changes(library: ServerLibrary, after cursor: Int64, limit: Int, notPushedBy node: NodeID?) async throws
+        -> (changes: [PulledChange], cursor: Int64, hasMore: Bool) {
         try await pool.read { db in
+            // One snapshot: the head read here is the head of the rows read here.
+            let head = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM library WHERE id = ?"), arguments: [library.key]) ?? 0
+            let skipped = node?.description
             var changes: [PulledChange] = []
             changes.reserveCapacity(limit)
             var lastRowID: Int64 = 0
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT entity, record_id, field, value, hlc, seq, rev, rowid FROM field_state
-                WHERE library_id = ? AND seq > ? ORDER BY seq, rowid LIMIT ?
-                """), arguments: [library.key, cursor, limit])
+                WHERE library_id = ? AND seq > ? AND (?3 IS NULL OR node_id IS NOT ?3) ORDER BY seq, rowid LIMIT ?4
+                """), arguments: [library.key, cursor, skipped, limit])
             while let row = try rows.next() {
                 changes.append(try Self.pulled(row))
                 lastRowID = row[7]
             }
-            guard let last = changes.last else { return ([], false) }
+            guard let last = changes.last else { return ([], max(cursor, head), false) }
             if changes.count == limit {
                 // A page never splits one seq: take the rest of the last one.
                 let rest = try Row.fetchCursor(db.cachedStatement(sql: """
                     SELECT entity, record_id, field, value, hlc, seq, rev, rowid FROM field_state
-                    WHERE library_id = ? AND seq = ? AND rowid > ? ORDER BY rowid
-                    """), arguments: [library.key, last.seq, lastRowID])
+                    WHERE library_id = ? AND seq = ? AND rowid > ? AND (?4 IS NULL OR node_id IS NOT ?4) ORDER BY rowid
+                    """), arguments: [library.key, last.seq, lastRowID, skipped])
                 while let row = try rest.next() { changes.append(try Self.pulled(row)) }
             }
-            let more = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM field_state WHERE library_id = ? AND seq > ?)"),
-                                         arguments: [library.key, last.seq]) ?? false
-            return (changes, more)
+            let more = try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM field_state WHERE library_id = ? AND seq > ? AND (?3 IS NULL OR node_id IS NOT ?3))
+                """), arguments: [library.key, last.seq, skipped]) ?? false
+            return (changes, more ? last.seq : max(last.seq, head), more)
         }
     }
 
@@ -320,16 +329,18 @@ struct SQLitePushTransaction: PushTransaction {
         }
     }
 
-    func apply(_ writes: [StoreWrite]) async throws {
+    func apply(_ writes: [StoreWrite], pushedBy node: NodeID) async throws {
+        let node = node.description
         try pool.writeNow { db in
             for write in writes {
                 switch write {
                 case .field(let state):
                     try db.cachedStatement(sql: """
-                        INSERT INTO field_state(library_id, entity, record_id, field, value, hlc, seq, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO field_state(library_id, entity, record_id, field, value, hlc, seq, rev, node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT(library_id, entity, record_id, field) DO UPDATE SET
-                            value = excluded.value, hlc = excluded.hlc, seq = excluded.seq, rev = excluded.rev
-                        """).execute(arguments: [library, state.entity, state.id, state.field, state.value.canonicalJSON, state.hlc.description, state.seq, state.rev])
+                            value = excluded.value, hlc = excluded.hlc, seq = excluded.seq, rev = excluded.rev, node_id = excluded.node_id
+                        """).execute(arguments: [library, state.entity, state.id, state.field, state.value.canonicalJSON, state.hlc.description,
+                                                 state.seq, state.rev, node])
                 case .clear(let record, let keeping):
                     try db.cachedStatement(sql: "DELETE FROM field_state WHERE library_id = ? AND entity = ? AND record_id = ? AND field <> ?")
                         .execute(arguments: [library, record.entity, record.id, keeping])

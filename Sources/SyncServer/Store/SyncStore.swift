@@ -30,7 +30,13 @@ public protocol SyncStore: Sendable {
     func session(library: ServerLibrary, node: NodeID?) async throws -> (headSeq: Int64, lastNseq: Int64)
     /// The latest values of fields changed after `cursor`, in `seq` order; at least
     /// `limit` rows when there are that many, never splitting one `seq`.
-    func changes(library: ServerLibrary, after cursor: Int64, limit: Int) async throws -> (changes: [PulledChange], hasMore: Bool)
+    ///
+    /// Fields whose latest value `node` pushed are left out (it holds them: a node
+    /// that loses its data always comes back as a new node), and `cursor` in the
+    /// answer passes them all the same: the head when nothing more is left, else the
+    /// last served row's `seq`. With `node` nil, every row is served.
+    func changes(library: ServerLibrary, after cursor: Int64, limit: Int, notPushedBy node: NodeID?) async throws
+        -> (changes: [PulledChange], cursor: Int64, hasMore: Bool)
     /// Runs `body` in one write transaction of the library, serialized with every
     /// other push to it: a push. Nothing `body` wrote is kept if it throws. `body`
     /// may await (a store over an async driver answers its calls asynchronously).
@@ -55,8 +61,9 @@ public protocol PushTransaction: Sendable {
     /// Every stored field of each of these records, by field name, as a pull would
     /// serve it (a record with none is left out).
     func fields(of records: Set<RecordKey>) async throws -> [RecordKey: [String: PulledChange]]
-    /// Applies a push's writes, in order.
-    func apply(_ writes: [StoreWrite]) async throws
+    /// Applies a push's writes, in order; each field written is marked as `node`'s
+    /// (its pulls leave it out).
+    func apply(_ writes: [StoreWrite], pushedBy node: NodeID) async throws
     /// Sets the library's `seq` and the node's last acknowledged `nseq`, and stores the receipt.
     func finish(headSeq: Int64, node: NodeID, lastNseq: Int64, receipt: StoredReceipt) async throws
 }

@@ -63,6 +63,33 @@ struct ConvergenceTests {
         #expect(trashed.isTrashed && trashed.status == .reading)
     }
 
+    @Test func aSyncNeverReceivesWhatThisMachinePushedItself() async throws {
+        let (server, replicas) = try await Self.setUp(["a", "b"])
+        let (a, b) = (replicas[0], replicas[1])
+        for index in 0..<40 { _ = try Self.paper("Paper \(index)", in: a) }
+        let first = try await a.sync()
+        #expect(first.sent >= 200)
+        #expect(first.received == 0 && first.pages == 1)
+        #expect(try a.library.syncState().cursor == (try await server.head("lab")))
+        // The other machine gets all of it; then each gets only the other's edits.
+        let bootstrap = try await b.sync()
+        #expect(bootstrap.received == first.sent)
+        #expect(try b.dump() == a.dump())
+        let paper = try Self.paper("Only on B", in: b)
+        server.clock.advance(1000)
+        let fromB = try await b.sync()
+        #expect(fromB.received == 0)
+        let atA = try await a.sync()
+        #expect(atA.received == fromB.sent && atA.created == 1)
+        try a.library.markRead(paper)
+        let again = try await a.sync()
+        #expect(again.received == 0 && again.sent > 0)
+        #expect(try await b.sync().received == again.sent)
+        #expect(try b.dump() == a.dump())
+        #expect(try a.library.syncState().cursor == (try await server.head("lab")))
+        #expect(try b.library.syncState().cursor == (try await server.head("lab")))
+    }
+
     @Test func editsOfDifferentLinesMergeWithoutAConflictCopy() async throws {
         let (_, replicas) = try await Self.setUp(["a", "b"])
         let (a, b) = (replicas[0], replicas[1])

@@ -241,6 +241,78 @@ struct PushProtocolTests {
         #expect(state.mapValues(\.value) == expected.mapValues(\.value))
         #expect(state.mapValues(\.hlc) == expected.mapValues(\.hlc))
         #expect(state.count == expected.count)
+
+        // As node 1, from 0 in small pages: every latest value but node 1's own, and
+        // the cursor at the head.
+        var others: [String: PulledChange] = [:]
+        cursor = 0
+        while true {
+            let page = try await service.changes(library: library, cursor: String(cursor), limit: "7", node: NodeID(rawValue: 1).description)
+            #expect(!page.changes.isEmpty || !page.hasMore)
+            for change in page.changes { others[change.id + "/" + change.field] = change }
+            cursor = page.cursor
+            if !page.hasMore { break }
+        }
+        #expect(cursor == (try await server.head("lab")))
+        #expect(others.mapValues(\.value) == expected.filter { $0.value.hlc.node != NodeID(rawValue: 1) }.mapValues(\.value))
+    }
+
+    @Test(arguments: StoreKind.allCases) func aPullLeavesOutWhatTheAskingNodePushedAndItsCursorPassesIt(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
+        let service = server.service
+        let now = server.clock.millis
+        let (a, b): (UInt64, UInt64) = (0xA, 0xB)
+        func change(_ nseq: Int64, _ id: Int, _ field: String, _ value: String, _ millis: Int64, node: UInt64) -> PushedChange {
+            PushedChange(nseq: nseq, entity: "paper", id: String(format: "00000000-0000-5000-8000-%012d", id), field: field,
+                         value: .string(value), hlc: Self.hlc(millis, node: node))
+        }
+        // A pushes ten records' titles in five batches; B writes venue on record 1
+        // (A's title there stays A's) and then the title of record 2 (now B's);
+        // A finally overwrites B's venue.
+        for batch in 0..<5 {
+            let changes = (0..<2).map { i in change(Int64(batch * 2 + i + 1), batch * 2 + i, "title", "a\(batch * 2 + i)", now, node: a) }
+            _ = try await service.push(library: library, idempotencyKey: "a\(batch)", body: Self.body(node: a, changes))
+        }
+        _ = try await service.push(library: library, idempotencyKey: "b1", body: Self.body(node: b, [change(1, 1, "venue", "b venue", now + 1, node: b)]))
+        _ = try await service.push(library: library, idempotencyKey: "b2", body: Self.body(node: b, [change(2, 2, "title", "b title", now + 2, node: b)]))
+        let beforeLast = try await server.head("lab")
+        _ = try await service.push(library: library, idempotencyKey: "a5", body: Self.body(node: a, [change(11, 1, "venue", "a venue", now + 3, node: a)]))
+        let head = try await server.head("lab")
+
+        // Every page in small steps, as each node: never an empty page with more to come.
+        func pull(as node: UInt64?, from start: Int64, limit: Int) async throws -> (values: [String: String], cursor: Int64, pages: Int) {
+            var values: [String: String] = [:]
+            var cursor = start
+            var pages = 0
+            while true {
+                let page = try await service.changes(library: library, cursor: String(cursor), limit: String(limit),
+                                                     node: node.map { NodeID(rawValue: $0).description })
+                pages += 1
+                #expect(!page.changes.isEmpty || !page.hasMore, "an empty page said more was coming")
+                #expect(page.cursor >= cursor)
+                for change in page.changes { values[change.id.suffix(2) + " " + change.field] = change.value.stringValue }
+                cursor = page.cursor
+                if !page.hasMore { return (values, cursor, pages) }
+            }
+        }
+        let asA = try await pull(as: a, from: 0, limit: 1)
+        #expect(asA.values == ["02 title": "b title"])
+        #expect(asA.cursor == head)
+        let asB = try await pull(as: b, from: 0, limit: 1)
+        #expect(asB.values.count == 10)
+        #expect(asB.values["01 venue"] == "a venue" && asB.values["02 title"] == nil && asB.values["03 title"] == "a3")
+        #expect(asB.cursor == head)
+        // Anyone else (or a client that does not say) gets every latest value.
+        let everyone = try await pull(as: nil, from: 0, limit: 1000)
+        #expect(everyone.values.count == 11 && everyone.values["02 title"] == "b title" && everyone.values["01 venue"] == "a venue")
+        #expect(everyone.cursor == head)
+        // Right after its own push, A gets one empty page that moves its cursor to the head.
+        let after = try await pull(as: a, from: beforeLast, limit: 1000)
+        #expect(after.values.isEmpty && after.cursor == head && after.pages == 1)
+        // A cursor past the head stays where it was.
+        let past = try await service.changes(library: library, cursor: String(head + 5), limit: "10", node: NodeID(rawValue: a).description)
+        #expect(past.changes.isEmpty && !past.hasMore && past.cursor == head + 5)
+        await Self.expectError(.badRequest) { _ = try await service.changes(library: library, cursor: "0", limit: "10", node: "not-a-node") }
     }
 
     @Test(arguments: StoreKind.allCases) func aPurgeAbsorbsEveryLaterChange(store: StoreKind) async throws {

@@ -118,7 +118,7 @@ final class InProcessTransport: SyncTransport, @unchecked Sendable {
         return try await mapped { try await server.service.session(library: library, node: node.description) }
     }
 
-    func changes(after cursor: Int64, limit: Int) async throws -> ChangesPage {
+    func changes(after cursor: Int64, limit: Int, notPushedBy node: NodeID?) async throws -> ChangesPage {
         let library = try await authenticated()
         let cut = lock.withLock { () -> Bool in
             defer { pagesAnswered += 1 }
@@ -126,7 +126,8 @@ final class InProcessTransport: SyncTransport, @unchecked Sendable {
         }
         if cut { throw SyncError.unreachable(url: "in-process", reason: "the connection was cut") }
         // Through the wire format, as over HTTP.
-        let page = try await mapped { try await server.service.changes(library: library, cursor: String(cursor), limit: String(min(limit, pageLimit))) }
+        let page = try await mapped { try await server.service.changes(library: library, cursor: String(cursor), limit: String(min(limit, pageLimit)),
+                                                                      node: node?.description) }
         return try ChangesPage(bytes: page.jsonBytes)
     }
 
