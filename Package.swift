@@ -44,11 +44,19 @@ let package = Package(
             dependencies: ["Model"],
             swiftSettings: strict
         ),
+        // libcurl, opened with dlopen on the first request (Sources/CCurl/include/CCurl.h).
+        .target(name: "CCurl"),
+        // HTTP requests for the commands that use the network, on CCurl.
+        .target(
+            name: "HTTP",
+            dependencies: ["CCurl"],
+            swiftSettings: strict
+        ),
         // Metadata lookup over the network (arXiv, Crossref, Hugging Face), paced
         // through the library: a library target so that it is tested in process.
         .target(
             name: "Lookup",
-            dependencies: ["Model", "Interchange", "Storage"],
+            dependencies: ["Model", "Interchange", "Storage", "HTTP"],
             swiftSettings: strict
         ),
         .target(
@@ -58,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "Sync",
-            dependencies: ["Model", "Storage", "SyncWire"],
+            dependencies: ["Model", "Storage", "SyncWire", "HTTP"],
             swiftSettings: strict
         ),
         .target(
@@ -90,7 +98,7 @@ let package = Package(
             swiftSettings: strict + [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))],
             // A statically linked Swift runtime and Foundation start in about 12 ms
             // instead of 19 ms (docs/benchmarks.md): every `reader` command pays it.
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
         ),
         .executableTarget(
             name: "reader-bench",
@@ -119,6 +127,11 @@ let package = Package(
         .testTarget(
             name: "InterchangeTests",
             dependencies: ["Interchange", "Model", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HTTPTests",
+            dependencies: ["HTTP"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,12 +1,10 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTP
 import Interchange
 import Model
 import Storage
 
-/// Fetches paper metadata over HTTPS with URLSession: the arXiv API (paced to one
+/// Fetches paper metadata over HTTPS: the arXiv API (paced to one
 /// request every 3 seconds across every `reader` process on the library),
 /// Crossref and the Hugging Face daily papers list.
 ///
@@ -100,23 +98,12 @@ public struct MetadataClient: Sendable {
 
     /// One GET: the status and body, or `unreachable` when no answer came.
     private func get(_ url: URL, service: String) async throws(LookupError) -> (Int, Data) {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: services.timeout)
-        request.setValue(services.userAgent, forHTTPHeaderField: "User-Agent")
-        request.setValue("*/*", forHTTPHeaderField: "Accept")
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = services.timeout
-        configuration.timeoutIntervalForResource = services.timeout * 2
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        let answer: (Data, URLResponse)
+        let request = HTTPRequest(url: url, headers: [("User-Agent", services.userAgent), ("Accept", "*/*")], timeout: services.timeout, totalTimeout: services.timeout * 2)
         do {
-            answer = try await session.data(for: request)
+            let response = try await HTTPClient.send(request)
+            return (response.status, response.body)
         } catch {
-            throw .unreachable(service: "\(service) (\(url.host ?? url.absoluteString))", reason: error.localizedDescription)
+            throw .unreachable(service: "\(service) (\(url.host ?? url.absoluteString))", reason: error.description)
         }
-        guard let http = answer.1 as? HTTPURLResponse else {
-            throw .unreachable(service: service, reason: "no HTTP response")
-        }
-        return (http.statusCode, answer.0)
     }
 }

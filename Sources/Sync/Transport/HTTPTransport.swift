@@ -1,12 +1,10 @@
 import Synchronization
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTP
 import Model
 import SyncWire
 
-/// The sync protocol over HTTP with URLSession (libcurl on Linux).
+/// The sync protocol over HTTP (libcurl, loaded on the first request).
 ///
 /// ```swift
 /// let transport = try HTTPTransport(libraryURL: "http://127.0.0.1:8787/v1/libraries/lab", token: token)
@@ -15,7 +13,7 @@ public final class HTTPTransport: SyncTransport, Sendable {
     /// The library's URL: `http://host:port/v1/libraries/NAME`.
     public let libraryURL: URL
     let token: String
-    let session: URLSession
+    let timeout: TimeInterval
     private let counts = Mutex<(sent: Int, received: Int)>((0, 0))
 
     /// Creates a transport; the URL must be a library's URL on a server.
@@ -27,11 +25,7 @@ public final class HTTPTransport: SyncTransport, Sendable {
         }
         libraryURL = url
         self.token = token
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout * 4
-        configuration.httpMaximumConnectionsPerHost = 1
-        session = URLSession(configuration: configuration)
+        self.timeout = timeout
     }
 
     /// Bytes of request and response bodies moved so far (headers not counted).
@@ -56,63 +50,46 @@ public final class HTTPTransport: SyncTransport, Sendable {
 
     public func push(body: String, idempotencyKey: String) async throws -> PushReceipt {
         var request = try makeRequest(path: "/push")
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(idempotencyKey, forHTTPHeaderField: WireProtocol.idempotencyKeyHeader)
-        request.httpBody = Data(body.utf8)
+        request.method = "POST"
+        request.headers += [("Content-Type", "application/json"), (WireProtocol.idempotencyKeyHeader, idempotencyKey)]
+        request.body = Data(body.utf8)
         return try await send(request, as: PushReceipt.self)
     }
 
     private func get<T: WireMessage>(_ type: T.Type, path: String) async throws -> T {
-        var request = try makeRequest(path: path)
-        request.httpMethod = "GET"
-        return try await send(request, as: type)
+        try await send(try makeRequest(path: path), as: type)
     }
 
-    private func makeRequest(path: String) throws -> URLRequest {
+    private func makeRequest(path: String) throws -> HTTPRequest {
         guard let url = URL(string: libraryURL.absoluteString + path) else {
             throw SyncError.notConfigured("cannot form a URL from \(libraryURL) and \(path)")
         }
-        var request = URLRequest(url: url)
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue(String(WireProtocol.version), forHTTPHeaderField: WireProtocol.protocolHeader)
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        return request
+        return HTTPRequest(url: url, headers: [
+            ("Authorization", "Bearer \(token)"),
+            (WireProtocol.protocolHeader, String(WireProtocol.version)),
+            ("Accept", "application/json"),
+        ], timeout: timeout)
     }
 
-    private func send<T: WireMessage>(_ request: URLRequest, as type: T.Type) async throws -> T {
-        let url = request.url?.absoluteString ?? libraryURL.absoluteString
-        let (data, response): (Data, URLResponse)
+    private func send<T: WireMessage>(_ request: HTTPRequest, as type: T.Type) async throws -> T {
+        let url = request.url.absoluteString
+        let response: HTTPResponse
         do {
-            (data, response) = try await session.data(for: request)
+            response = try await HTTPClient.send(request)
         } catch {
-            throw SyncError.unreachable(url: libraryURL.absoluteString, reason: (error as? URLError).map(Self.describe) ?? error.localizedDescription)
+            throw SyncError.unreachable(url: libraryURL.absoluteString, reason: error.description)
         }
-        count(sent: request.httpBody?.count ?? 0, received: data.count)
-        guard let http = response as? HTTPURLResponse else {
-            throw SyncError.badResponse(url: url, reason: "not an HTTP response")
-        }
-        guard http.statusCode == 200 else {
-            if let error = try? WireErrorBody(bytes: data) {
-                throw SyncError.server(status: http.statusCode, error: error)
+        count(sent: request.body?.count ?? 0, received: response.body.count)
+        guard response.status == 200 else {
+            if let error = try? WireErrorBody(bytes: response.body) {
+                throw SyncError.server(status: response.status, error: error)
             }
-            throw SyncError.badResponse(url: url, reason: "HTTP \(http.statusCode) without a protocol error body")
+            throw SyncError.badResponse(url: url, reason: "HTTP \(response.status) without a protocol error body")
         }
         do {
-            return try T(bytes: data)
+            return try T(bytes: response.body)
         } catch {
             throw SyncError.badResponse(url: url, reason: "\(error)")
-        }
-    }
-
-    static func describe(_ error: URLError) -> String {
-        switch error.code {
-        case .timedOut: "the request timed out"
-        case .cannotConnectToHost: "the connection was refused"
-        case .cannotFindHost: "the host name was not found"
-        case .networkConnectionLost: "the connection was cut"
-        case .notConnectedToInternet: "no network"
-        default: error.localizedDescription
         }
     }
 }

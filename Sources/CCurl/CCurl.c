@@ -1,0 +1,294 @@
+// libcurl through dlopen: see include/CCurl.h for why.
+
+#include "CCurl.h"
+
+#include <curl/curl.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The functions reader calls, resolved once.
+static struct {
+    CURLcode (*global_init)(long);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL *);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    void (*easy_reset)(CURL *);
+    void (*easy_cleanup)(CURL *);
+    const char *(*easy_strerror)(CURLcode);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+} curl;
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static char load_error[512];
+static int loaded;
+
+static void load(void) {
+    static const char *const names[] = {
+#ifdef __APPLE__
+        "libcurl.4.dylib", "libcurl.dylib",
+#else
+        "libcurl.so.4", "libcurl-gnutls.so.4", "libcurl.so",
+#endif
+    };
+    void *library = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && library == NULL; i++) {
+        library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    }
+    if (library == NULL) {
+        const char *reason = dlerror();
+        snprintf(load_error, sizeof load_error,
+                 "libcurl is not installed (%s); install it (Debian/Ubuntu: apt-get install libcurl4)",
+                 reason ? reason : "not found");
+        return;
+    }
+#define RESOLVE(field, symbol)                                                        \
+    do {                                                                              \
+        *(void **)(&curl.field) = dlsym(library, symbol);                             \
+        if (curl.field == NULL) {                                                     \
+            snprintf(load_error, sizeof load_error, "libcurl has no %s: too old", symbol); \
+            return;                                                                   \
+        }                                                                             \
+    } while (0)
+    RESOLVE(global_init, "curl_global_init");
+    RESOLVE(easy_init, "curl_easy_init");
+    RESOLVE(easy_setopt, "curl_easy_setopt");
+    RESOLVE(easy_perform, "curl_easy_perform");
+    RESOLVE(easy_getinfo, "curl_easy_getinfo");
+    RESOLVE(easy_reset, "curl_easy_reset");
+    RESOLVE(easy_cleanup, "curl_easy_cleanup");
+    RESOLVE(easy_strerror, "curl_easy_strerror");
+    RESOLVE(slist_append, "curl_slist_append");
+    RESOLVE(slist_free_all, "curl_slist_free_all");
+#undef RESOLVE
+    if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(load_error, sizeof load_error, "libcurl could not start");
+        return;
+    }
+    loaded = 1;
+}
+
+int reader_curl_load(char *error, size_t error_length) {
+    pthread_once(&load_once, load);
+    if (loaded) return 0;
+    if (error != NULL && error_length > 0) snprintf(error, error_length, "%s", load_error);
+    return -1;
+}
+
+// Idle easy handles: a handle keeps its connections open, so that the next request
+// to the same server reuses one (keep-alive) instead of connecting again.
+enum { pool_capacity = 8 };
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static CURL *pool[pool_capacity];
+static int pool_count;
+
+static CURL *take_handle(void) {
+    CURL *handle = NULL;
+    pthread_mutex_lock(&pool_lock);
+    if (pool_count > 0) handle = pool[--pool_count];
+    pthread_mutex_unlock(&pool_lock);
+    if (handle != NULL) {
+        curl.easy_reset(handle);
+        return handle;
+    }
+    return curl.easy_init();
+}
+
+static void return_handle(CURL *handle) {
+    pthread_mutex_lock(&pool_lock);
+    if (pool_count < pool_capacity) {
+        pool[pool_count++] = handle;
+        handle = NULL;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (handle != NULL) curl.easy_cleanup(handle);
+}
+
+typedef struct {
+    unsigned char *bytes;
+    size_t length;
+    size_t capacity;
+} buffer;
+
+static int buffer_append(buffer *b, const void *bytes, size_t length) {
+    if (b->length + length + 1 > b->capacity) {
+        size_t capacity = b->capacity ? b->capacity : 16384;
+        while (b->length + length + 1 > capacity) capacity *= 2;
+        unsigned char *grown = realloc(b->bytes, capacity);
+        if (grown == NULL) return -1;
+        b->bytes = grown;
+        b->capacity = capacity;
+    }
+    memcpy(b->bytes + b->length, bytes, length);
+    b->length += length;
+    b->bytes[b->length] = 0;
+    return 0;
+}
+
+struct reader_transfer {
+    char *method;
+    char *url;
+    struct curl_slist *headers;
+    unsigned char *body;
+    size_t body_length;
+    long connect_ms, idle_ms, total_ms;
+    atomic_int cancelled;
+    long status;
+    buffer response;
+    buffer response_headers;
+};
+
+reader_transfer *reader_transfer_create(const char *method, const char *url) {
+    reader_transfer *transfer = calloc(1, sizeof *transfer);
+    if (transfer == NULL) return NULL;
+    transfer->method = strdup(method);
+    transfer->url = strdup(url);
+    if (transfer->method == NULL || transfer->url == NULL) {
+        reader_transfer_free(transfer);
+        return NULL;
+    }
+    transfer->connect_ms = 30000;
+    transfer->idle_ms = 30000;
+    transfer->total_ms = 120000;
+    atomic_init(&transfer->cancelled, 0);
+    return transfer;
+}
+
+int reader_transfer_add_header(reader_transfer *transfer, const char *line) {
+    if (!loaded) return -1;
+    struct curl_slist *list = curl.slist_append(transfer->headers, line);
+    if (list == NULL) return -1;
+    transfer->headers = list;
+    return 0;
+}
+
+int reader_transfer_set_body(reader_transfer *transfer, const void *bytes, size_t length) {
+    free(transfer->body);
+    transfer->body = malloc(length ? length : 1);
+    if (transfer->body == NULL) return -1;
+    memcpy(transfer->body, bytes, length);
+    transfer->body_length = length;
+    return 0;
+}
+
+void reader_transfer_set_timeouts(reader_transfer *transfer, long connect_ms, long idle_ms, long total_ms) {
+    transfer->connect_ms = connect_ms;
+    transfer->idle_ms = idle_ms;
+    transfer->total_ms = total_ms;
+}
+
+static size_t on_body(char *bytes, size_t size, size_t count, void *context) {
+    reader_transfer *transfer = context;
+    return buffer_append(&transfer->response, bytes, size * count) == 0 ? size * count : 0;
+}
+
+static size_t on_header(char *bytes, size_t size, size_t count, void *context) {
+    reader_transfer *transfer = context;
+    size_t length = size * count;
+    // A new status line starts the headers of the next response (a redirect, 100 Continue).
+    if (length >= 5 && memcmp(bytes, "HTTP/", 5) == 0) transfer->response_headers.length = 0;
+    return buffer_append(&transfer->response_headers, bytes, length) == 0 ? length : 0;
+}
+
+static int on_progress(void *context, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d) {
+    (void)a; (void)b; (void)c; (void)d;
+    reader_transfer *transfer = context;
+    return atomic_load(&transfer->cancelled) ? 1 : 0;
+}
+
+int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error_length) {
+    char message[CURL_ERROR_SIZE];
+    if (reader_curl_load(message, sizeof message) != 0) {
+        if (error_length > 0) snprintf(error, error_length, "%s", message);
+        return READER_CURL_NOT_LOADED;
+    }
+    CURL *handle = take_handle();
+    if (handle == NULL) {
+        if (error_length > 0) snprintf(error, error_length, "libcurl could not make a handle");
+        return CURLE_FAILED_INIT;
+    }
+    message[0] = 0;
+    transfer->response.length = 0;
+    transfer->response_headers.length = 0;
+    // "Expect:" keeps libcurl from waiting for a 100 Continue before a large body.
+    struct curl_slist *headers = curl.slist_append(transfer->headers, "Expect:");
+    if (headers != NULL) transfer->headers = headers;
+
+    curl.easy_setopt(handle, CURLOPT_URL, transfer->url);
+    curl.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, message);
+    curl.easy_setopt(handle, CURLOPT_HTTPHEADER, transfer->headers);
+    curl.easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
+    curl.easy_setopt(handle, CURLOPT_MAXREDIRS, 10L);
+    curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
+    curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, transfer->connect_ms);
+    curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, transfer->total_ms);
+    curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl.easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, (transfer->idle_ms + 999) / 1000);
+    curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
+    curl.easy_setopt(handle, CURLOPT_WRITEDATA, transfer);
+    curl.easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+    curl.easy_setopt(handle, CURLOPT_HEADERDATA, transfer);
+    curl.easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+    curl.easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl.easy_setopt(handle, CURLOPT_XFERINFODATA, transfer);
+    if (strcmp(transfer->method, "GET") == 0) {
+        curl.easy_setopt(handle, CURLOPT_HTTPGET, 1L);
+    } else if (strcmp(transfer->method, "HEAD") == 0) {
+        curl.easy_setopt(handle, CURLOPT_NOBODY, 1L);
+    } else {
+        curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, transfer->method);
+    }
+    if (transfer->body != NULL) {
+        curl.easy_setopt(handle, CURLOPT_POSTFIELDS, (const char *)transfer->body);
+        curl.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)transfer->body_length);
+    }
+
+    CURLcode code = curl.easy_perform(handle);
+    if (code == CURLE_OK) {
+        long status = 0;
+        curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+        transfer->status = status;
+    } else if (error_length > 0) {
+        snprintf(error, error_length, "%s", message[0] ? message : curl.easy_strerror(code));
+    }
+    // The handle outlives this transfer in the pool: it must not point into it.
+    curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, NULL);
+    curl.easy_setopt(handle, CURLOPT_HTTPHEADER, NULL);
+    return_handle(handle);
+    return (int)code;
+}
+
+void reader_transfer_cancel(reader_transfer *transfer) {
+    atomic_store(&transfer->cancelled, 1);
+}
+
+long reader_transfer_status(const reader_transfer *transfer) {
+    return transfer->status;
+}
+
+const unsigned char *reader_transfer_body(const reader_transfer *transfer, size_t *length) {
+    *length = transfer->response.length;
+    return transfer->response.bytes;
+}
+
+const char *reader_transfer_headers(const reader_transfer *transfer, size_t *length) {
+    *length = transfer->response_headers.length;
+    return (const char *)transfer->response_headers.bytes;
+}
+
+void reader_transfer_free(reader_transfer *transfer) {
+    if (transfer == NULL) return;
+    if (transfer->headers != NULL && loaded) curl.slist_free_all(transfer->headers);
+    free(transfer->method);
+    free(transfer->url);
+    free(transfer->body);
+    free(transfer->response.bytes);
+    free(transfer->response_headers.bytes);
+    free(transfer);
+}
