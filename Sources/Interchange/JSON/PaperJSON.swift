@@ -82,6 +82,6 @@ public enum PaperJSON {
 
     /// The text of `date(_:)`.
     public static func isoDate(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        ISOTimestamp.text(date)
     }
 }

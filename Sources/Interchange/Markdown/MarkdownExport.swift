@@ -43,7 +43,7 @@ public struct MarkdownExport<Output: TextOutput> {
         var state: [String] = []
         if !detail.tags.isEmpty { state.append("Tags: " + detail.tags.map { "`\($0.value)`" }.joined(separator: " ")) }
         if let rating = paper.rating { state.append("Rating: " + String(repeating: "★", count: rating) + String(repeating: "☆", count: max(0, 5 - rating))) }
-        if let readAt = paper.readAt { state.append("Read: " + String(PaperJSON.isoDate(readAt).prefix(10))) }
+        if let readAt = paper.readAt { state.append("Read: " + ISOTimestamp.day(readAt)) }
         if !state.isEmpty { out += "\n" + state.joined(separator: " · ") + "\n" }
         if let abstract = paper.abstract, !abstract.isEmpty {
             out += "\n<details><summary>Abstract</summary>\n\n\(MarkdownExport.escape(abstract))\n\n</details>\n"

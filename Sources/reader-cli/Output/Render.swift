@@ -17,7 +17,7 @@ enum Render {
     /// Notes and highlights have time-ordered ids; their random end tells them apart.
     static func annotationID(_ id: UUID) -> String { String(id.lowercased.suffix(8)) }
 
-    static func day(_ date: Date) -> String { String(PaperJSON.isoDate(date).prefix(10)) }
+    static func day(_ date: Date) -> String { ISOTimestamp.day(date) }
 
     /// `a1b2c3d4  queued   Title (2024)  #ml #nlp`
     static func line(_ paper: Paper, tags: [TagName]) -> String {
