@@ -9,13 +9,14 @@ import Model
 /// ```
 /// swift build -c release && .build/release/reader-bench --sizes 1000,10000,100000
 /// swift build -c release && .build/release/reader-bench formats --count 100000
+/// swift build -c release && .build/release/reader-bench startup --size 100000
 /// ```
 @main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reader-bench",
         abstract: "Benchmark the release reader binary.",
-        subcommands: [LibraryBench.self, FormatsBench.self, SyncBench.self, LoadBench.self],
+        subcommands: [LibraryBench.self, FormatsBench.self, SyncBench.self, LoadBench.self, StartupBench.self],
         defaultSubcommand: LibraryBench.self
     )
 }
