@@ -5,6 +5,7 @@ import Storage
 /// `reader purge`: delete papers for good, on every synced machine.
 struct Purge: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "purge",
         abstract: "Delete papers for good (unlike rm, which moves them to the trash); their notes stay as orphans.",
         discussion: "A purge syncs to every machine and cannot be undone. reader note list --orphans shows the notes left."
     )

@@ -6,6 +6,7 @@ import Sync
 /// `reader remote`: where the library syncs to.
 struct Remote: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "remote",
         abstract: "Set or show the sync server this library syncs with.",
         subcommands: [SetRemote.self, ShowRemote.self]
     )
