@@ -56,6 +56,18 @@ package struct SyncTransaction {
         }
     }
 
+    /// The outbox rows after `seq`, oldest first.
+    package func outboxRows(after seq: Int64, limit: Int) throws -> [OutboxRow] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, entity, id, fields FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [seq, limit]).map {
+            OutboxRow(seq: $0[0], entity: $0[1], id: $0[2], storedFields: $0[3])
+        }
+    }
+
+    /// The places of the oldest outbox rows, oldest first.
+    package func outboxSeqs(limit: Int) throws -> [Int64] {
+        try Int64.fetchAll(db.cachedStatement(sql: "SELECT seq FROM outbox ORDER BY seq LIMIT ?"), arguments: [limit])
+    }
+
     /// Removes outbox rows (sent and acknowledged, or of vanished records).
     package func deleteOutboxRows(_ seqs: some Collection<Int64>) throws {
         guard !seqs.isEmpty else { return }

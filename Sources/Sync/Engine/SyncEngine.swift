@@ -143,11 +143,18 @@ public struct SyncEngine: Sendable {
     func pushAll(session: inout Session, report: inout SyncReport) async throws {
         var refusals = 0
         var setAside = 0
+        var ahead: BatchAhead?
         while true {
-            guard let batch = try formBatch(limits: session.limits) else { return }
+            guard let batch = try formBatch(limits: session.limits, ahead: ahead) else { return }
+            ahead = nil
             let receipt: PushReceipt
+            let next: BatchAhead?
             do {
-                receipt = try await transport.push(body: batch.body, idempotencyKey: batch.key)
+                // While the server applies this batch, form the next one (stored only
+                // after this one's receipt, if the outbox has not moved meanwhile).
+                async let answer = transport.push(body: batch.body, idempotencyKey: batch.key)
+                next = try? formBatch(after: batch, limits: session.limits)
+                receipt = try await answer
             } catch SyncError.server(_, let error) where error.code == .invalidBody && setAside < 1000 {
                 // One change breaks a rule of this server (`changes[3].hlc: …`): set it
                 // aside and send the rest, so that one bad change never stops sync.
@@ -178,6 +185,7 @@ public struct SyncEngine: Sendable {
                 }
             }
             let (sent, ack) = try acknowledge(batch, receipt: receipt)
+            ahead = next
             report.sent += sent
             report.batches += 1
             report.applied += ack.applied
@@ -199,8 +207,13 @@ public struct SyncEngine: Sendable {
 
     /// Forms the next batch from the outbox within the server's limits and stores
     /// it before anything is sent (nil when nothing waits), or gives the batch in flight.
-    package func formBatch(limits: WireLimits) throws -> StoredBatch? {
-        try library.formBatch(maxChanges: limits.maxPushChanges, maxBytes: limits.maxPushBytes * 7 / 8)
+    package func formBatch(limits: WireLimits, ahead: BatchAhead? = nil) throws -> StoredBatch? {
+        try library.formBatch(maxChanges: limits.maxPushChanges, maxBytes: limits.maxPushBytes * 7 / 8, ahead: ahead)
+    }
+
+    /// Forms the batch after `batch` within the server's limits, without storing it.
+    func formBatch(after batch: StoredBatch, limits: WireLimits) throws -> BatchAhead? {
+        try library.formBatch(after: batch, maxChanges: limits.maxPushChanges, maxBytes: limits.maxPushBytes * 7 / 8)
     }
 
     /// Takes the server's receipt for a stored batch: each change's outcome, matched

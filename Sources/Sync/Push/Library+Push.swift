@@ -18,51 +18,88 @@ extension Library {
     /// - Parameters:
     ///   - maxChanges: the most changes in one batch.
     ///   - maxBytes: a bound on the body's size (estimated from the values' sizes).
-    package func formBatch(maxChanges: Int, maxBytes: Int) throws -> StoredBatch? {
+    ///   - ahead: a batch formed ahead (``formBatch(after:maxChanges:maxBytes:)``),
+    ///     stored as it is if the outbox has not moved since; otherwise formed again.
+    package func formBatch(maxChanges: Int, maxBytes: Int, ahead: BatchAhead? = nil) throws -> StoredBatch? {
         try syncTransaction { tx in
             if let batch = try tx.batchInFlight() { return batch }
-            let node = try tx.nodeID()
-            var nseq = try tx.number(.lastNseq)
-            let first = nseq + 1
-            var changes: [PushedChange] = []
-            var covered: [Int64] = []
-            var bytes = 100
-            for row in try tx.outboxRows(limit: maxChanges) {
-                var rowChanges: [PushedChange] = []
-                for change in try tx.changes(of: row) {
-                    if let problem = FieldRules.problem(entity: change.entity.rawValue, field: change.field, value: change.value, hlc: change.hlc) {
-                        try tx.hold(entity: change.entity.rawValue, id: change.id, field: change.field, reason: problem.description)
-                        continue
-                    }
-                    var baseRev: Int64?
-                    if change.entity.isMergedText(change.field) {
-                        baseRev = try tx.textBase(change.entity, id: change.id, field: change.field)?.rev ?? 0
-                    }
-                    rowChanges.append(PushedChange(nseq: 0, entity: change.entity.rawValue, id: change.id, field: change.field,
-                                                   value: change.value, hlc: change.hlc, baseRev: baseRev))
-                }
-                let size = rowChanges.reduce(0) { $0 + 200 + $1.value.canonicalJSON.utf8.count }
-                if !changes.isEmpty, changes.count + rowChanges.count > maxChanges || bytes + size > maxBytes { break }
-                for var change in rowChanges {
-                    nseq += 1
-                    change.nseq = nseq
-                    changes.append(change)
-                }
-                bytes += size
-                covered.append(row.seq)
+            let lastNseq = try tx.number(.lastNseq)
+            if let ahead, ahead.firstNseq == lastNseq + 1, try tx.outboxSeqs(limit: ahead.covered.count) == ahead.covered {
+                // The oldest rows are exactly those it covers: nothing was edited,
+                // queued before them or set aside since it was formed.
+                return try store(ahead, tx)
             }
-            guard !covered.isEmpty else { return nil }
-            if changes.isEmpty {
+            let rows = try tx.outboxRows(limit: maxChanges)
+            let formed = try collect(rows, firstNseq: lastNseq + 1, maxChanges: maxChanges, maxBytes: maxBytes, tx)
+            for change in formed.refused {
+                try tx.hold(entity: change.change.entity.rawValue, id: change.change.id, field: change.change.field, reason: change.reason)
+            }
+            guard !formed.covered.isEmpty else { return nil }
+            if formed.changes.isEmpty {
                 // Rows whose records vanished (nothing to send): drop them.
-                try tx.deleteOutboxRows(covered)
+                try tx.deleteOutboxRows(formed.covered)
                 return nil
             }
-            let batch = StoredBatch(key: UUID().uuidString.lowercased(), firstNseq: first, lastNseq: nseq,
-                                    body: PushRequest(node: node, changes: changes).jsonText)
-            try tx.storeBatch(batch, outboxRows: covered)
-            try tx.setMeta(.lastNseq, String(nseq))
-            return batch
+            return try store(BatchAhead(node: try tx.nodeID(), firstNseq: lastNseq + 1, changes: formed.changes, covered: formed.covered), tx)
         }
+    }
+
+    /// Forms the batch that follows `batch` (in flight) without storing it, so that
+    /// the client prepares it while the server applies the one before: a first push
+    /// of a whole library otherwise has its two sides take turns. Nil when nothing
+    /// follows, or when a change would be set aside (the next ``formBatch`` does that).
+    package func formBatch(after batch: StoredBatch, maxChanges: Int, maxBytes: Int) throws -> BatchAhead? {
+        try syncTransaction { tx in
+            guard try tx.batchInFlight()?.key == batch.key, let last = try tx.outboxRowsOfBatchInFlight().max() else { return nil }
+            let rows = try tx.outboxRows(after: last, limit: maxChanges)
+            let formed = try collect(rows, firstNseq: batch.lastNseq + 1, maxChanges: maxChanges, maxBytes: maxBytes, tx)
+            guard formed.refused.isEmpty, !formed.changes.isEmpty else { return nil }
+            return BatchAhead(node: try tx.nodeID(), firstNseq: batch.lastNseq + 1, changes: formed.changes, covered: formed.covered)
+        }
+    }
+
+    /// The changes of the oldest of `rows` that fit a batch, numbered from
+    /// `firstNseq`; the changes a server would refuse are left out and listed.
+    private func collect(_ rows: [SyncTransaction.OutboxRow], firstNseq: Int64, maxChanges: Int, maxBytes: Int, _ tx: SyncTransaction) throws
+        -> (changes: [PushedChange], covered: [Int64], refused: [(change: FieldChange, reason: String)]) {
+        var nseq = firstNseq - 1
+        var changes: [PushedChange] = []
+        var covered: [Int64] = []
+        var refused: [(change: FieldChange, reason: String)] = []
+        var bytes = 100
+        for row in rows {
+            var rowChanges: [PushedChange] = []
+            for change in try tx.changes(of: row) {
+                if let problem = FieldRules.problem(entity: change.entity.rawValue, field: change.field, value: change.value, hlc: change.hlc) {
+                    refused.append((change, problem.description))
+                    continue
+                }
+                var baseRev: Int64?
+                if change.entity.isMergedText(change.field) {
+                    baseRev = try tx.textBase(change.entity, id: change.id, field: change.field)?.rev ?? 0
+                }
+                rowChanges.append(PushedChange(nseq: 0, entity: change.entity.rawValue, id: change.id, field: change.field,
+                                               value: change.value, hlc: change.hlc, baseRev: baseRev))
+            }
+            let size = rowChanges.reduce(0) { $0 + 200 + $1.value.canonicalJSON.utf8.count }
+            if !changes.isEmpty, changes.count + rowChanges.count > maxChanges || bytes + size > maxBytes { break }
+            for var change in rowChanges {
+                nseq += 1
+                change.nseq = nseq
+                changes.append(change)
+            }
+            bytes += size
+            covered.append(row.seq)
+        }
+        return (changes, covered, refused)
+    }
+
+    private func store(_ formed: BatchAhead, _ tx: SyncTransaction) throws -> StoredBatch {
+        let batch = StoredBatch(key: UUID().uuidString.lowercased(), firstNseq: formed.firstNseq, lastNseq: formed.lastNseq,
+                                body: PushRequest(node: formed.node, changes: formed.changes).jsonText)
+        try tx.storeBatch(batch, outboxRows: formed.covered)
+        try tx.setMeta(.lastNseq, String(formed.lastNseq))
+        return batch
     }
 
     /// The server refused the batch in flight because of one of its changes
