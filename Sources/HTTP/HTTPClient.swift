@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 import Foundation
 
 /// HTTP requests over libcurl, which is loaded on the first request.
@@ -8,8 +7,8 @@ import Foundation
 /// libcurl and its thirty libraries into every process that contains it; loading them
 /// costs about 6.5 ms at every start of `reader`, for every command, networked or not
 /// (docs/benchmarks.md, "Start-up"). This client opens libcurl with `dlopen` only when
-/// a command makes its first request. Each transfer runs on a Dispatch thread, off the
-/// Swift concurrency pool, and reuses an idle connection to the same server.
+/// a command makes its first request. Each transfer runs on a thread of its own, off
+/// the Swift concurrency pool, and reuses an idle connection to the same server.
 ///
 /// ```swift
 /// let response = try await HTTPClient.send(HTTPRequest(url: url, headers: ["Accept": "application/json"]))
@@ -46,11 +45,16 @@ public enum HTTPClient {
         let handle = TransferHandle(transfer)
         let (code, message) = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<(Int32, String), Never>) in
-                DispatchQueue.global().async {
+                // A thread of its own: a transfer blocks for as long as the server takes,
+                // and Dispatch's global queue runs only as many blocks at once as there
+                // are cores (two blocked transfers would hold up every other request).
+                let thread = Thread {
                     var reason = [CChar](repeating: 0, count: 512)
                     let code = reader_transfer_perform(handle.transfer, &reason, reason.count)
                     continuation.resume(returning: (code, text(reason)))
                 }
+                thread.name = "reader-http"
+                thread.start()
             }
         } onCancel: {
             reader_transfer_cancel(handle.transfer)
