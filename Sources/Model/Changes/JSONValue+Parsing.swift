@@ -34,11 +34,13 @@ extension JSONValue {
     }
 }
 
-struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var position = 0
+/// The JSON parser over UTF-8 bytes. `package` so that the wire messages can walk a
+/// document's outer object and arrays themselves (``SyncWire``'s `WireDocument`).
+package struct JSONParser {
+    package let bytes: UnsafeBufferPointer<UInt8>
+    package var position = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    package init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         let value = try parseValue(depth: 0)
@@ -47,9 +49,37 @@ struct JSONParser {
         return value
     }
 
-    func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: position, reason: reason) }
+    package func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: position, reason: reason) }
 
-    mutating func skipWhitespace() {
+    /// The next byte after white space, without consuming it; nil at the end.
+    package mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return position < bytes.count ? bytes[position] : nil
+    }
+
+    /// Consumes `byte` after white space, or fails naming what was expected.
+    package mutating func expect(_ byte: UInt8, _ what: String) throws(JSONParseError) {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == byte else { throw fail("expected \(what)") }
+        position += 1
+    }
+
+    /// After a member or an element: true at `,` (consumed), false at `close` (consumed).
+    package mutating func another(closing close: UInt8, in container: String) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count else { throw fail("unexpected end of JSON in \(container)") }
+        if bytes[position] == UInt8(ascii: ",") { position += 1; return true }
+        if bytes[position] == close { position += 1; return false }
+        throw fail(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+    }
+
+    /// Only white space is left.
+    package mutating func finish() throws(JSONParseError) {
+        skipWhitespace()
+        guard position == bytes.count else { throw fail("unexpected text after the JSON value") }
+    }
+
+    package mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
@@ -58,7 +88,7 @@ struct JSONParser {
         }
     }
 
-    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    package mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth < 512 else { throw fail("JSON nested too deeply") }
         skipWhitespace()
         guard position < bytes.count else { throw fail("unexpected end of JSON") }
@@ -144,7 +174,7 @@ struct JSONParser {
     }
 
     /// Parses a string at `"`; the fast path copies runs without escapes in one go.
-    mutating func parseString() throws(JSONParseError) -> String {
+    package mutating func parseString() throws(JSONParseError) -> String {
         position += 1
         let start = position
         while position < bytes.count {

@@ -9,6 +9,10 @@ import Model
 public protocol WireMessage: Sendable {
     /// Reads the message from a parsed JSON value.
     init(json: JSONValue) throws(WireFormatError)
+    /// Reads the message from UTF-8 JSON text. The default parses a ``Model/JSONValue``
+    /// and calls ``init(json:)``; the messages that carry thousands of changes read
+    /// their array's objects straight from the text (``WireDocument``).
+    init(utf8: UnsafeBufferPointer<UInt8>) throws(WireFormatError)
     /// Appends the message's canonical JSON text.
     func write(to out: inout String)
 }
@@ -27,33 +31,73 @@ extension WireMessage {
     /// Reads a message from UTF-8 JSON bytes.
     public init(bytes: some Collection<UInt8>) throws(WireFormatError) {
         let array = Array(bytes)
-        let parsed: Result<JSONValue, JSONParseError> = array.withUnsafeBufferPointer { buffer in
-            do throws(JSONParseError) { return .success(try JSONValue(parsingUTF8: buffer)) } catch { return .failure(error) }
+        let read: Result<Self, WireFormatError> = array.withUnsafeBufferPointer { buffer in
+            do throws(WireFormatError) { return .success(try Self(utf8: buffer)) } catch { return .failure(error) }
         }
-        switch parsed {
-        case .success(let json): try self.init(json: json)
-        case .failure(let error): throw WireFormatError(path: "", reason: "not valid JSON: \(error)")
+        self = try read.get()
+    }
+
+    public init(utf8 buffer: UnsafeBufferPointer<UInt8>) throws(WireFormatError) {
+        let parsed: JSONValue
+        do {
+            parsed = try JSONValue(parsingUTF8: buffer)
+        } catch {
+            throw WireFormatError(path: "", reason: "not valid JSON: \(error)")
         }
+        try self.init(json: parsed)
     }
 }
 
 /// Reads the members of one JSON object, naming the path of any problem.
+///
+/// The members are kept in document order in a small array, not a dictionary: the
+/// changes of a first sync are millions of seven-member objects, and hashing their
+/// keys showed in the push's and the pull's profiles. A key given twice counts once,
+/// with its last value, as in a dictionary.
 struct WireObject {
-    let members: [String: JSONValue]
-    let path: String
+    typealias Members = [(key: String, value: JSONValue)]
+
+    let members: Members
+    /// The path of the object: `""`, `limits`, or the array holding it.
+    private let base: String
+    /// The object's index in the array `base`, when it is an element.
+    private let index: Int?
 
     init(_ json: JSONValue, path: String = "") throws(WireFormatError) {
         guard case .object(let members) = json else {
             throw WireFormatError(path: path, reason: "expected a JSON object")
         }
+        self.members = members.map { ($0.key, $0.value) }
+        base = path
+        index = nil
+    }
+
+    /// The element `index` of the array `array`, read by ``WireDocument``.
+    init(members: Members, in array: String, at index: Int) {
         self.members = members
-        self.path = path
+        base = array
+        self.index = index
+    }
+
+    /// The top-level object, read by ``WireDocument``.
+    init(members: Members) {
+        self.members = members
+        base = ""
+        index = nil
+    }
+
+    /// `changes[3]`: made only when a problem is named.
+    var path: String { index.map { "\(base)[\($0)]" } ?? base }
+
+    /// The value of a member, nil when it is missing.
+    func member(_ key: String) -> JSONValue? {
+        members.last { $0.key == key }?.value
     }
 
     func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     func value(_ key: String) throws(WireFormatError) -> JSONValue {
-        guard let value = members[key] else { throw WireFormatError(path: at(key), reason: "missing") }
+        guard let value = member(key) else { throw WireFormatError(path: at(key), reason: "missing") }
         return value
     }
 
@@ -63,7 +107,7 @@ struct WireObject {
     }
 
     func optionalInt(_ key: String) throws(WireFormatError) -> Int64? {
-        guard let value = members[key], value != .null else { return nil }
+        guard let value = member(key), value != .null else { return nil }
         guard case .int(let i) = value else { throw WireFormatError(path: at(key), reason: "expected an integer") }
         return i
     }
@@ -74,7 +118,7 @@ struct WireObject {
     }
 
     func optionalString(_ key: String) throws(WireFormatError) -> String? {
-        guard let value = members[key], value != .null else { return nil }
+        guard let value = member(key), value != .null else { return nil }
         guard case .string(let s) = value else { throw WireFormatError(path: at(key), reason: "expected a string") }
         return s
     }

@@ -23,8 +23,7 @@ public struct PulledChange: Hashable, Sendable {
         self.value = value; self.hlc = hlc; self.rev = rev
     }
 
-    init(json: JSONValue, path: String) throws(WireFormatError) {
-        let object = try WireObject(json, path: path)
+    init(object: WireObject) throws(WireFormatError) {
         seq = try object.int("seq")
         entity = try object.name("entity", maxLength: 32)
         id = try object.recordID("id")
@@ -74,12 +73,22 @@ public struct ChangesPage: WireMessage, Hashable {
 
     /// Reads the message from JSON.
     public init(json: JSONValue) throws(WireFormatError) {
-        let object = try WireObject(json)
+        try self.init(try WireDocument(json, array: "changes"))
+    }
+
+    /// Reads the message from UTF-8 JSON text, its changes without a dictionary each.
+    public init(utf8 buffer: UnsafeBufferPointer<UInt8>) throws(WireFormatError) {
+        try self.init(try WireDocument(utf8: buffer, array: "changes"))
+    }
+
+    private init(_ document: WireDocument) throws(WireFormatError) {
+        let object = document.object
+        _ = try object.array("changes")
+        let elements = document.elements ?? []
         var changes: [PulledChange] = []
-        let items = try object.array("changes")
-        changes.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            changes.append(try PulledChange(json: item, path: "changes[\(index)]"))
+        changes.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            changes.append(try PulledChange(object: try element.object(in: "changes", at: index)))
         }
         self.changes = changes
         cursor = try object.int("cursor")

@@ -24,8 +24,7 @@ public struct PushedChange: Hashable, Sendable {
         self.value = value; self.hlc = hlc; self.baseRev = baseRev
     }
 
-    init(json: JSONValue, path: String) throws(WireFormatError) {
-        let object = try WireObject(json, path: path)
+    init(object: WireObject) throws(WireFormatError) {
         nseq = try object.int("nseq")
         entity = try object.name("entity", maxLength: 32)
         id = try object.recordID("id")
@@ -64,16 +63,26 @@ public struct PushRequest: WireMessage, Hashable {
 
     /// Reads the message from JSON, checking that the `nseq` are contiguous.
     public init(json: JSONValue) throws(WireFormatError) {
-        let object = try WireObject(json)
+        try self.init(try WireDocument(json, array: "changes"))
+    }
+
+    /// Reads the message from UTF-8 JSON text, its changes without a dictionary each.
+    public init(utf8 buffer: UnsafeBufferPointer<UInt8>) throws(WireFormatError) {
+        try self.init(try WireDocument(utf8: buffer, array: "changes"))
+    }
+
+    private init(_ document: WireDocument) throws(WireFormatError) {
+        let object = document.object
         guard let node = NodeID(hex: try object.string("node_id")) else {
             throw WireFormatError(path: "node_id", reason: "expected 16 hex digits")
         }
         self.node = node
-        let items = try object.array("changes")
+        _ = try object.array("changes")
+        let elements = document.elements ?? []
         var changes: [PushedChange] = []
-        changes.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            let change = try PushedChange(json: item, path: "changes[\(index)]")
+        changes.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            let change = try PushedChange(object: try element.object(in: "changes", at: index))
             if let previous = changes.last, change.nseq != previous.nseq + 1 {
                 throw WireFormatError(path: "changes[\(index)].nseq", reason: "expected \(previous.nseq + 1): nseq must be contiguous")
             }
@@ -129,15 +138,14 @@ public struct PushResult: Hashable, Sendable {
         self.nseq = nseq; self.outcome = outcome; self.rev = rev; self.value = value; self.hlc = hlc; self.reason = reason
     }
 
-    init(json: JSONValue, path: String) throws(WireFormatError) {
-        let object = try WireObject(json, path: path)
+    init(object: WireObject) throws(WireFormatError) {
         nseq = try object.int("nseq")
         guard let outcome = PushOutcome(rawValue: try object.string("outcome")) else {
             throw WireFormatError(path: object.at("outcome"), reason: "expected one of \(PushOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self.outcome = outcome
         rev = try object.optionalInt("rev")
-        value = object.members["value"]
+        value = object.member("value")
         if let text = try object.optionalString("hlc") {
             guard let hlc = HLC(text) else { throw WireFormatError(path: object.at("hlc"), reason: "expected an HLC") }
             self.hlc = hlc
@@ -178,12 +186,24 @@ public struct PushReceipt: WireMessage, Hashable {
 
     /// Reads the message from JSON.
     public init(json: JSONValue) throws(WireFormatError) {
-        let object = try WireObject(json)
+        try self.init(try WireDocument(json, array: "results"))
+    }
+
+    /// Reads the message from UTF-8 JSON text, its results without a dictionary each.
+    public init(utf8 buffer: UnsafeBufferPointer<UInt8>) throws(WireFormatError) {
+        try self.init(try WireDocument(utf8: buffer, array: "results"))
+    }
+
+    private init(_ document: WireDocument) throws(WireFormatError) {
+        let object = document.object
         ackedThroughNseq = try object.int("acked_through_nseq")
         seq = try object.int("seq")
+        _ = try object.array("results")
+        let elements = document.elements ?? []
         var results: [PushResult] = []
-        for (index, item) in try object.array("results").enumerated() {
-            results.append(try PushResult(json: item, path: "results[\(index)]"))
+        results.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            results.append(try PushResult(object: try element.object(in: "results", at: index)))
         }
         self.results = results
         epoch = try object.string("epoch")
