@@ -146,7 +146,7 @@ struct PushProtocolTests {
             ("an undone purge", Array(change("{\"nseq\":2,\"entity\":\"paper\",\"id\":\"\(Self.paper)\",\"field\":\"purged\",\"value\":false,\"hlc\":\"\(hlc)\"}").utf8), .invalidBody),
             ("no changes", Array(change("").utf8), .invalidBody),
             ("nseq not contiguous", Array(change("{\"nseq\":2,\"entity\":\"paper\",\"id\":\"\(Self.paper)\",\"field\":\"year\",\"value\":1,\"hlc\":\"\(hlc)\"},{\"nseq\":4,\"entity\":\"paper\",\"id\":\"\(Self.paper)\",\"field\":\"venue\",\"value\":\"v\",\"hlc\":\"\(hlc)\"}").utf8), .invalidBody),
-            ("501 changes", Self.body((2...502).map { PushedChange(nseq: Int64($0), entity: "paper", id: Self.paper, field: "year", value: .int(Int64($0)), hlc: Self.hlc(now + Int64($0))) }), .payloadTooLarge),
+            ("5,001 changes", Self.body((2...5002).map { PushedChange(nseq: Int64($0), entity: "paper", id: Self.paper, field: "year", value: .int(Int64($0)), hlc: Self.hlc(now + Int64($0))) }), .payloadTooLarge),
             ("1 MiB and more", Self.body([PushedChange(nseq: 2, entity: "paper", id: Self.paper, field: "abstract", value: .string(String(repeating: "x", count: 1 << 20)), hlc: Self.hlc(now + 1))]), .payloadTooLarge),
         ]
         for (index, (name, body, code)) in cases.enumerated() {
