@@ -1,5 +1,7 @@
 // libcurl through dlopen: see include/CCurl.h for why.
 
+#define _POSIX_C_SOURCE 200809L
+
 #include "CCurl.h"
 
 #include <curl/curl.h>
