@@ -20,6 +20,7 @@ struct FieldTableTests {
         "added_at": .int(1_700_000_000_123), "status": .string("read"), "rating": .int(5), "read_at": .int(1_700_000_100_456),
         "trashed": .bool(true), "cite_key": .string("vaswani2017"), "categories": .array([.string("cs.CL"), .string("cs.LG")]),
         "comment": .string("15 pages, 5 figures"), "pages": .string("5998--6008"),
+        "cite_aliases": .array([.string("vaswani2017attention"), .string("Vaswani:2017")]),
     ]
 
     @Test func theSampleHasEveryPaperField() {

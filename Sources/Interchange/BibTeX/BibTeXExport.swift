@@ -7,7 +7,8 @@ import Model
 /// written `Family, Given`, tags become `keywords`. arXiv preprints follow each
 /// dialect's convention: BibTeX `@misc` with `eprint`, `archivePrefix` and
 /// `primaryClass`; BibLaTeX `@online` with `eprint`, `eprinttype = {arxiv}` and
-/// `eprintclass`. A paper with a venue is an `@article` in both.
+/// `eprintclass`. A paper with a venue is an `@article` in both. BibLaTeX entries
+/// carry the keys of entries merged into the paper as `ids`.
 ///
 /// ```swift
 /// var export = BibTeXExport(output: "", dialect: .biblatex)
@@ -52,6 +53,8 @@ public struct BibTeXExport<Output: TextOutput> {
             }
             type = p.venue != nil ? "article" : "misc"
         case .biblatex:
+            // The keys of entries merged into the paper: biber resolves `\cite` of any of them.
+            add("ids", p.citeAliases.isEmpty ? nil : p.citeAliases.joined(separator: ","))
             add("date", p.published ?? p.year.map(String.init))
             add("journaltitle", p.venue.map { LaTeX.escape($0) })
             if let arxiv = p.arxiv {

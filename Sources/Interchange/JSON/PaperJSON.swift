@@ -34,6 +34,7 @@ public enum PaperJSON {
             "trashed": .bool(paper.isTrashed),
             "tags": .array(tags.map { .string($0.value) }),
             "cite_key": text(paper.citeKey),
+            "cite_aliases": .array(paper.citeAliases.map(JSONValue.string)),
             "categories": .array(paper.categories.map(JSONValue.string)),
             "comment": text(paper.comment),
             "pages": text(paper.pages),

@@ -114,3 +114,11 @@ extension JSONValue: Codable {
         }
     }
 }
+
+extension JSONValue {
+    /// Null, an empty text or an empty array: a field that merging a description
+    /// of the same work into a paper may fill (a merge never replaces a value).
+    public var isBlank: Bool {
+        self == .null || self == .string("") || self == .array([])
+    }
+}

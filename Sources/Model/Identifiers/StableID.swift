@@ -28,6 +28,18 @@ public enum StableID {
         return uuid5(namespace: namespace, name: "title:" + TextNormalization.matchKey(title) + "\u{1F}" + family)
     }
 
+    /// The id of a paper with no identifier whose ``paper(title:firstAuthor:)`` id
+    /// already belongs to another work (same title and first author, but another
+    /// year, or another key in the same file: see ``WorkMatch``). Derived from that
+    /// id, the year and the key, so that two machines importing the same file still
+    /// make one record of each work; `attempt` counts up from 1 while the id is taken
+    /// by yet another work.
+    public static func paper(distinctFrom base: UUID, year: Int?, citeKey: String?, attempt: Int = 1) -> UUID {
+        var name = "work:" + base.lowercased + "\u{1F}" + (year.map(String.init) ?? "") + "\u{1F}" + (citeKey?.lowercased() ?? "")
+        if attempt > 1 { name += "\u{1F}" + String(attempt) }
+        return uuid5(namespace: namespace, name: name)
+    }
+
     /// The id a purged paper comes back with when it is added again deliberately
     /// (`reader add … --again`): derived from the purged id alone, so that two
     /// machines bringing the same paper back make one record, while the purged id

@@ -34,6 +34,10 @@ public struct Paper: Hashable, Sendable, Identifiable {
     public var source: String?
     /// The citation key exports use (`vaswani2017attention`): given once, then kept.
     public var citeKey: String?
+    /// The keys of entries merged into this paper (``citeKey`` stays its key):
+    /// `\cite` commands written with them still find it, and BibLaTeX exports
+    /// them as `ids`.
+    public var citeAliases: [String]
     /// Subject categories, the primary one first (arXiv: `cs.CL`, `stat.ML`).
     public var categories: [String]
     /// The authors' comment (arXiv: `12 pages, 4 figures; accepted at ACL 2024`).
@@ -60,7 +64,8 @@ public struct Paper: Hashable, Sendable, Identifiable {
         url: String? = nil, pdfURL: String? = nil, codeURL: String? = nil, venue: String? = nil,
         source: String? = nil, addedAt: Date, status: ReadingStatus = .inbox, rating: Int? = nil,
         readAt: Date? = nil, isTrashed: Bool = false, updatedAt: Date? = nil,
-        citeKey: String? = nil, categories: [String] = [], comment: String? = nil, pages: String? = nil
+        citeKey: String? = nil, categories: [String] = [], comment: String? = nil, pages: String? = nil,
+        citeAliases: [String] = []
     ) {
         self.id = id; self.title = title; self.authors = authors; self.abstract = abstract
         self.published = published; self.year = year; self.arxiv = arxiv; self.doi = doi
@@ -68,6 +73,7 @@ public struct Paper: Hashable, Sendable, Identifiable {
         self.source = source; self.addedAt = addedAt; self.status = status; self.rating = rating
         self.readAt = readAt; self.isTrashed = isTrashed; self.updatedAt = updatedAt
         self.citeKey = citeKey; self.categories = categories; self.comment = comment; self.pages = pages
+        self.citeAliases = citeAliases
     }
 
     /// A paper from its record's values, by the field names of ``Entity/paper``:
@@ -101,7 +107,7 @@ public struct Paper: Hashable, Sendable, Identifiable {
             status: text("status").flatMap(ReadingStatus.init(rawValue:)) ?? .inbox,
             rating: int("rating"), readAt: date("read_at"), isTrashed: value("trashed") == .bool(true), updatedAt: updatedAt,
             citeKey: text("cite_key"), categories: texts("categories"), comment: text("comment"),
-            pages: text("pages")
+            pages: text("pages"), citeAliases: texts("cite_aliases")
         )
     }
 

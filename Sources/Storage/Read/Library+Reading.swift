@@ -114,7 +114,8 @@ extension Library {
         }
     }
 
-    /// Finds the paper a user means: an arXiv id, a DOI, a citation key, an id
+    /// Finds the paper a user means: an arXiv id, a DOI, a citation key (or the key
+    /// of an entry merged into it, ``Model/Paper/citeAliases``), an id
     /// prefix (at least 4 characters) or a fragment of the title that only one
     /// paper has.
     ///
@@ -168,6 +169,10 @@ extension Library {
         }
         if candidates.isEmpty, CiteKey.isUsable(reference) {
             candidates = try fetch("p.cite_key = ? COLLATE NOCASE", [reference])
+            if candidates.isEmpty {
+                // The key of an entry merged into a paper (read from the few papers that have any).
+                candidates = try fetch("p.cite_aliases IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(p.cite_aliases) WHERE value = ? COLLATE NOCASE)", [reference])
+            }
         }
         let lower = reference.lowercased()
         if candidates.isEmpty, lower.count >= 4, lower.allSatisfy({ $0.isHexDigit || $0 == "-" }) {

@@ -166,6 +166,14 @@ enum Schema {
         migrator.registerMigration("v5: page ranges") { db in
             try db.execute(sql: "ALTER TABLE paper ADD COLUMN pages TEXT")
         }
+        migrator.registerMigration("v6: citation key aliases") { db in
+            // The keys of papers merged into this one; the partial index holds the
+            // few papers that have any, so that a reference by an alias reads only those.
+            try db.execute(sql: """
+                ALTER TABLE paper ADD COLUMN cite_aliases TEXT;
+                CREATE INDEX paper_with_cite_aliases ON paper(cite_aliases) WHERE cite_aliases IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

@@ -11,6 +11,9 @@ public struct ImportReport: Hashable, Sendable {
     /// Drafts left out because their paper was purged (a purge is for good on
     /// every machine; `reader add … --again` brings a paper back deliberately).
     public var purged: [PurgedPaper] = []
+    /// Entries kept apart from a paper with the same title because they differ in
+    /// first author, year, identifier or (within the file) key.
+    public var nearMatches: [NearMatch] = []
     /// The outcome of each draft, in input order.
     public var outcomes: [AddOutcome] = []
 

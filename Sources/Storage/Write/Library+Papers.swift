@@ -25,10 +25,11 @@ extension Library {
         try write(dryRun: dryRun) { writer in
             var report = ImportReport()
             report.outcomes.reserveCapacity(drafts.count)
+            let session = ImportSession()
             for draft in drafts {
                 let outcome: AddOutcome
                 do {
-                    outcome = try writer.add(draft)
+                    outcome = try writer.add(draft, session: session)
                 } catch StorageError.paperPurged(let title, let purgedAt) {
                     report.purged.append(PurgedPaper(title: title, purgedAt: purgedAt))
                     continue
@@ -40,6 +41,7 @@ extension Library {
                 }
                 report.outcomes.append(outcome)
             }
+            report.nearMatches = session.nearMatches
             return report
         }
     }
@@ -119,36 +121,48 @@ extension Library {
 }
 
 extension ChangeWriter {
-    /// Adds a draft as a new paper or merges it into the paper it matches.
+    /// Adds a draft as a new paper or merges it into the paper it is (``WorkMatch``).
     ///
     /// A draft whose paper was purged is refused (``StorageError/paperPurged(title:purgedAt:)``)
     /// unless `reviving`: then it comes back under ``Model/StableID/revived(_:)`` of
-    /// the purged id (and again, should that one be purged too).
-    func add(_ draft: PaperDraft, reviving: Bool = false) throws -> AddOutcome {
+    /// the purged id (and again, should that one be purged too). A draft whose
+    /// title-derived id already belongs to another work gets
+    /// ``Model/StableID/paper(distinctFrom:year:citeKey:attempt:)``.
+    ///
+    /// - Parameter session: the import the draft belongs to, which remembers the key
+    ///   each paper got from this file and collects the near matches.
+    func add(_ draft: PaperDraft, reviving: Bool = false, session: ImportSession = ImportSession()) throws -> AddOutcome {
         let values = draft.fieldValues
-        var match = try matchingPaper(for: draft)
+        let match = try matchingPaper(for: draft, session: session)
         var newID = draft.stableID
         if match == nil {
-            while let purge = try purgeClock(.paper, id: newID.lowercased) {
-                guard reviving else {
-                    throw StorageError.paperPurged(title: draft.title, purgedAt: Date(timeIntervalSince1970: Double(purge.millis) / 1000))
+            var attempt = 0
+            while true {
+                if let purge = try purgeClock(.paper, id: newID.lowercased) {
+                    guard reviving else {
+                        throw StorageError.paperPurged(title: draft.title, purgedAt: Date(timeIntervalSince1970: Double(purge.millis) / 1000))
+                    }
+                    newID = StableID.revived(newID)
+                } else if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM paper WHERE id = ?"), arguments: [newID.lowercased]) == true {
+                    // Another work has this id (it was compared above and is not this one).
+                    attempt += 1
+                    newID = StableID.paper(distinctFrom: draft.stableID, year: draft.year, citeKey: draft.citeKey, attempt: attempt)
+                } else {
+                    break
                 }
-                newID = StableID.revived(newID)
-            }
-            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM paper WHERE id = ?"), arguments: [newID.lowercased]) == true {
-                match = newID.lowercased
             }
         }
         if let existing = match {
             let current = try load(.paper, id: existing)
             var missing: [String: JSONValue] = [:]
             for (name, value) in values where name != "source" && name != "cite_key" {
-                let old = current?.values[name] ?? .null
-                if old == .null || old == .string("") || old == .array([]) { missing[name] = value }
+                if current?.values[name]?.isBlank ?? true { missing[name] = value }
             }
             try set(.paper, id: existing, missing)
             if try assignCiteKey(to: existing, preferring: draft.citeKey, generating: false) { missing["cite_key"] = .null }
+            if try addCiteAlias(draft.citeKey, to: existing) { missing["cite_aliases"] = .null }
             let tagged = try addTags(draft.tags, to: existing)
+            session.keys[existing] = .some(draft.citeKey)
             let uuid = UUID(uuidString: existing) ?? draft.stableID
             return missing.isEmpty && !tagged ? .unchanged(uuid) : .merged(uuid, fields: missing.keys.sorted() + (tagged ? ["tags"] : []))
         }
@@ -162,6 +176,7 @@ extension ChangeWriter {
         let id = newID
         try set(.paper, id: id.lowercased, fields)
         _ = try addTags(draft.tags, to: id.lowercased)
+        session.keys[id.lowercased] = .some(draft.citeKey)
         return .added(id)
     }
 
@@ -177,8 +192,12 @@ extension ChangeWriter {
         return changed
     }
 
-    /// The id of the paper a draft describes: same arXiv id, DOI, stable id or normalized title.
-    func matchingPaper(for draft: PaperDraft) throws -> String? {
+    /// The id of the paper a draft describes: the same arXiv id or DOI; the paper
+    /// that has the draft's key as an alias; the draft's identifier-derived id; else
+    /// the first paper with the same title that ``WorkMatch`` calls the same work.
+    /// Papers with the same title that are other works are added to the session's
+    /// near matches.
+    func matchingPaper(for draft: PaperDraft, session: ImportSession) throws -> String? {
         if let arxiv = draft.arxiv,
            let id = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM paper WHERE arxiv_id = ? LIMIT 1"), arguments: [arxiv.id]) {
             return id
@@ -188,18 +207,67 @@ extension ChangeWriter {
             return id
         }
         let stable = draft.stableID.lowercased
-        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM paper WHERE id = ?"), arguments: [stable]) == true {
+        if draft.arxiv != nil || draft.doi != nil,
+           try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM paper WHERE id = ?"), arguments: [stable]) == true {
             return stable
         }
-        let key = TextNormalization.matchKey(draft.title)
-        if !key.isEmpty,
-           let id = try String.fetchOne(db.cachedStatement(sql: """
-               SELECT id FROM paper WHERE match_title = ?
-               AND (arxiv_id IS NULL OR ?2 IS NULL OR arxiv_id = ?2) AND (doi IS NULL OR ?3 IS NULL OR doi = ?3)
-               ORDER BY rowid LIMIT 1
-               """), arguments: [key, draft.arxiv?.id, draft.doi?.value]) {
-            return id
+        let facts = draft.workFacts
+        if let key = draft.citeKey, CiteKey.isUsable(key) {
+            // A key merged into a paper deliberately (`reader duplicates merge`) or by an
+            // earlier import still finds that paper, as long as it is the same title.
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.workColumns) FROM paper INDEXED BY paper_with_cite_aliases
+                WHERE cite_aliases IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(cite_aliases) WHERE value = ? COLLATE NOCASE)
+                """), arguments: [key]) where WorkMatch(facts, Self.workFacts(row)) != .distinct {
+                return row["id"]
+            }
         }
+        guard !facts.titleKey.isEmpty else { return nil }
+        // The paper with the draft's key first, so that entries that are only told
+        // apart by their keys find their own papers again, in any order.
+        let candidates = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(Self.workColumns) FROM paper WHERE id = ?1 OR match_title = ?2
+            ORDER BY coalesce(cite_key = ?3 COLLATE NOCASE, 0) DESC, id = ?1 DESC, rowid
+            """), arguments: [stable, facts.titleKey, draft.citeKey])
+        var near: [NearMatch] = []
+        for row in candidates {
+            let id: String = row["id"]
+            var existing = Self.workFacts(row)
+            let fileKey = session.keys[id]
+            if let fileKey { existing.citeKey = fileKey }
+            switch WorkMatch(facts, existing, sameFile: fileKey != nil) {
+            case .same: return id
+            case .near(let differences):
+                near.append(NearMatch(
+                    title: draft.title, line: draft.line, citeKey: draft.citeKey,
+                    paperID: UUID(uuidString: id) ?? draft.stableID, paperTitle: row["title"] ?? "", paperCiteKey: row["cite_key"],
+                    differences: differences))
+            case .distinct: continue
+            }
+        }
+        session.nearMatches += near
         return nil
+    }
+
+    /// Adds `key` to the paper's aliases unless it is the paper's key, one of its
+    /// aliases already, or another paper's key. Returns whether it was added.
+    @discardableResult
+    func addCiteAlias(_ key: String?, to paperID: String) throws -> Bool {
+        guard let key, CiteKey.isUsable(key), let current = try load(.paper, id: paperID) else { return false }
+        if current.values["cite_key"]?.stringValue?.lowercased() == key.lowercased() { return false }
+        let aliases = current.values["cite_aliases"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if aliases.contains(where: { $0.lowercased() == key.lowercased() }) { return false }
+        if try Self.isCiteKeyTaken(db, key) { return false }
+        return try set(.paper, id: paperID, ["cite_aliases": .array((aliases + [key]).map(JSONValue.string))])
+    }
+
+    /// The columns ``workFacts(_:)`` reads.
+    static let workColumns = "id, title, authors, year, arxiv_id, doi, cite_key"
+
+    /// What ``WorkMatch`` compares of a stored paper, from a row of ``workColumns``.
+    static func workFacts(_ row: Row) -> WorkFacts {
+        let authors = (row["authors"] as String?).flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.stringValue) ?? []
+        return WorkFacts(title: row["title"] ?? "", authors: authors, year: row["year"],
+                         arxiv: row["arxiv_id"], doi: row["doi"], citeKey: row["cite_key"])
     }
 }

@@ -11,8 +11,10 @@ struct Import: AsyncParsableCommand {
         abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX, CSL-JSON, RIS, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup.",
         discussion: """
             The whole file is imported in one transaction: if any record is bad, nothing is \
-            stored and the error names its line. Papers already in the library (same arXiv id, \
-            DOI or title) are completed, never duplicated.
+            stored and the error names its line. Papers already in the library (same arXiv id \
+            or DOI, or same title, first author and year) are completed, never duplicated; \
+            a paper with the same title but another first author, year or key in the same \
+            file is kept apart and listed (`reader duplicates` shows them all).
               reader import Examples/trending-papers.txt
               reader import refs.bib
               reader import backup.json
@@ -121,6 +123,7 @@ struct Import: AsyncParsableCommand {
                 "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
                 "skipped": .array(skipped.map { .object(["file": .string($0.file), "line": $0.line.map { .int(Int64($0)) } ?? .null, "reason": .string($0.reason)]) }),
                 "purged_papers": .array(report.purged.map { .object(["title": .string($0.title), "purged_at": .string(PaperJSON.isoDate($0.purgedAt))]) }),
+                "near_matches": .array(report.nearMatches.map(Render.nearMatchJSON)),
             ]))
         } else {
             let purged = report.purged.isEmpty ? "" : ", \(report.purged.count) purged earlier (left out)"
@@ -130,6 +133,9 @@ struct Import: AsyncParsableCommand {
                 print("Nothing new in \(name): \(total) paper\(total == 1 ? "" : "s"), \(report.unchanged) already there\(purged), \(skipped.count) failed.")
             } else {
                 print("\(dryRun ? "Would import" : "Imported") \(total) paper\(total == 1 ? "" : "s") from \(name): \(report.added) added, \(report.merged) merged, \(report.unchanged) already there\(purged), \(skipped.count) failed.")
+            }
+            if !report.nearMatches.isEmpty {
+                print(Render.nearMatches(report.nearMatches, file: name))
             }
             if !report.purged.isEmpty {
                 printError("Left out \(report.purged.count) paper\(report.purged.count == 1 ? "" : "s") purged earlier (a purge is for good; `reader add ID --again` or `reader add --title … --again` brings one back):\n"
