@@ -34,7 +34,7 @@ struct BadInputTests {
         #expect(result.stderr == "Error: \(file): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, RIS, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup. Use --format to choose\n")
         let binary = reader.folder.appendingPathComponent("bin.dat").path
         try Data([0xff, 0xfe, 0x00, 0x41]).write(to: URL(fileURLWithPath: binary))
-        #expect(try reader.run(["import", binary]).stderr == "Error: \(binary):1: not UTF-8 text (byte 0xFF) at byte 1; convert the file first, for example `iconv -f latin1 -t utf-8 \(binary) > converted.txt`\n")
+        #expect(try reader.run(["import", binary]).stderr == "Error: \(binary):1: not UTF-8 text (byte 0xFF) at byte 1; name its encoding, for example `reader import --encoding latin1 \(binary)`\n")
     }
 
     @Test func anUnknownReferenceSaysWhatToTry() throws {
@@ -121,11 +121,55 @@ struct BadInputTests {
         let reader = try ReaderProcess()
         defer { reader.remove() }
         let file = reader.folder.appendingPathComponent("mixed.bib").path
-        try "@article{a, title = {Kept one}}\n@misc{b, note = {nothing}}\n@article{c, title = {Kept two}}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "@article{a, title = {Kept one}}\n@misc{b, title = {Unclosed}\n@article{c, title = {Kept two}}\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try reader.run(["import", file]).status == 1, "without the flag the file is refused whole")
         let result = try reader.run(["import", file, "--skip-invalid"])
         #expect(result.status == 0)
         #expect(result.stdout == "Imported 3 papers from \(file): 2 added, 0 merged, 0 already there, 1 failed.\n", "every paper read is counted once")
-        #expect(result.stderr == "Skipped 1 invalid record:\n  \(file):2: @misc{b} has no title, DOI or arXiv id\n")
+        #expect(result.stderr == "Skipped 1 invalid record:\n  \(file):2: @misc{b is not closed: expected ',' or '}'\n")
+        #expect(try reader.run(["import", file, "--skip-invalid", "--strict"]).status == 64)
+    }
+
+    @Test func whatBibtexOnlyWarnsAboutIsKeptAndListedUnlessStrict() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let file = reader.folder.appendingPathComponent("lenient.bib").path
+        try "\u{FEFF}@article{a, title = {Kept one}}\n@misc{b, note = {no title}}\n@article{c, title = {Kept two}, journal = nips}\n@set{s, entryset = {a,c}}\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let strict = try reader.run(["import", file, "--strict"])
+        #expect(strict.status == 1 && strict.stderr == "Error: \(file):3: unknown @string 'nips'\n")
+        #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true, "--strict stores nothing")
+
+        let result = try reader.run(["import", file])
+        #expect(result.status == 0)
+        #expect(result.stdout == "Imported 3 papers from \(file): 3 added, 0 merged, 0 already there, 0 failed.\n")
+        #expect(result.stderr == """
+            3 warnings (kept as bibtex keeps them; --strict refuses such a file):
+              \(file):2: @misc{b} has no title, DOI or arXiv id
+              \(file):3: unknown @string 'nips' in field 'journal' of @article{c}, read as empty
+              \(file):4: @set{s} groups other entries (a,c): each member is imported, the set is not
+
+            """)
+        let untitled = try #require(try reader.json(["show", "b"]) as? [String: Any])
+        #expect(untitled["title"] as? String == "" && untitled["cite_key"] as? String == "b")
+        let json = try #require(try reader.json(["import", file]) as? [String: Any])
+        #expect((json["warnings"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3, 2, 4])
+        #expect(json["unchanged"] as? Int == 3)
+    }
+
+    @Test func aByteOrderMarkIsReadPastInEveryFormat() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let csl = reader.folder.appendingPathComponent("zotero.json").path
+        try "\u{FEFF}[{\"id\": \"x\", \"type\": \"article-journal\", \"title\": \"With a BOM\"}]".write(toFile: csl, atomically: true, encoding: .utf8)
+        #expect(try reader.ok(["import", csl]).hasPrefix("Imported 1 paper from \(csl): 1 added"))
+        let ris = reader.folder.appendingPathComponent("endnote.ris").path
+        try "\u{FEFF}TY  - JOUR\nTI  - RIS with a BOM\nER  - \n".write(toFile: ris, atomically: true, encoding: .utf8)
+        #expect(try reader.ok(["import", ris]).hasPrefix("Imported 1 paper from \(ris): 1 added"))
+        let backup = reader.folder.appendingPathComponent("backup.json").path
+        try reader.ok(["export", "--format", "json", "-o", backup])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: backup))
+        try (Data([0xEF, 0xBB, 0xBF]) + bytes).write(to: URL(fileURLWithPath: backup))
+        #expect(try reader.ok(["import", backup]).hasPrefix("Nothing new: all "))
     }
 }

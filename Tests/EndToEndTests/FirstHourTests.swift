@@ -400,7 +400,13 @@ struct FirstHourTests {
         #expect(try reader.run(["import", empty]).stderr == "Error: \(empty) is empty: there is nothing to import\n")
         let latin1 = reader.folder.appendingPathComponent("latin1.txt").path
         try Data("Title\n\nAn abstract about caf".utf8 + [0xE9] + Data(" culture.\n".utf8)).write(to: URL(fileURLWithPath: latin1))
-        #expect(try reader.run(["import", latin1]).stderr == "Error: \(latin1):3: not UTF-8 text (byte 0xE9) at byte 29; convert the file first, for example `iconv -f latin1 -t utf-8 \(latin1) > converted.txt`\n")
+        #expect(try reader.run(["import", latin1]).stderr == "Error: \(latin1):3: not UTF-8 text (byte 0xE9) at byte 29; name its encoding, for example `reader import --encoding latin1 \(latin1)`\n")
+        let latin1Bib = reader.folder.appendingPathComponent("latin1.bib").path
+        try Data("@book{cafe, title = {Caf".utf8 + [0xE9] + Data(" culture}, author = {M".utf8) + [0xFC] + Data("ller, Anna}}\n".utf8)).write(to: URL(fileURLWithPath: latin1Bib))
+        #expect(try reader.ok(["import", "--encoding", "latin1", latin1Bib]).hasPrefix("Imported 1 paper from \(latin1Bib): 1 added"))
+        let cafe = try #require(try reader.json(["show", "cafe"]) as? [String: Any])
+        #expect(cafe["title"] as? String == "Café culture" && cafe["authors"] as? [String] == ["Anna Müller"])
+        #expect(try reader.run(["import", "--encoding", "klingon", latin1]).stderr.hasPrefix("Error: \(latin1): unknown encoding 'klingon' (`iconv -l` lists the known ones"))
         let missing = reader.folder.appendingPathComponent("no/such/folder/copy.sqlite").path
         #expect(try reader.run(["backup", missing]).stderr == "Error: cannot write the backup \(missing): the folder \(reader.folder.appendingPathComponent("no/such/folder").path) does not exist; create it first (mkdir -p \(reader.folder.appendingPathComponent("no/such/folder").path))\n")
         try reader.ok(["highlight", "add", "krylov", "a passage", "--page", "3"])

@@ -76,7 +76,7 @@ public enum ArXivAtom {
 
 extension ImportFormat {
     /// The arXiv API's Atom feed.
-    public static let arxivAtom = ImportFormat(name: "arxiv-atom", recognises: ArXivAtom.looksLikeAtom, read: text { text, file, skipping throws(ImportError) in
-        try ArXivAtom.parse(text, file: file, skipping: skipping)
+    public static let arxivAtom = ImportFormat(name: "arxiv-atom", recognises: ArXivAtom.looksLikeAtom, read: text { text, file, problems throws(ImportError) in
+        try ArXivAtom.parse(text, file: file, skipping: problems.skipping)
     })
 }

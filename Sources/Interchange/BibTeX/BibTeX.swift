@@ -4,7 +4,8 @@ import Model
 
 /// Reads BibTeX and BibLaTeX files into paper drafts.
 ///
-/// Every entry with a title (or a DOI or arXiv id) becomes a draft: LaTeX turned
+/// Every entry becomes a draft (see ``parse(_:file:problems:)`` for the ones kept
+/// with a warning): LaTeX turned
 /// into Unicode, authors as "Given Family" in order, the year and month, the DOI,
 /// the arXiv id (from `eprint` with `archivePrefix`/`eprinttype` arXiv, or an
 /// arxiv.org URL), the venue (`journal`, `journaltitle` or `booktitle`), the URL and
@@ -19,9 +20,20 @@ public enum BibTeX {
     ///
     /// With `skipping`, a bad entry is handed to it and the read goes on.
     public static func parse(_ text: String, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
+        try parse(text, file: file, problems: ImportProblems(skipping: skipping))
+    }
+
+    /// The drafts of every entry, in file order. What bibtex and biber only warn
+    /// about goes to `problems.warning` and the entry is kept: an entry without a
+    /// title, DOI or arXiv id (kept untitled), an undefined `@string` (read as
+    /// empty). An `@set` is not a work: its members are entries of their own, and
+    /// the set is left out with a warning.
+    public static func parse(_ text: String, file: String, problems: ImportProblems) throws(ImportError) -> [PaperDraft] {
         var parser = BibTeXParser(text, file: file)
+        parser.undefinedMacrosAreEmpty = problems.warning != nil
         let source = ImportError.source("bibtex", file: file)
-        let entries = try parser.entries(skipping: skipping)
+        let entries = try parser.entries(skipping: problems.skipping)
+        for warning in parser.warnings { problems.warning?(warning) }
         // Reading entries is quick; turning their LaTeX into text is most of the work,
         // and each entry's is independent: convert chunks on every core, keep the order.
         let chunkSize = 512
@@ -36,12 +48,26 @@ public enum BibTeX {
         }
         var drafts: [PaperDraft] = []
         drafts.reserveCapacity(entries.count)
+        var index = 0
         for chunk in results.withLock({ $0 }) {
             for result in chunk ?? [] {
+                let entry = entries[index]
+                index += 1
                 switch result {
-                case .success(let draft): drafts.append(draft)
+                case .success(let draft):
+                    if entry.type == "set" {
+                        let members = entry.value("entryset").map { " (\($0))" } ?? ""
+                        _ = try problems.keep(despite: ImportError(file: file, line: entry.line,
+                            reason: "@set{\(entry.key)} groups other entries\(members): each member is imported, the set is not"))
+                        continue
+                    }
+                    if draft.title.isEmpty, draft.doi == nil, draft.arxiv == nil {
+                        guard try problems.keep(despite: ImportError(file: file, line: entry.line,
+                            reason: "@\(entry.type){\(entry.key)} has no title, DOI or arXiv id")) else { continue }
+                    }
+                    drafts.append(draft)
                 case .failure(let error):
-                    guard let skipping else { throw error }
+                    guard let skipping = problems.skipping else { throw error }
                     skipping(error)
                 }
             }
@@ -111,9 +137,6 @@ public enum BibTeX {
         draft.pages = text("pages")
         draft.source = source
         draft.line = entry.line
-        guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {
-            throw ImportError(file: file, line: entry.line, reason: "@\(entry.type){\(entry.key)} has no title, DOI or arXiv id")
-        }
         return draft
     }
 
@@ -185,7 +208,7 @@ extension String {
 
 extension ImportFormat {
     /// BibTeX and BibLaTeX.
-    public static let bibtex = ImportFormat(name: "bibtex", recognises: BibTeX.looksLikeBibTeX, read: text { text, file, skipping throws(ImportError) in
-        try BibTeX.parse(text, file: file, skipping: skipping)
+    public static let bibtex = ImportFormat(name: "bibtex", recognises: BibTeX.looksLikeBibTeX, read: text { text, file, problems throws(ImportError) in
+        try BibTeX.parse(text, file: file, problems: problems)
     })
 }

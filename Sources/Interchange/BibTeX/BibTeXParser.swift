@@ -37,6 +37,14 @@ struct BibTeXParser {
         "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
     ]
 
+    /// Whether an undefined `@string` reads as empty with a warning (as bibtex and
+    /// biber do) instead of failing the entry.
+    var undefinedMacrosAreEmpty = false
+    /// Warnings about what was read anyway, in file order.
+    var warnings: [ImportError] = []
+    /// What is being read, for warnings: `field 'journal' of @article{key}`.
+    var context = ""
+
     init(_ text: String, file: String) {
         chars = Array(text.utf8)
         self.file = file
@@ -114,6 +122,7 @@ struct BibTeXParser {
             case "comment":
                 _ = try balanced(until: close, from: start)
             case "preamble":
+                context = "@preamble"
                 _ = try value(start: start, close: close)
                 skipSpace()
                 try expect(close, start, "@preamble")
@@ -123,6 +132,7 @@ struct BibTeXParser {
                 guard !name.isEmpty else { throw fail(start, "@string needs a name") }
                 skipSpace()
                 try expect(Self.equals, start, "@string \(name)")
+                context = "@string \(name)"
                 macros[name] = try value(start: start, close: close)
                 skipSpace()
                 try expect(close, start, "@string \(name)")
@@ -151,6 +161,7 @@ struct BibTeXParser {
             guard !name.isEmpty else { throw fail(line, "expected a field name in @\(type){\(key)") }
             skipSpace()
             try expect(Self.equals, start, "field '\(name)' of @\(type){\(key)")
+            context = "field '\(name)' of @\(type){\(key)}"
             let value = try self.value(start: start, close: close)
             if !fields.contains(where: { $0.0 == name }) { fields.append((name, value)) }
             skipSpace()
@@ -182,10 +193,14 @@ struct BibTeXParser {
             default:
                 let name = identifier()
                 guard !name.isEmpty else { throw fail(line, "expected a value: {…}, \"…\", a number or a @string name") }
-                guard let expansion = macros[name.lowercased()] else {
+                if let expansion = macros[name.lowercased()] {
+                    result += expansion
+                } else if undefinedMacrosAreEmpty {
+                    // As bibtex and biber do: a warning, and the value reads as empty.
+                    warnings.append(fail(line, "unknown @string '\(name)' in \(context), read as empty"))
+                } else {
                     throw fail(line, "unknown @string '\(name)'")
                 }
-                result += expansion
             }
             skipSpace()
             guard i < chars.count, chars[i] == Self.hash else { return result }

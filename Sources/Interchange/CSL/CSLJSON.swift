@@ -127,7 +127,7 @@ public enum CSLJSON {
 
 extension ImportFormat {
     /// CSL-JSON, as Zotero and pandoc write it.
-    public static let csl = ImportFormat(name: "csl-json", recognises: CSLJSON.looksLikeCSL) { data, file, skipping throws(ImportError) in
-        try CSLJSON.parse(data, file: file, skipping: skipping)
+    public static let csl = ImportFormat(name: "csl-json", recognises: CSLJSON.looksLikeCSL) { data, file, problems throws(ImportError) in
+        try CSLJSON.parse(data, file: file, skipping: problems.skipping)
     }
 }

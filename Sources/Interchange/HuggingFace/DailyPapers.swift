@@ -73,7 +73,7 @@ public enum DailyPapers {
 
 extension ImportFormat {
     /// The Hugging Face daily papers JSON.
-    public static let hfDaily = ImportFormat(name: "hf-daily", recognises: DailyPapers.looksLikeDailyPapers) { data, file, skipping throws(ImportError) in
-        try DailyPapers.parse(data, file: file, skipping: skipping)
+    public static let hfDaily = ImportFormat(name: "hf-daily", recognises: DailyPapers.looksLikeDailyPapers) { data, file, problems throws(ImportError) in
+        try DailyPapers.parse(data, file: file, skipping: problems.skipping)
     }
 }

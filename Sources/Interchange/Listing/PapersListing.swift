@@ -121,7 +121,7 @@ public enum PapersListing {
 
 extension ImportFormat {
     /// A pasted papers listing: a title line, a blank line, the abstract.
-    public static let listing = ImportFormat(name: "listing", recognises: PapersListing.looksLikeListing, read: text { text, file, skipping throws(ImportError) in
-        try PapersListing.parse(text, file: file, skipping: skipping)
+    public static let listing = ImportFormat(name: "listing", recognises: PapersListing.looksLikeListing, read: text { text, file, problems throws(ImportError) in
+        try PapersListing.parse(text, file: file, skipping: problems.skipping)
     })
 }

@@ -129,7 +129,7 @@ public enum RIS {
 
 extension ImportFormat {
     /// RIS.
-    public static let ris = ImportFormat(name: "ris", recognises: RIS.looksLikeRIS, read: text { text, file, skipping throws(ImportError) in
-        try RIS.parse(text, file: file, skipping: skipping)
+    public static let ris = ImportFormat(name: "ris", recognises: RIS.looksLikeRIS, read: text { text, file, problems throws(ImportError) in
+        try RIS.parse(text, file: file, skipping: problems.skipping)
     })
 }

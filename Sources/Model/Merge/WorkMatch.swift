@@ -3,7 +3,8 @@
 /// never merged.
 ///
 /// Two descriptions are one work when they share an identifier (arXiv id or DOI),
-/// or when their titles match and nothing they both state differs: the first
+/// or when their titles match (or, both untitled, their keys) and nothing they both
+/// state differs: the first
 /// author's family name, the year, the identifiers, and, for two entries of the
 /// same file, their citation keys (a bibliography that gives two keys means two
 /// works). A matching title with such a difference is a near match: reported,
@@ -32,7 +33,12 @@ public enum WorkMatch: Hashable, Sendable {
     public init(_ incoming: WorkFacts, _ existing: WorkFacts, sameFile: Bool = false) {
         if let a = incoming.arxiv, a == existing.arxiv { self = .same(.arxiv); return }
         if let a = incoming.doi, let b = existing.doi, a.lowercased() == b.lowercased() { self = .same(.doi); return }
-        guard !incoming.titleKey.isEmpty, incoming.titleKey == existing.titleKey else { self = .distinct; return }
+        guard incoming.titleKey == existing.titleKey else { self = .distinct; return }
+        // With no title and no identifier (a BibTeX entry bibtex keeps untitled), only
+        // the key names the work.
+        if incoming.titleKey.isEmpty {
+            guard let a = incoming.citeKey, let b = existing.citeKey, a.lowercased() == b.lowercased() else { self = .distinct; return }
+        }
         var differences: [WorkDifference] = []
         if let a = incoming.arxiv, let b = existing.arxiv { differences.append(.arxiv(a, b)) }
         if let a = incoming.doi, let b = existing.doi { differences.append(.doi(a, b)) }

@@ -222,11 +222,12 @@ extension ChangeWriter {
                 return row["id"]
             }
         }
-        guard !facts.titleKey.isEmpty else { return nil }
-        // The paper with the draft's key first, so that entries that are only told
-        // apart by their keys find their own papers again, in any order.
+        // The same title (an untitled entry: the same key), the paper with the draft's
+        // key first, so that entries told apart only by their keys find their own
+        // papers again, in any order.
+        let sameTitle = facts.titleKey.isEmpty ? "cite_key = ?3 COLLATE NOCASE" : "match_title = ?2"
         let candidates = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.workColumns) FROM paper WHERE id = ?1 OR match_title = ?2
+            SELECT \(Self.workColumns) FROM paper WHERE id = ?1 OR \(sameTitle)
             ORDER BY coalesce(cite_key = ?3 COLLATE NOCASE, 0) DESC, id = ?1 DESC, rowid
             """), arguments: [stable, facts.titleKey, draft.citeKey])
         var near: [NearMatch] = []

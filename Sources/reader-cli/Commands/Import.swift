@@ -37,6 +37,12 @@ struct Import: AsyncParsableCommand {
     @Flag(help: "Import the valid records and list the invalid ones, instead of refusing the whole file.")
     var skipInvalid = false
 
+    @Flag(help: "Refuse the whole file on any problem, also those bibtex only warns about (an entry without a title, an undefined @string), which are otherwise kept and listed.")
+    var strict = false
+
+    @Option(help: ArgumentHelp("Read the file in this encoding instead of UTF-8 (latin1, windows-1252, ...: any name `iconv -l` lists).", valueName: "name"))
+    var encoding: String?
+
     @OptionGroup var library: LibraryOptions
     @OptionGroup var output: JSONOption
 
@@ -44,6 +50,8 @@ struct Import: AsyncParsableCommand {
         switch (file, hfDaily) {
         case (nil, nil): throw ValidationError("give a file to import, - for standard input, or --hf-daily YYYY-MM-DD")
         case (.some, .some): throw ValidationError("give a file or --hf-daily, not both")
+        case (.some, nil) where strict && skipInvalid:
+            throw ValidationError("--strict refuses the file on any problem and --skip-invalid imports the rest: choose one")
         case (nil, let date?):
             let parts = date.split(separator: "-", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
@@ -56,7 +64,7 @@ struct Import: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let data: Data
+        var data: Data
         let name: String
         if let hfDaily {
             let store = try library.open()
@@ -72,6 +80,10 @@ struct Import: AsyncParsableCommand {
             data = try Self.readData(file)
             name = file == "-" ? "<stdin>" : file
         }
+        if let encoding {
+            do { data = try TextEncoding.utf8(from: data, encoding: encoding, file: name) } catch { throw CLIError("\(error); nothing was imported") }
+        }
+        data = data.withoutByteOrderMark
         guard !data.isEmpty else { throw CLIError("\(name) is empty: there is nothing to import") }
         // Judge the format by the first bytes; a backup is then read as bytes.
         guard let head = Self.utf8Head(data) else { throw CLIError(Self.notUTF8(data, name: name)) }
@@ -95,7 +107,10 @@ struct Import: AsyncParsableCommand {
             return
         }
         var skipped: [ImportError] = []
-        let parsed = try chosen.drafts(from: data, file: name, skipping: skipInvalid ? { skipped.append($0) } : nil)
+        var warnings: [ImportError] = []
+        let parsed = try chosen.drafts(from: data, file: name, problems: ImportProblems(
+            skipping: skipInvalid ? { skipped.append($0) } : nil,
+            warning: strict ? nil : { warnings.append($0) }))
         // Every value is checked by the rules sync applies before anything is stored:
         // a NUL in a title is refused, never cut off.
         var valid: [PaperDraft] = []
@@ -108,6 +123,11 @@ struct Import: AsyncParsableCommand {
         }
         let drafts = valid
         defer {
+            if !warnings.isEmpty, !output.json {
+                let shown = warnings.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.prefix(20).map { "  \($0)" }
+                let more = warnings.count > 20 ? ["  … and \(warnings.count - 20) more (--json lists them all)"] : []
+                printError("\(warnings.count) warning\(warnings.count == 1 ? "" : "s") (kept as bibtex keeps them; --strict refuses such a file):\n" + (shown + more).joined(separator: "\n"))
+            }
             if !skipped.isEmpty, !output.json {
                 printError("Skipped \(skipped.count) invalid record\(skipped.count == 1 ? "" : "s"):\n" + skipped.map { "  \($0)" }.joined(separator: "\n"))
             }
@@ -121,7 +141,8 @@ struct Import: AsyncParsableCommand {
                 "added": .int(Int64(report.added)), "merged": .int(Int64(report.merged)), "unchanged": .int(Int64(report.unchanged)),
                 "purged": .int(Int64(report.purged.count)), "failed": .int(Int64(skipped.count)),
                 "ids": .array(report.outcomes.map { .string($0.paperID.lowercased) }),
-                "skipped": .array(skipped.map { .object(["file": .string($0.file), "line": $0.line.map { .int(Int64($0)) } ?? .null, "reason": .string($0.reason)]) }),
+                "skipped": .array(skipped.map(Self.problemJSON)),
+                "warnings": .array(warnings.map(Self.problemJSON)),
                 "purged_papers": .array(report.purged.map { .object(["title": .string($0.title), "purged_at": .string(PaperJSON.isoDate($0.purgedAt))]) }),
                 "near_matches": .array(report.nearMatches.map(Render.nearMatchJSON)),
             ]))
@@ -142,6 +163,11 @@ struct Import: AsyncParsableCommand {
                     + report.purged.map { "  \($0.title) (purged on \(StorageError.day($0.purgedAt)))" }.joined(separator: "\n"))
             }
         }
+    }
+
+    /// A skipped record or a warning in `import --json`.
+    static func problemJSON(_ problem: ImportError) -> JSONValue {
+        .object(["file": .string(problem.file), "line": problem.line.map { .int(Int64($0)) } ?? .null, "reason": .string(problem.reason)])
     }
 
     /// Restores a JSON backup, record by record, in one transaction.
@@ -187,7 +213,7 @@ struct Import: AsyncParsableCommand {
             }
         }
         let byte = index < bytes.count ? String(format: " (byte 0x%02X)", bytes[index]) : ""
-        return "\(name):\(line): not UTF-8 text\(byte) at byte \(index + 1); convert the file first, for example `iconv -f latin1 -t utf-8 \(StorageError.shellWord(name)) > converted.txt`"
+        return "\(name):\(line): not UTF-8 text\(byte) at byte \(index + 1); name its encoding, for example `reader import --encoding latin1 \(StorageError.shellWord(name))`"
     }
 
     /// The first 64 KiB as text, or nil when they are not UTF-8 (a cut through the

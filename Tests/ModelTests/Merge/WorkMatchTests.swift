@@ -61,3 +61,13 @@ struct WorkMatchTests {
             name: "work:" + base.uuidString.lowercased() + "\u{1F}1997\u{1F}kullback:reprint").uuidString.lowercased(), "the name docs/sync-protocol.md gives")
     }
 }
+
+extension WorkMatchTests {
+    @Test func untitledEntriesAreOneWorkOnlyUnderOneKey() {
+        let entry = WorkFacts(title: "", authors: ["Knuth, Donald"], year: 1984, citeKey: "knuth:tb")
+        #expect(WorkMatch(entry, WorkFacts(title: "", authors: ["D. Knuth"], year: 1984, citeKey: "KNUTH:TB")) == .same(.title))
+        #expect(WorkMatch(entry, WorkFacts(title: "", authors: ["Knuth, Donald"], year: 1984, citeKey: "knuth:other")) == .distinct)
+        #expect(WorkMatch(entry, WorkFacts(title: "", year: 1984)) == .distinct)
+        #expect(WorkMatch(entry, WorkFacts(title: "", year: 1990, citeKey: "knuth:tb")) == .near([.year(1984, 1990)]))
+    }
+}
