@@ -21,6 +21,7 @@ struct FieldTableTests {
         "trashed": .bool(true), "cite_key": .string("vaswani2017"), "categories": .array([.string("cs.CL"), .string("cs.LG")]),
         "comment": .string("15 pages, 5 figures"), "pages": .string("5998--6008"),
         "cite_aliases": .array([.string("vaswani2017attention"), .string("Vaswani:2017")]),
+        "author_names": .array([.object(["family": .string("Uría Ríu"), "given": .string("Juan")]), .object(["literal": .string("OpenAI")])]),
     ]
 
     @Test func theSampleHasEveryPaperField() {

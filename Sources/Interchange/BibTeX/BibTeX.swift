@@ -6,7 +6,7 @@ import Model
 ///
 /// Every entry becomes a draft (see ``parse(_:file:problems:)`` for the ones kept
 /// with a warning): LaTeX turned
-/// into Unicode, authors as "Given Family" in order, the year and month, the DOI,
+/// into Unicode, authors with their name parts (``BibTeXName``) in order, the year and month, the DOI,
 /// the arXiv id (from `eprint` with `archivePrefix`/`eprinttype` arXiv, or an
 /// arxiv.org URL), the venue (`journal`, `journaltitle` or `booktitle`), the URL and
 /// the abstract. `@comment`, `@preamble` and text between entries are skipped.
@@ -101,7 +101,7 @@ public enum BibTeX {
             return value.isEmpty ? nil : value
         }
         var draft = PaperDraft(title: text("title") ?? "")
-        draft.authors = entry.value("author").map(authors) ?? []
+        draft.authorNames = entry.value("author").map(BibTeXName.names) ?? []
         if let raw = entry.value("abstract") {
             let abstract = TextNormalization.collapsingWhitespace(LaTeX.toUnicode(raw))
             draft.abstract = abstract.isEmpty ? nil : abstract
@@ -140,71 +140,12 @@ public enum BibTeX {
         return draft
     }
 
-    /// Authors split on `and` outside braces, each as "Given Family".
-    static func authors(_ raw: String) -> [String] {
-        // Split on the word `and` at brace depth 0, on UTF-8 bytes.
-        let bytes = Array(raw.utf8)
-        var names: [ArraySlice<UInt8>] = []
-        var depth = 0, start = 0, i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 0x7B { depth += 1 } else if b == 0x7D { depth -= 1 }
-            if depth == 0, UTF8Bytes.isSpace(b), i + 4 < bytes.count,
-               bytes[i + 1] | 0x20 == 0x61, bytes[i + 2] | 0x20 == 0x6E, bytes[i + 3] | 0x20 == 0x64, UTF8Bytes.isSpace(bytes[i + 4]) {
-                names.append(bytes[start..<i])
-                i += 4
-                start = i
-                continue
-            }
-            i += 1
-        }
-        names.append(bytes[start..<bytes.count])
-        return names.compactMap { slice in
-            let name = String(decoding: slice, as: UTF8.self)
-            let parts = splitOutsideBraces(name, on: ",").map { TextNormalization.collapsingWhitespace(LaTeX.toUnicode($0)) }
-            let text: String
-            switch parts.count {
-            case 0: return nil
-            case 1: text = parts[0]
-            case 2: text = parts[1] + " " + parts[0]                 // Family, Given
-            default: text = parts[2] + " " + parts[0] + " " + parts[1] // Family, Jr, Given
-            }
-            let clean = TextNormalization.collapsingWhitespace(text)
-            return clean.isEmpty || clean.lowercased() == "others" ? nil : clean
-        }
-    }
-
-    static func splitOutsideBraces(_ text: String, on separator: Character) -> [String] {
-        guard let separator = separator.asciiValue, text.utf8.contains(separator) else {
-            return text.trimmingWhitespaceAndBraces.isEmpty ? [] : [text]
-        }
-        var parts: [String] = [], depth = 0
-        let bytes = Array(text.utf8)
-        var start = 0
-        for (i, b) in bytes.enumerated() {
-            if b == 0x7B { depth += 1 } else if b == 0x7D { depth -= 1 }
-            if b == separator, depth == 0 {
-                parts.append(String(decoding: bytes[start..<i], as: UTF8.self))
-                start = i + 1
-            }
-        }
-        parts.append(String(decoding: bytes[start...], as: UTF8.self))
-        return parts.filter { !$0.trimmingWhitespaceAndBraces.isEmpty }
-    }
-
     static func monthNumber(_ text: String) -> Int? {
         if let number = Int(text), (1...12).contains(number) { return number }
         let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         return names.firstIndex(of: String(text.lowercased().prefix(3))).map { $0 + 1 }
     }
 }
-
-extension String {
-    var trimmingWhitespaceAndBraces: String {
-        String(decoding: utf8.filter { !UTF8Bytes.isSpace($0) && $0 != 0x7B && $0 != 0x7D }, as: UTF8.self)
-    }
-}
-
 
 extension ImportFormat {
     /// BibTeX and BibLaTeX.

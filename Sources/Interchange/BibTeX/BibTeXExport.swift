@@ -4,7 +4,7 @@ import Model
 /// of any size holds one entry in memory.
 ///
 /// Text is escaped with ``LaTeX/escape(_:protectingCase:)`` (math kept), names are
-/// written `Family, Given`, tags become `keywords`. arXiv preprints follow each
+/// written as bibtex reads them back (``BibTeXName``), tags become `keywords`. arXiv preprints follow each
 /// dialect's convention: BibTeX `@misc` with `eprint`, `archivePrefix` and
 /// `primaryClass`; BibLaTeX `@online` with `eprint`, `eprinttype = {arxiv}` and
 /// `eprintclass`. A paper with a venue is an `@article` in both. BibLaTeX entries
@@ -39,7 +39,7 @@ public struct BibTeXExport<Output: TextOutput> {
             fields.append((name, raw ? value : "{" + value + "}"))
         }
         add("title", LaTeX.escape(p.title, protectingCase: true))
-        if !p.authors.isEmpty { add("author", p.authors.map(BibTeX.name).joined(separator: " and ")) }
+        if !p.authors.isEmpty { add("author", p.names.map { BibTeXName.written($0, dialect: dialect) }.joined(separator: " and ")) }
         let type: String
         switch dialect {
         case .bibtex:
@@ -84,22 +84,6 @@ public struct BibTeXExport<Output: TextOutput> {
 }
 
 extension BibTeX {
-    /// `Family, Given`, `Family, Suffix, Given`, or a one-word or corporate name in braces.
-    static func name(_ name: String) -> String {
-        let words = TextNormalization.collapsingWhitespace(name).utf8.split(separator: 0x20)
-        let corporate = name.utf8.contains { $0 == 0x2C || $0 == 0x7B || $0 == 0x7D }
-            || words.contains { word in
-                let lower = word.map { $0 | 0x20 }
-                return lower.elementsEqual("and".utf8) || lower.elementsEqual("others".utf8)
-            }
-        if corporate || words.count < 2 { return "{" + LaTeX.escape(name) + "}" }
-        let parts = PersonName.parts(of: name)
-        let family = LaTeX.escape(parts.family)
-        let given = LaTeX.escape(parts.given)
-        if let suffix = parts.suffix { return family + ", " + LaTeX.escape(suffix) + ", " + given }
-        return family + ", " + given
-    }
-
     /// A verbatim field (`url`, `doi`, `eprint`) as written, biber and hyperref read
     /// it without LaTeX; only braces, which would unbalance the entry, are
     /// percent-encoded, and white space is dropped.

@@ -53,7 +53,7 @@ public enum CSLJSON {
         let label = text("id").map { "item \(number) (\($0))" } ?? "item \(number)"
         var draft = PaperDraft(title: text("title") ?? "")
         if case .array(let authors)? = fields["author"] {
-            draft.authors = authors.compactMap(name)
+            draft.authorNames = authors.compactMap(name)
         }
         if let abstract = fields["abstract"]?.stringValue {
             let clean = TextNormalization.storedText(abstract).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -89,12 +89,13 @@ public enum CSLJSON {
         return draft
     }
 
-    /// "Given particle Family suffix", or the literal name.
-    static func name(_ value: JSONValue) -> String? {
+    /// A CSL name with its parts, or the literal name; nil when it has no text.
+    static func name(_ value: JSONValue) -> PersonName? {
         guard case .object(let parts) = value else { return nil }
-        if let literal = parts["literal"]?.stringValue { return TextNormalization.singleLine(literal) }
-        let pieces = ["given", "dropping-particle", "non-dropping-particle", "family", "suffix"].compactMap { parts[$0]?.stringValue }
-        let name = TextNormalization.singleLine(pieces.joined(separator: " "))
+        func part(_ key: String) -> String { parts[key]?.stringValue ?? "" }
+        let name = parts["literal"]?.stringValue.map(PersonName.init(literal:))
+            ?? PersonName(family: part("family"), given: part("given"), particle: part("non-dropping-particle"),
+                          droppingParticle: part("dropping-particle"), suffix: part("suffix"))
         return name.isEmpty ? nil : name
     }
 

@@ -4,7 +4,7 @@ import Model
 /// and reference managers.
 ///
 /// Each item has its citation key as `id` and `citation-key`, `title`, `author`
-/// (`family`/`given`/`suffix`, or `literal` for a one-word name), `issued`
+/// (`family`, `given`, particles and `suffix`, or `literal` for an organisation), `issued`
 /// (`date-parts`, as precise as known), `DOI`, `URL`, `abstract`,
 /// `container-title` and tags as `keyword`. An arXiv preprint is typed `article`
 /// with `publisher: "arXiv"` and the id as `number`, as CSL 1.0.2 recommends for
@@ -42,7 +42,7 @@ extension CSLJSON {
             if let text, !text.isEmpty { item[name] = .string(text) }
         }
         item["type"] = .string(p.venue != nil ? "article-journal" : "article")
-        if !p.authors.isEmpty { item["author"] = .array(p.authors.map(cslName)) }
+        if !p.authors.isEmpty { item["author"] = .array(p.names.map(cslName)) }
         if let parts = dateParts(published: p.published, year: p.year) {
             item["issued"] = .object(["date-parts": .array([.array(parts.map { .int(Int64($0)) })])])
         }
@@ -64,13 +64,14 @@ extension CSLJSON {
         return .object(item)
     }
 
-    static func cslName(_ name: String) -> JSONValue {
-        guard name.utf8.contains(0x20), !name.utf8.contains(0x2C) else {
-            return .object(["literal": .string(name)])
+    /// A CSL name: `literal` for an organisation, else its parts by CSL's names.
+    static func cslName(_ name: PersonName) -> JSONValue {
+        if let literal = name.literal { return .object(["literal": .string(literal)]) }
+        var object: [String: JSONValue] = ["family": .string(name.family)]
+        for (key, value) in [("given", name.given), ("non-dropping-particle", name.particle),
+                             ("dropping-particle", name.droppingParticle), ("suffix", name.suffix)] where !value.isEmpty {
+            object[key] = .string(value)
         }
-        let parts = PersonName.parts(of: name)
-        var object: [String: JSONValue] = ["family": .string(parts.family), "given": .string(parts.given)]
-        if let suffix = parts.suffix { object["suffix"] = .string(suffix) }
         return .object(object)
     }
 

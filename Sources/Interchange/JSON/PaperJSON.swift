@@ -35,6 +35,7 @@ public enum PaperJSON {
             "tags": .array(tags.map { .string($0.value) }),
             "cite_key": text(paper.citeKey),
             "cite_aliases": .array(paper.citeAliases.map(JSONValue.string)),
+            "author_names": .array(paper.authorNames.map(\.jsonValue)),
             "categories": .array(paper.categories.map(JSONValue.string)),
             "comment": text(paper.comment),
             "pages": text(paper.pages),

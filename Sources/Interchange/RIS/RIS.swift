@@ -5,7 +5,7 @@ import Model
 ///
 /// Each record runs from `TY  - ` to `ER  - `; a line without a tag continues the
 /// field above it. Read into each paper: `TI`/`T1` title, `AU`/`A1` authors
-/// (`Family, Given` turned into `Given Family`), `PY`/`Y1`/`DA` date, `DO` DOI, `UR`
+/// (`Family, Given, Suffix`; a name without a comma is an organisation's, kept whole), `PY`/`Y1`/`DA` date, `DO` DOI, `UR`
 /// URL, `AB`/`N2` abstract, `T2`/`JO`/`JF`/`BT` venue, and the arXiv id from an
 /// arxiv.org URL or an arXiv DOI. Errors name the line.
 public enum RIS {
@@ -81,12 +81,7 @@ public enum RIS {
             return nil
         }
         var draft = PaperDraft(title: first("TI", "T1", "CT") ?? "")
-        draft.authors = fields.filter { ["AU", "A1"].contains($0.tag) }.compactMap { field in
-            let parts = field.value.split(separator: ",", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
-            let name = parts.count >= 2 ? parts[1] + " " + parts[0] + (parts.count == 3 ? " " + parts[2] : "") : field.value
-            let clean = TextNormalization.singleLine(name)
-            return clean.isEmpty ? nil : clean
-        }
+        draft.authorNames = fields.filter { ["AU", "A1"].contains($0.tag) }.compactMap { name($0.value) }
         // DA (2024/05/30) is often more precise than PY (2024): prefer it when it has a year.
         var date = first("PY", "Y1")
         if let precise = first("DA"), Int(precise.prefix(4)) != nil { date = precise }
@@ -124,6 +119,24 @@ public enum RIS {
             throw ImportError(file: file, line: line, reason: "the record has no title (TI), DOI (DO) or arXiv URL")
         }
         return draft
+    }
+}
+
+extension RIS {
+    /// An `AU` value: `Family, Given` or `Family, Given, Suffix`, the leading
+    /// lower-case words of the family part its particle (`van den Heuvel`); a name
+    /// without a comma is an organisation's (`World Health Organization`), as
+    /// Zotero and EndNote read it, unless it is one word.
+    static func name(_ value: String) -> PersonName? {
+        let parts = value.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false).map { TextNormalization.singleLine(String($0)) }
+        let name: PersonName
+        if parts.count == 1 {
+            name = parts[0].contains(" ") ? PersonName(literal: parts[0]) : PersonName(family: parts[0])
+        } else {
+            let (particle, family) = PersonName.splitParticle(parts[0])
+            name = PersonName(family: family, given: parts[1], particle: particle, suffix: parts.count == 3 ? parts[2] : "")
+        }
+        return name.isEmpty ? nil : name
     }
 }
 

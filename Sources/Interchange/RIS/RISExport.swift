@@ -3,7 +3,7 @@ import Model
 /// Writes papers as RIS records, for EndNote, Zotero, Mendeley and rispy.
 ///
 /// Each record: `TY` (`JOUR` with a venue, `UNPB` for an arXiv preprint, else
-/// `GEN`), `ID` (the citation key), `TI`, one `AU` per author (`Family, Given`),
+/// `GEN`), `ID` (the citation key), `TI`, one `AU` per author (`Family, Given[, Suffix]`, an organisation as written),
 /// `PY` and `DA` (`2024/05/30`), `T2` venue, `DO`, `UR`, `L1` PDF link, `AB`,
 /// one `KW` per tag, and an arXiv id as `AN  - arXiv:…` with `DB  - arXiv`. RIS
 /// holds one line per field: line breaks inside a value become spaces.
@@ -29,7 +29,7 @@ public struct RISExport<Output: TextOutput> {
         line("TY", p.venue != nil ? "JOUR" : p.arxiv != nil ? "UNPB" : "GEN")
         line("ID", key)
         line("TI", p.title)
-        for author in p.authors { line("AU", RIS.risName(author)) }
+        for name in p.names { line("AU", RIS.risName(name)) }
         line("PY", p.year.map(String.init))
         if let published = p.published, published.count > 4 {
             line("DA", published.replacingOccurrences(of: "-", with: "/"))
@@ -58,11 +58,13 @@ public struct RISExport<Output: TextOutput> {
 }
 
 extension RIS {
-    /// `Family, Given` or `Family, Given, Suffix`; a one-word name as it is.
-    static func risName(_ name: String) -> String {
-        guard name.utf8.contains(0x20), !name.utf8.contains(0x2C) else { return name }
-        let parts = PersonName.parts(of: name)
-        return parts.family + ", " + parts.given + (parts.suffix.map { ", " + $0 } ?? "")
+    /// `Family, Given` or `Family, Given, Suffix`, the particles with the family
+    /// name (`van den Heuvel, Charles`); an organisation's name as it is.
+    static func risName(_ name: PersonName) -> String {
+        if let literal = name.literal { return literal }
+        let family = [name.droppingParticle, name.particle, name.family].filter { !$0.isEmpty }.joined(separator: " ")
+        guard !name.given.isEmpty || !name.suffix.isEmpty else { return family }
+        return family + ", " + name.given + (name.suffix.isEmpty ? "" : ", " + name.suffix)
     }
 }
 

@@ -18,7 +18,8 @@ public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, Custom
              .init("source", .text), .init("added_at", .integer), .init("status", .text),
              .init("rating", .integer), .init("read_at", .integer), .init("trashed", .boolean),
              .init("cite_key", .text), .init("categories", .json), .init("comment", .text),
-             .init("pages", .text), .init("cite_aliases", .json)]
+             .init("pages", .text), .init("cite_aliases", .json),
+             .init("author_names", .json)]
         case .note:
             [.init("paper_id", .text), .init("body", .text), .init("created_at", .integer),
              .init("updated_at", .integer), .init("trashed", .boolean), .init("conflict_of", .text),

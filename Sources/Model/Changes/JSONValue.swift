@@ -122,3 +122,15 @@ extension JSONValue {
         self == .null || self == .string("") || self == .array([])
     }
 }
+
+extension JSONValue {
+    /// Every text in the value, in arrays and objects too: what text rules check.
+    public var strings: [String] {
+        switch self {
+        case .string(let text): [text]
+        case .array(let items): items.flatMap(\.strings)
+        case .object(let object): object.keys.sorted().flatMap { object[$0]?.strings ?? [] }
+        default: []
+        }
+    }
+}

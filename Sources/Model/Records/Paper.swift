@@ -12,6 +12,9 @@ public struct Paper: Hashable, Sendable, Identifiable {
     public var title: String
     /// Author names in order, as written by the source.
     public var authors: [String]
+    /// The parts of the authors' names whose parts cannot be read from the display
+    /// name (`Uría Ríu, Juan`; an organisation): see ``names``.
+    public var authorNames: [PersonName]
     /// The abstract, when known.
     public var abstract: String?
     /// The publication date as far as it is known: `2024`, `2024-05` or `2024-05-30`.
@@ -65,7 +68,7 @@ public struct Paper: Hashable, Sendable, Identifiable {
         source: String? = nil, addedAt: Date, status: ReadingStatus = .inbox, rating: Int? = nil,
         readAt: Date? = nil, isTrashed: Bool = false, updatedAt: Date? = nil,
         citeKey: String? = nil, categories: [String] = [], comment: String? = nil, pages: String? = nil,
-        citeAliases: [String] = []
+        citeAliases: [String] = [], authorNames: [PersonName] = []
     ) {
         self.id = id; self.title = title; self.authors = authors; self.abstract = abstract
         self.published = published; self.year = year; self.arxiv = arxiv; self.doi = doi
@@ -73,7 +76,7 @@ public struct Paper: Hashable, Sendable, Identifiable {
         self.source = source; self.addedAt = addedAt; self.status = status; self.rating = rating
         self.readAt = readAt; self.isTrashed = isTrashed; self.updatedAt = updatedAt
         self.citeKey = citeKey; self.categories = categories; self.comment = comment; self.pages = pages
-        self.citeAliases = citeAliases
+        self.citeAliases = citeAliases; self.authorNames = authorNames
     }
 
     /// A paper from its record's values, by the field names of ``Entity/paper``:
@@ -107,7 +110,8 @@ public struct Paper: Hashable, Sendable, Identifiable {
             status: text("status").flatMap(ReadingStatus.init(rawValue:)) ?? .inbox,
             rating: int("rating"), readAt: date("read_at"), isTrashed: value("trashed") == .bool(true), updatedAt: updatedAt,
             citeKey: text("cite_key"), categories: texts("categories"), comment: text("comment"),
-            pages: text("pages"), citeAliases: texts("cite_aliases")
+            pages: text("pages"), citeAliases: texts("cite_aliases"),
+            authorNames: value("author_names")?.arrayValue?.compactMap(PersonName.init(json:)) ?? []
         )
     }
 
@@ -118,6 +122,9 @@ public struct Paper: Hashable, Sendable, Identifiable {
         if let doi { return StableID.paper(.doi(doi)) }
         return StableID.paper(title: title, firstAuthor: authors.first)
     }
+
+    /// Each author's name in its parts, as exports write it (``PersonName/names(of:known:)``).
+    public var names: [PersonName] { PersonName.names(of: authors, known: authorNames) }
 
     /// The best short label: the title, else the identifier.
     public var displayTitle: String {

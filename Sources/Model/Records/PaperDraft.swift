@@ -13,8 +13,16 @@ import Foundation
 public struct PaperDraft: Hashable, Sendable {
     /// The title, as the source gives it.
     public var title: String
-    /// Author names, in order.
+    /// Author names, in order, as lists show them (``PersonName/displayName``).
     public var authors: [String] = []
+    /// The parts of the authors' names, as the source gave them: setting them sets
+    /// ``authors`` to their display names; reading them pairs ``authors`` with the
+    /// parts last set (``PersonName/names(of:known:)``).
+    public var authorNames: [PersonName] {
+        get { PersonName.names(of: authors, known: knownNames) }
+        set { knownNames = newValue; authors = newValue.map(\.displayName) }
+    }
+    private var knownNames: [PersonName] = []
     /// The abstract, when known.
     public var abstract: String?
     /// The publication date, as precise as known.
@@ -63,6 +71,9 @@ public struct PaperDraft: Hashable, Sendable {
         put("title", title.isEmpty ? nil : TextNormalization.singleLine(title))
         if !authors.isEmpty {
             values["authors"] = .array(authors.map { .string(TextNormalization.singleLine($0)) })
+            // Only the parts a display name does not say (most names have none).
+            let parts = authorNames.filter { !$0.isReadFromDisplayName }
+            if !parts.isEmpty { values["author_names"] = .array(parts.map(\.jsonValue)) }
         }
         put("abstract", abstract)
         put("published", published)
@@ -85,13 +96,7 @@ public struct PaperDraft: Hashable, Sendable {
     /// text), with the problem; nil when every field can be stored and synced.
     public var ruleProblem: (field: String, problem: FieldRules.Problem)? {
         for (name, value) in fieldValues.sorted(by: { $0.key < $1.key }) {
-            let texts: [String]
-            switch value {
-            case .string(let text): texts = [text]
-            case .array(let items): texts = items.compactMap(\.stringValue)
-            default: texts = []
-            }
-            for text in texts {
+            for text in value.strings {
                 if let problem = FieldRules.textProblem(text) { return (name, problem) }
             }
         }
@@ -103,7 +108,7 @@ public struct PaperDraft: Hashable, Sendable {
     public func filled(from other: PaperDraft) -> PaperDraft {
         var result = self
         if result.title.isEmpty { result.title = other.title }
-        if result.authors.isEmpty { result.authors = other.authors }
+        if result.authors.isEmpty { result.authorNames = other.authorNames }
         result.abstract = result.abstract ?? other.abstract
         result.published = result.published ?? other.published
         result.year = result.year ?? other.year

@@ -174,6 +174,9 @@ enum Schema {
                 CREATE INDEX paper_with_cite_aliases ON paper(cite_aliases) WHERE cite_aliases IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v7: author name parts") { db in
+            try db.execute(sql: "ALTER TABLE paper ADD COLUMN author_names TEXT")
+        }
         return migrator
     }
 

@@ -56,7 +56,7 @@ struct BibliographyExportTests {
         #expect(export.finish() == #"""
             @misc{beethoven2024divergence,
               title = {$f$-Divergence for {BERT:} 50\% \& more\_\textbraceleft{}x\textbraceright{}},
-              author = {van Beethoven, Ludwig and King, Jr., Martin Luther and {Plato}},
+              author = {van Beethoven, Ludwig and King, Jr., Martin Luther and Plato},
               year = {2024},
               month = may,
               eprint = {2405.12345v2},
@@ -98,9 +98,9 @@ struct BibliographyExportTests {
         #expect(item["abstract"] == .string("Line one\nline two."))
         #expect(item["issued"] == .object(["date-parts": .array([.array([.int(2024), .int(5), .int(30)])])]))
         #expect(item["author"] == .array([
-            .object(["family": .string("van Beethoven"), "given": .string("Ludwig")]),
+            .object(["family": .string("Beethoven"), "given": .string("Ludwig"), "non-dropping-particle": .string("van")]),
             .object(["family": .string("King"), "given": .string("Martin Luther"), "suffix": .string("Jr.")]),
-            .object(["literal": .string("Plato")]),
+            .object(["family": .string("Plato")]),
         ]))
         var empty = CSLJSONExport(output: "")
         #expect(empty.finish() == "[]\n")
