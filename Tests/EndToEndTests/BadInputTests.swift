@@ -113,7 +113,7 @@ struct BadInputTests {
         try "@article{good, title = {Fine}}\n\n@article{bad,\n  title = {Unclosed\n".write(toFile: file, atomically: true, encoding: .utf8)
         let result = try reader.run(["import", file])
         #expect(result.status == 1)
-        #expect(result.stderr == "Error: \(file):3: unbalanced braces: the file ends before this entry's value is closed\n")
+        #expect(result.stderr == "Error: \(file):4: unbalanced braces: the file ends before the value of field 'title' of @article{bad} is closed\n")
         #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true)
     }
 

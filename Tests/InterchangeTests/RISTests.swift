@@ -32,4 +32,26 @@ struct RISTests {
             try RIS.parse("TY  - JOUR\nTI  - A\nER  - \nTY  - JOUR\nPY  - 2020\nER  - \n", file: "r.ris")
         }
     }
+
+    @Test func recordsNumberedOnTheirOwnLineAreReadAsOvidWritesThem() throws {
+        let text = """
+            1.
+            TY  - JOUR
+            TI  - Deep learning
+            AU  - LeCun, Yann
+            PY  - 2015
+            ER  - \n
+            2.
+            TY  - JOUR
+            TI  - Information theory and statistics
+            AU  - Kullback, Solomon
+            ER  - \n
+            """
+        #expect(ImportFormat.detect(text) == .ris)
+        let drafts = try RIS.parse(text, file: "ovid.ris")
+        #expect(drafts.map(\.title) == ["Deep learning", "Information theory and statistics"])
+        #expect(drafts.map(\.line) == [2, 9])
+        // A number inside a record is not skipped: it continues the field above it.
+        #expect(try RIS.parse("TY  - JOUR\nTI  - Part\n2\nER  - \n", file: "r.ris").first?.title == "Part 2")
+    }
 }

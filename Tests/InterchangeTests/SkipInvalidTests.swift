@@ -18,7 +18,7 @@ struct SkipInvalidTests {
         let drafts = try BibTeX.parse(text, file: "s.bib") { skipped.append($0) }
         #expect(drafts.map(\.title) == ["First", "Third", "Sixth"])
         #expect(skipped == [
-            ImportError(file: "s.bib", line: 2, reason: "unbalanced braces: the file ends before this entry's value is closed"),
+            ImportError(file: "s.bib", line: 2, reason: "unbalanced braces: the value of field 'title' of @article{two} is not closed before the entry at line 3"),
             ImportError(file: "s.bib", line: 5, reason: "unknown @string 'undefinedmacro'"),
             ImportError(file: "s.bib", line: 4, reason: "@misc{four} has no title, DOI or arXiv id"),
         ])

@@ -44,6 +44,8 @@ struct BibTeXParser {
     var warnings: [ImportError] = []
     /// What is being read, for warnings: `field 'journal' of @article{key}`.
     var context = ""
+    /// The line where the last value read ends.
+    var valueEnd = 1
 
     init(_ text: String, file: String) {
         chars = Array(text.utf8)
@@ -120,7 +122,8 @@ struct BibTeXParser {
             i += 1
             switch type {
             case "comment":
-                _ = try balanced(until: close, from: start)
+                context = "@comment"
+                _ = try delimited(by: close, from: start, stoppingAtEntries: false)
             case "preamble":
                 context = "@preamble"
                 _ = try value(start: start, close: close)
@@ -153,6 +156,7 @@ struct BibTeXParser {
         let key = text(keyStart..<i)
         skipSpace()
         var fields: [(String, String)] = []
+        var last: (field: String, opened: Int, ended: Int)?
         while i < chars.count, chars[i] == Self.comma {
             i += 1
             skipSpace()
@@ -162,11 +166,18 @@ struct BibTeXParser {
             skipSpace()
             try expect(Self.equals, start, "field '\(name)' of @\(type){\(key)")
             context = "field '\(name)' of @\(type){\(key)}"
+            skipSpace()
+            let opened = line
             let value = try self.value(start: start, close: close)
+            last = (name, opened, valueEnd)
             if !fields.contains(where: { $0.0 == name }) { fields.append((name, value)) }
             skipSpace()
         }
         guard i < chars.count, chars[i] == close else {
+            if let last, last.ended > last.opened {
+                // A value that ran on over lines took the entry's end: its braces are off.
+                throw fail(last.opened, "@\(type){\(key) is not closed: the value of field '\(last.field)' runs from line \(last.opened) to line \(last.ended); a brace in it is missing or extra")
+            }
             throw fail(start, "@\(type){\(key) is not closed: expected ',' or '\(Character(Unicode.Scalar(close)))'")
         }
         i += 1
@@ -202,6 +213,7 @@ struct BibTeXParser {
                     throw fail(line, "unknown @string '\(name)'")
                 }
             }
+            valueEnd = line
             skipSpace()
             guard i < chars.count, chars[i] == Self.hash else { return result }
             i += 1
@@ -210,21 +222,33 @@ struct BibTeXParser {
 
     /// Text up to the matching closing brace (consumed), nested braces kept.
     mutating func balanced(until close: UInt8, from start: Int) throws(ImportError) -> String {
-        try delimited(by: close, from: start, unclosed: "unbalanced braces: the file ends before this entry's value is closed")
+        try delimited(by: close, from: start, stoppingAtEntries: true)
     }
 
     /// Text up to the closing quote, which only counts outside braces.
     mutating func quoted(from start: Int) throws(ImportError) -> String {
-        try delimited(by: Self.quote, from: start, unclosed: "unterminated quoted value")
+        try delimited(by: Self.quote, from: start, stoppingAtEntries: true)
     }
 
     /// Text up to `close` outside braces (consumed); braces nest, `\x` is kept as is.
-    mutating func delimited(by close: UInt8, from start: Int, unclosed: String) throws(ImportError) -> String {
+    ///
+    /// A value that is never closed is reported at the line where it opens, with
+    /// its field: the missing brace is in it, not at the entry's first line. With
+    /// `stoppingAtEntries`, a line that starts a new entry (`@article{`) ends the
+    /// search there, as a value runs on into the next entry only when a brace is missing.
+    mutating func delimited(by close: UInt8, from start: Int, stoppingAtEntries: Bool) throws(ImportError) -> String {
         var depth = 0
         let valueStart = i
+        let opened = line
+        let what = close == Self.quote ? "unterminated quoted value" : "unbalanced braces"
         while i < chars.count {
             let c = chars[i]
-            if c == 0x0A { line += 1 }
+            if c == 0x0A {
+                line += 1
+                if stoppingAtEntries, startsEntry(at: i + 1) {
+                    throw fail(opened, "\(what): the value of \(context) is not closed before the entry at line \(line)")
+                }
+            }
             if c == Self.backslash, i + 1 < chars.count {
                 if chars[i + 1] == 0x0A { line += 1 }
                 i += 2
@@ -238,7 +262,20 @@ struct BibTeXParser {
             if c == Self.openBrace { depth += 1 } else if c == Self.closeBrace { depth -= 1 }
             i += 1
         }
-        throw fail(start, unclosed)
+        throw fail(opened, "\(what): the file ends before the value of \(context) is closed")
+    }
+
+    /// Whether a line that starts at `index` starts an entry: `@`, a type, `{` or `(`.
+    func startsEntry(at index: Int) -> Bool {
+        var j = index
+        while j < chars.count, chars[j] == 0x20 || chars[j] == 0x09 { j += 1 }
+        guard j < chars.count, chars[j] == Self.at else { return false }
+        j += 1
+        let typeStart = j
+        while j < chars.count, UTF8Bytes.isLetter(chars[j]) { j += 1 }
+        guard j > typeStart else { return false }
+        while j < chars.count, chars[j] == 0x20 || chars[j] == 0x09 { j += 1 }
+        return j < chars.count && (chars[j] == Self.openBrace || chars[j] == Self.openParen)
     }
 
     // MARK: - Lexing

@@ -4,7 +4,7 @@ import Model
 /// Reads RIS files (EndNote, Zotero, Mendeley, publishers' "export citation").
 ///
 /// Each record runs from `TY  - ` to `ER  - `; a line without a tag continues the
-/// field above it. Read into each paper: `TI`/`T1` title, `AU`/`A1` authors
+/// field above it, and a number alone between records (`1.`, as Ovid numbers them) is skipped. Read into each paper: `TI`/`T1` title, `AU`/`A1` authors
 /// (`Family, Given, Suffix`; a name without a comma is an organisation's, kept whole), `PY`/`Y1`/`DA` date, `DO` DOI, `UR`
 /// URL, `AB`/`N2` abstract, `T2`/`JO`/`JF`/`BT` venue, and the arXiv id from an
 /// arxiv.org URL or an arXiv DOI. Errors name the line.
@@ -46,6 +46,7 @@ public enum RIS {
                     fields.append((tag, value))
                 }
             } else if !line.allSatisfy(\.isWhitespace) {
+                if start == nil, isRecordNumber(line) { continue }
                 guard start != nil, !fields.isEmpty else {
                     try problem(ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'TY  - JOUR'"))
                     continue
@@ -59,9 +60,20 @@ public enum RIS {
 
     /// Whether a text starts like RIS: its first non-blank line is `TY  - …`.
     public static func looksLikeRIS(_ text: String) -> Bool {
-        guard let first = text.split(whereSeparator: \.isNewline).first(where: { !$0.allSatisfy(\.isWhitespace) }) else { return false }
-        let line = first.hasPrefix("\u{FEFF}") ? first.dropFirst() : first
+        guard let first = text.split(whereSeparator: \.isNewline).lazy
+            .map({ $0.hasPrefix("\u{FEFF}") ? $0.dropFirst() : $0 })
+            .first(where: { !$0.allSatisfy(\.isWhitespace) && !isRecordNumber($0) }) else { return false }
+        let line = first
         return tagged(line)?.tag == "TY"
+    }
+
+    /// A record's number on a line of its own before it, as Ovid and some
+    /// databases write them (`1.`, `12`, `<3>`).
+    static func isRecordNumber(_ line: Substring) -> Bool {
+        var text = line.trimmingCharacters(in: .whitespaces)[...]
+        if text.hasPrefix("<"), text.hasSuffix(">") { text = text.dropFirst().dropLast() }
+        if text.hasSuffix(".") { text = text.dropLast() }
+        return !text.isEmpty && text.count <= 9 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
     }
 
     /// `XX  - value` → (XX, value).

@@ -46,8 +46,17 @@ struct BibTeXTests {
 
     @Test func badEntriesAreReportedAtTheirLine() {
         let unclosed = "@article{a,\n  title = {Fine},\n}\n\n@article{b,\n  title = {Never closed,\n  year = 2020\n"
-        #expect(throws: ImportError(file: "bad.bib", line: 5, reason: "unbalanced braces: the file ends before this entry's value is closed")) {
+        #expect(throws: ImportError(file: "bad.bib", line: 6, reason: "unbalanced braces: the file ends before the value of field 'title' of @article{b} is closed")) {
             try BibTeX.parse(unclosed, file: "bad.bib")
+        }
+        // A brace missing deep in an entry is named at its field's line, not the entry's first.
+        let deep = "@article{c,\n  author = {A. Author},\n  journal = {J},\n  year = 2020,\n  volume = 3,\n  pages = {1--2},\n  title = {An {Extra Brace},\n  note = {n}\n}\n\n@article{d, title = {Next}}\n"
+        #expect(throws: ImportError(file: "bad.bib", line: 7, reason: "@article{c is not closed: the value of field 'title' runs from line 7 to line 9; a brace in it is missing or extra")) {
+            try BibTeX.parse(deep, file: "bad.bib")
+        }
+        let runsOn = "@article{c,\n  author = {A. Author},\n  title = {An {Extra} {Brace},\n  year = 2020\n\n@article{d, title = {Next}}\n"
+        #expect(throws: ImportError(file: "bad.bib", line: 3, reason: "unbalanced braces: the value of field 'title' of @article{c} is not closed before the entry at line 6")) {
+            try BibTeX.parse(runsOn, file: "bad.bib")
         }
         #expect(throws: ImportError(file: "bad.bib", line: 2, reason: "unknown @string 'nips'")) {
             try BibTeX.parse("\n@inproceedings{x, title = {T}, booktitle = nips}", file: "bad.bib")
