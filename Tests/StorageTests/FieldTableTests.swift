@@ -22,6 +22,7 @@ struct FieldTableTests {
         "comment": .string("15 pages, 5 figures"), "pages": .string("5998--6008"),
         "cite_aliases": .array([.string("vaswani2017attention"), .string("Vaswani:2017")]),
         "author_names": .array([.object(["family": .string("Uría Ríu"), "given": .string("Juan")]), .object(["literal": .string("OpenAI")])]),
+        "latex": .object(["title": .string("The {METAFONT} book"), "authors": .string("Knuth, Donald E.")]),
     ]
 
     @Test func theSampleHasEveryPaperField() {

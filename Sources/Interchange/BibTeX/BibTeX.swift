@@ -91,7 +91,7 @@ public enum BibTeX {
     static func draft(_ entry: BibTeXParser.Entry, source: String, file: String) throws(ImportError) -> PaperDraft {
         func text(_ name: String) -> String? {
             guard let raw = entry.value(name) else { return nil }
-            let value = TextNormalization.collapsingWhitespace(LaTeX.toUnicode(raw))
+            let value = LaTeX.text(raw)
             return value.isEmpty ? nil : value
         }
         /// Verbatim fields (`url`, `doi`, `eprint`): read as written, as biber does.
@@ -103,7 +103,7 @@ public enum BibTeX {
         var draft = PaperDraft(title: text("title") ?? "")
         draft.authorNames = entry.value("author").map(BibTeXName.names) ?? []
         if let raw = entry.value("abstract") {
-            let abstract = TextNormalization.collapsingWhitespace(LaTeX.toUnicode(raw))
+            let abstract = LaTeX.text(raw)
             draft.abstract = abstract.isEmpty ? nil : abstract
         }
         let date = text("date")  // BibLaTeX: 2024-05-30, 2024-05 or 2024
@@ -132,8 +132,15 @@ public enum BibTeX {
         if draft.arxiv == nil, let journal = text("journal"), let range = journal.range(of: "arXiv:", options: .caseInsensitive) {
             draft.arxiv = ArXivID(String(journal[range.upperBound...].prefix { !$0.isWhitespace }))
         }
-        draft.venue = text("journal") ?? text("journaltitle") ?? text("booktitle")
+        let venueField = ["journal", "journaltitle", "booktitle"].first { text($0) != nil }
+        draft.venue = venueField.flatMap(text)
         if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }
+        // What LaTeX was converted is kept as written, for BibTeX exports.
+        for (key, field) in [("title", "title"), ("abstract", "abstract"), ("authors", "author"), ("venue", venueField)] {
+            if let field, let raw = entry.value(field), LaTeX.needsConversion(raw), key != "venue" || draft.venue != nil {
+                draft.latex[key] = TextNormalization.collapsingWhitespace(raw)
+            }
+        }
         draft.pages = text("pages")
         draft.source = source
         draft.line = entry.line

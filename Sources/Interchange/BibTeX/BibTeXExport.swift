@@ -38,14 +38,19 @@ public struct BibTeXExport<Output: TextOutput> {
             guard let value, !value.isEmpty else { return }
             fields.append((name, raw ? value : "{" + value + "}"))
         }
-        add("title", LaTeX.escape(p.title, protectingCase: true))
-        if !p.authors.isEmpty { add("author", p.names.map { BibTeXName.written($0, dialect: dialect) }.joined(separator: " and ")) }
+        // A field still as its source wrote it goes out as written; else escaped.
+        add("title", LaTeX.source(p.latex["title"]) { LaTeX.text($0) == p.title } ?? LaTeX.escape(p.title, protectingCase: true))
+        if !p.authors.isEmpty {
+            add("author", LaTeX.source(p.latex["authors"]) { BibTeXName.names($0).map(\.displayName) == p.authors }
+                ?? p.names.map { BibTeXName.written($0, dialect: dialect) }.joined(separator: " and "))
+        }
+        let venue = p.venue.map { venue in LaTeX.source(p.latex["venue"]) { LaTeX.text($0) == venue } ?? LaTeX.escape(venue) }
         let type: String
         switch dialect {
         case .bibtex:
             add("year", p.year.map(String.init))
             if let month = BibTeX.month(p.published) { add("month", BibTeX.monthMacros[month - 1], raw: true) }
-            add("journal", p.venue.map { LaTeX.escape($0) })
+            add("journal", venue)
             if let arxiv = p.arxiv {
                 add("eprint", arxiv.description)
                 add("archivePrefix", "arXiv")
@@ -56,7 +61,7 @@ public struct BibTeXExport<Output: TextOutput> {
             // The keys of entries merged into the paper: biber resolves `\cite` of any of them.
             add("ids", p.citeAliases.isEmpty ? nil : p.citeAliases.joined(separator: ","))
             add("date", p.published ?? p.year.map(String.init))
-            add("journaltitle", p.venue.map { LaTeX.escape($0) })
+            add("journaltitle", venue)
             if let arxiv = p.arxiv {
                 add("eprint", arxiv.description)
                 add("eprinttype", "arxiv")
@@ -69,7 +74,7 @@ public struct BibTeXExport<Output: TextOutput> {
         add("url", p.url.map(BibTeX.verbatim))
         add("keywords", detail.tags.isEmpty ? nil : LaTeX.escape(detail.tags.map(\.value).joined(separator: ", ")))
         // Stored text is already NFC; escaping turns line breaks and tabs into spaces.
-        add("abstract", p.abstract.map { LaTeX.escape($0) })
+        add("abstract", p.abstract.map { abstract in LaTeX.source(p.latex["abstract"]) { LaTeX.text($0) == abstract } ?? LaTeX.escape(abstract) })
 
         var entry = count == 0 ? "" : "\n"
         entry += "@" + type + "{" + key

@@ -25,31 +25,88 @@ public enum LaTeX {
         "textendash": "–", "textemdash": "—", "textquoteleft": "‘", "textquoteright": "’",
         "textquotedblleft": "“", "textquotedblright": "”", "ldots": "…", "dots": "…", "textellipsis": "…",
         "textregistered": "®", "texttrademark": "™", "copyright": "©", "S": "§", "P": "¶", "textdegree": "°",
-        "LaTeX": "LaTeX", "TeX": "TeX", "textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
+        "textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
         "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_", "textdollar": "$",
+        // Text symbols (textcomp and the LaTeX kernel).
+        "texteuro": "€", "euro": "€", "textmu": "µ", "texttimes": "×", "textdiv": "÷", "textpm": "±",
+        "textminus": "−", "textcent": "¢", "textsterling": "£", "pounds": "£", "textyen": "¥",
+        "textperthousand": "‰", "textbullet": "•", "textdagger": "†", "dag": "†", "textdaggerdbl": "‡",
+        "ddag": "‡", "textsection": "§", "textparagraph": "¶", "textcopyright": "©", "textexclamdown": "¡",
+        "textquestiondown": "¿", "guillemotleft": "«", "guillemotright": "»", "guilsinglleft": "‹",
+        "guilsinglright": "›", "textless": "<", "textgreater": ">", "textbar": "|", "textquotesingle": "'",
+        "textquotedbl": "\"", "textasciigrave": "`", "textonehalf": "½", "textonequarter": "¼",
+        "textthreequarters": "¾", "textnumero": "№", "textcelsius": "℃", "textohm": "Ω", "textordfeminine": "ª",
+        "textordmasculine": "º", "textbigcircle": "◯", "textasteriskcentered": "∗", "textperiodcentered": "·",
+        "textvisiblespace": "␣", "textnbhy": "‑", "textsuperscript": "", "ng": "ŋ", "NG": "Ŋ",
+        // Logos, as their names print.
+        "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX", "MF": "METAFONT",
+        "MP": "MetaPost", "ConTeXt": "ConTeXt", "LuaTeX": "LuaTeX", "LuaLaTeX": "LuaLaTeX", "XeTeX": "XeTeX",
+        "XeLaTeX": "XeLaTeX", "pdfTeX": "pdfTeX", "pdfLaTeX": "pdfLaTeX", "eTeX": "ε-TeX", "AmS": "AMS",
+        "AMS": "AMS", "AmSTeX": "AMS-TeX", "AmSLaTeX": "AMS-LaTeX", "SliTeX": "SliTeX", "PiCTeX": "PiCTeX",
+        "BibLaTeX": "BibLaTeX", "biber": "biber", "METAFONT": "METAFONT", "METAPOST": "MetaPost",
+        "ExTeX": "ExTeX", "Omega": "Ω", "Aleph": "Aleph", "LyX": "LyX", "TeXLive": "TeX Live",
+    ]
+
+    /// Commands that style their argument: the argument is the text (`\emph{word}`).
+    static let styles: Set<String> = [
+        "emph", "textbf", "textit", "textsc", "texttt", "textsf", "textrm", "textup", "textsl", "textmd",
+        "textnormal", "mbox", "hbox", "url", "em", "it", "bf", "sc", "rm", "tt", "sf", "sl", "relax", "protect",
+        "NoCaseChange", "nocase", "ensuremath", "text", "mathrm", "mathit", "mathbf", "mathsf", "mathtt",
+        "textsubscript", "uppercase", "lowercase", "MakeUppercase", "MakeLowercase", "bibinitperiod",
+        "bibrangedash", "noindent", "unskip", "xspace", "textup", "upshape", "itshape", "bfseries", "scshape",
+        "normalfont", "small", "large", "footnotesize", "scriptsize", "tiny", "Large", "huge",
     ]
 
     /// Plain text for a BibTeX value.
     public static func toUnicode(_ text: String) -> String {
         var text = text
         let converted: [UInt8]? = text.withUTF8 { bytes in
-            // Most values have nothing to convert: no `\ { } ~ $` and no doubled `-`, `` ` `` or `'`.
-            var needsWork = false
-            var k = 0
-            while k < bytes.count, !needsWork {
-                switch bytes[k] {
-                case 0x5C, 0x7B, 0x7D, 0x7E, 0x24: needsWork = true
-                case let b where b == 0x2D || b == 0x60 || b == 0x27: needsWork = k + 1 < bytes.count && bytes[k + 1] == b
-                default: break
-                }
-                k += 1
-            }
-            guard needsWork else { return nil }
+            guard needsConversion(bytes) else { return nil }
             var converter = Converter(Array(bytes))
             converter.run()
             return converter.out
         }
         return TextNormalization.storedText(converted.map { String(decoding: $0, as: UTF8.self) } ?? text)
+    }
+
+    /// A field's text as reader stores it: Unicode, white space runs as one space.
+    static func text(_ raw: String) -> String {
+        TextNormalization.collapsingWhitespace(toUnicode(raw))
+    }
+
+    /// Whether a value has LaTeX to convert: `\ { } ~ $`, or a doubled `-`, `` ` `` or `'`.
+    static func needsConversion(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { needsConversion($0) }
+    }
+
+    static func needsConversion(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for k in bytes.indices {
+            switch bytes[k] {
+            case 0x5C, 0x7B, 0x7D, 0x7E, 0x24: return true
+            case let b where b == 0x2D || b == 0x60 || b == 0x27: if k + 1 < bytes.count && bytes[k + 1] == b { return true }
+            default: break
+            }
+        }
+        return false
+    }
+
+    /// The LaTeX a source wrote for a field, when it still reads as the field's
+    /// text (`reads`) and its braces are balanced: an unedited field goes back out
+    /// as written (case protection, macros, math and all); an edited one is escaped anew.
+    static func source(_ raw: String?, reads: (String) -> Bool) -> String? {
+        guard let raw, isBalanced(raw), reads(raw) else { return nil }
+        return raw
+    }
+
+    /// Whether every brace is closed and none closes early, counting `\{` and `\}`
+    /// too, as bibtex does.
+    static func isBalanced(_ text: String) -> Bool {
+        var depth = 0
+        for b in text.utf8 {
+            if b == 0x7B { depth += 1 } else if b == 0x7D { depth -= 1; if depth < 0 { return false } }
+        }
+        return depth == 0
     }
 
     /// Accent commands by their ASCII byte.
@@ -185,7 +242,34 @@ public enum LaTeX {
                 return
             }
             // Formatting commands (\emph{x}, \textbf{x}, \url{x}): keep their argument.
-            while i < chars.count, chars[i] == 0x20 { i += 1 }
+            if LaTeX.styles.contains(name) {
+                while i < chars.count, chars[i] == 0x20 { i += 1 }
+                return
+            }
+            // \noopsort{key} (the classic sorting trick) prints nothing.
+            if name == "noopsort", i < chars.count, chars[i] == 0x7B {
+                var depth = 0
+                while i < chars.count {
+                    if chars[i] == 0x7B { depth += 1 } else if chars[i] == 0x7D { depth -= 1; if depth == 0 { i += 1; break } }
+                    i += 1
+                }
+                return
+            }
+            // Any other command (a macro of the document's own, `\Thanh`) is kept as
+            // written: deleting it would delete its text.
+            out.append(0x5C)
+            out.append(contentsOf: chars[start..<i])
+            // Its arguments too, braces and all (`\foo{}` is `\foo` ended: the empty group goes).
+            if i + 1 < chars.count, chars[i] == 0x7B, chars[i + 1] == 0x7D { i += 2; return }
+            while i < chars.count, chars[i] == 0x7B {
+                let groupStart = i
+                var depth = 0
+                while i < chars.count {
+                    if chars[i] == 0x7B { depth += 1 } else if chars[i] == 0x7D { depth -= 1; if depth == 0 { i += 1; break } }
+                    i += 1
+                }
+                out.append(contentsOf: chars[groupStart..<i])
+            }
         }
     }
 }

@@ -36,6 +36,7 @@ public enum PaperJSON {
             "cite_key": text(paper.citeKey),
             "cite_aliases": .array(paper.citeAliases.map(JSONValue.string)),
             "author_names": .array(paper.authorNames.map(\.jsonValue)),
+            "latex": .object(paper.latex.mapValues(JSONValue.string)),
             "categories": .array(paper.categories.map(JSONValue.string)),
             "comment": text(paper.comment),
             "pages": text(paper.pages),

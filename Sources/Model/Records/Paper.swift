@@ -43,6 +43,10 @@ public struct Paper: Hashable, Sendable, Identifiable {
     public var citeAliases: [String]
     /// Subject categories, the primary one first (arXiv: `cs.CL`, `stat.ML`).
     public var categories: [String]
+    /// Fields as their LaTeX source wrote them, by field name (`title`, `venue`,
+    /// `abstract`, `authors`): BibTeX exports write a field as written while its
+    /// text still reads the same, so an unedited field goes back out unchanged.
+    public var latex: [String: String]
     /// The authors' comment (arXiv: `12 pages, 4 figures; accepted at ACL 2024`).
     public var comment: String?
     /// The page range in its venue (`5998--6008`, `e1234`), as the source wrote it.
@@ -68,7 +72,7 @@ public struct Paper: Hashable, Sendable, Identifiable {
         source: String? = nil, addedAt: Date, status: ReadingStatus = .inbox, rating: Int? = nil,
         readAt: Date? = nil, isTrashed: Bool = false, updatedAt: Date? = nil,
         citeKey: String? = nil, categories: [String] = [], comment: String? = nil, pages: String? = nil,
-        citeAliases: [String] = [], authorNames: [PersonName] = []
+        citeAliases: [String] = [], authorNames: [PersonName] = [], latex: [String: String] = [:]
     ) {
         self.id = id; self.title = title; self.authors = authors; self.abstract = abstract
         self.published = published; self.year = year; self.arxiv = arxiv; self.doi = doi
@@ -76,7 +80,7 @@ public struct Paper: Hashable, Sendable, Identifiable {
         self.source = source; self.addedAt = addedAt; self.status = status; self.rating = rating
         self.readAt = readAt; self.isTrashed = isTrashed; self.updatedAt = updatedAt
         self.citeKey = citeKey; self.categories = categories; self.comment = comment; self.pages = pages
-        self.citeAliases = citeAliases; self.authorNames = authorNames
+        self.citeAliases = citeAliases; self.authorNames = authorNames; self.latex = latex
     }
 
     /// A paper from its record's values, by the field names of ``Entity/paper``:
@@ -111,7 +115,11 @@ public struct Paper: Hashable, Sendable, Identifiable {
             rating: int("rating"), readAt: date("read_at"), isTrashed: value("trashed") == .bool(true), updatedAt: updatedAt,
             citeKey: text("cite_key"), categories: texts("categories"), comment: text("comment"),
             pages: text("pages"), citeAliases: texts("cite_aliases"),
-            authorNames: value("author_names")?.arrayValue?.compactMap(PersonName.init(json:)) ?? []
+            authorNames: value("author_names")?.arrayValue?.compactMap(PersonName.init(json:)) ?? [],
+            latex: {
+                guard case .object(let fields)? = value("latex") else { return [:] }
+                return fields.compactMapValues(\.stringValue)
+            }()
         )
     }
 

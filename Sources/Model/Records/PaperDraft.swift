@@ -54,6 +54,10 @@ public struct PaperDraft: Hashable, Sendable {
     public var pages: String?
     /// Its tags, sorted.
     public var tags: [TagName] = []
+    /// Fields as their LaTeX source wrote them (`title`: `The {METAFONT} book`),
+    /// for the fields whose text was converted from LaTeX: a BibTeX export writes
+    /// them as written while the field still reads the same.
+    public var latex: [String: String] = [:]
     /// The line of the source where the record starts.
     public var line: Int?
 
@@ -89,6 +93,7 @@ public struct PaperDraft: Hashable, Sendable {
         put("comment", comment.map(TextNormalization.singleLine))
         put("pages", pages.map(TextNormalization.singleLine))
         if !categories.isEmpty { values["categories"] = .array(categories.map { .string($0) }) }
+        if !latex.isEmpty { values["latex"] = .object(latex.mapValues(JSONValue.string)) }
         return values
     }
 
@@ -122,6 +127,7 @@ public struct PaperDraft: Hashable, Sendable {
         result.pages = result.pages ?? other.pages
         result.citeKey = result.citeKey ?? other.citeKey
         if result.categories.isEmpty { result.categories = other.categories }
+        result.latex.merge(other.latex) { mine, _ in mine }
         result.tags = Array(Set(result.tags + other.tags)).sorted()
         return result
     }

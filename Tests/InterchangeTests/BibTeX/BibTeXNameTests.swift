@@ -5,7 +5,7 @@ import Testing
 
 /// Names are read as bibtex, pybtex and biber read them and written so that they
 /// read back as the same parts (pybtex's reading of the same files is compared in
-/// `Tests/Validation/validate_names.py`, run by `NameInteropTests`).
+/// `Tests/Validation/validate_roundtrip.py`, run by `BibTeXInteropTests`).
 @Suite("Names in BibTeX, BibLaTeX, CSL and RIS")
 struct BibTeXNameTests {
     func name(_ text: String) throws -> PersonName { try #require(BibTeXName.name(text)) }

@@ -1,0 +1,74 @@
+import Foundation
+import Model
+import Testing
+@testable import Interchange
+
+/// LaTeX is turned into text where that is safe and never deleted; a field goes
+/// back out to BibTeX as its source wrote it while it is unedited.
+@Suite("LaTeX without loss")
+struct LaTeXSourceTests {
+    @Test(arguments: [
+        (#"1\texteuro{} Filter"#, "1€ Filter"), (#"(1\texttimes{}1)"#, "(1×1)"), (#"\textmu{}m"#, "µm"),
+        (#"The {\MF}book"#, "The METAFONTbook"), (#"\ConTeXt, \LuaTeX{} and \BibTeX"#, "ConTeXt, LuaTeX and BibTeX"),
+        (#"pdf\TeX"#, "pdfTeX"), (#"\LaTeX"#, "LaTeX"), (#"\noopsort{b}Zed"#, "Zed"), (#"{\em Deep} \textbf{bold}"#, "Deep bold"),
+    ] as [(String, String)])
+    func knownMacrosBecomeTheirText(latex: String, text: String) {
+        #expect(LaTeX.toUnicode(latex) == text)
+    }
+
+    @Test func aMacroOfTheDocumentsOwnIsKeptAsWritten() {
+        #expect(LaTeX.toUnicode(#"by \Thanh\ and \foo{x}{y} z"#) == #"by \Thanh and \foo{x}{y} z"#, "its arguments too")
+        // An author who is only a macro is still an author.
+        #expect(BibTeXName.names(#"\Thanh and Knuth, Donald"#).map(\.displayName) == [#"\Thanh"#, "Donald Knuth"])
+    }
+
+    func detail(_ entry: String) throws -> PaperDetail {
+        let draft = try #require(try BibTeX.parse(entry, file: "a.bib").first)
+        var values = draft.fieldValues
+        values["cite_key"] = .string("k")
+        return PaperDetail(paper: Paper(id: UUID(), values: values), tags: [])
+    }
+
+    func export(_ detail: PaperDetail, _ dialect: BibTeXDialect) -> String {
+        var export = BibTeXExport(output: "", dialect: dialect)
+        export.write(detail, key: "k")
+        return export.finish()
+    }
+
+    @Test func uneditedFieldsGoBackOutAsWritten() throws {
+        let source = #"""
+            @inproceedings{k,
+              author = {Smith, Jane and {\relax Th}anh, Nguyen and others},
+              title = {{B}ayesian {N}ew {Y}ork with $\mathcal{O}(n^{2})$ and the {\MF}book},
+              booktitle = {Proc.\ {ICML}},
+              abstract = {The loss $\ell(\theta)$ is {\bf minimized}.},
+              year = {2023}
+            }
+            """#
+        let detail = try detail(source)
+        #expect(detail.paper.title == #"Bayesian New York with $\mathcal{O}(n^{2})$ and the METAFONTbook"#)
+        for dialect in [BibTeXDialect.bibtex, .biblatex] {
+            let out = export(detail, dialect)
+            #expect(out.contains(#"title = {{B}ayesian {N}ew {Y}ork with $\mathcal{O}(n^{2})$ and the {\MF}book}"#), "\(out)")
+            #expect(out.contains(#"author = {Smith, Jane and {\relax Th}anh, Nguyen and others}"#))
+            #expect(out.contains(#"{Proc.\ {ICML}}"#))
+            #expect(out.contains(#"abstract = {The loss $\ell(\theta)$ is {\bf minimized}.}"#))
+        }
+    }
+
+    @Test func anEditedFieldIsEscapedAnewAndTheOthersStayAsWritten() throws {
+        var detail = try detail(#"@article{k, title = {The {\MF}book}, author = {Knuth, Donald and others}, journal = {TUG{\-}boat}, year = 1986}"#)
+        detail.paper.title = "The METAFONTbook, 2nd edition"
+        detail.paper.authors = ["Donald Knuth", "Ada Lovelace"]
+        let out = export(detail, .bibtex)
+        #expect(out.contains("title = {The {METAFONTbook,} 2nd edition}"), "\(out)")
+        #expect(out.contains("author = {Knuth, Donald and Lovelace, Ada}"))
+        #expect(out.contains(#"journal = {TUG{\-}boat}"#))
+    }
+
+    @Test func unbalancedSourceIsNeverWrittenAsIs() {
+        #expect(LaTeX.source("a } b {", reads: { _ in true }) == nil)
+        #expect(LaTeX.source(#"a \} b"#, reads: { _ in true }) == nil)
+        #expect(LaTeX.source(#"a \{ b \}"#, reads: { _ in true }) == #"a \{ b \}"#)
+    }
+}
