@@ -23,6 +23,7 @@ struct FieldTableTests {
         "cite_aliases": .array([.string("vaswani2017attention"), .string("Vaswani:2017")]),
         "author_names": .array([.object(["family": .string("Uría Ríu"), "given": .string("Juan")]), .object(["literal": .string("OpenAI")])]),
         "latex": .object(["title": .string("The {METAFONT} book"), "authors": .string("Knuth, Donald E.")]),
+        "work_type": .string("paper-conference"), "bib_fields": .object(["volume": .string("30"), "publisher": .string("Curran Associates")]),
     ]
 
     @Test func theSampleHasEveryPaperField() {

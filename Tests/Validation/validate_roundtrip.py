@@ -71,15 +71,16 @@ def reader(binary, library, *args):
 
 def main():
     binary = sys.argv[1]
-    files = [os.path.join(ROOT, "Tests/Fixtures/names.bib"), os.path.join(ROOT, "Tests/Fixtures/latex.bib")] + sys.argv[2:]
+    files = [os.path.join(ROOT, "Tests/Fixtures/" + name) for name in ["names.bib", "latex.bib", "types.bib"]] + sys.argv[2:]
     work = tempfile.mkdtemp(prefix="reader-names-")
     library = os.path.join(work, "library.sqlite")
-    original, fields = {}, {}
+    original, fields, entries = {}, {}, {}
     for path in files:
         reader(binary, library, "import", path)
         data = pybtex.database.parse_file(path, "bibtex")
         original.update(people(data))
         fields.update({key: texts(entry) for key, entry in data.entries.items()})
+        entries.update(data.entries)
     failures = []
     count = sum(len(names) for names in original.values())
 
@@ -114,6 +115,22 @@ def main():
             got = texts(data.entries[key]) if key in data.entries else None
             if got != expected:
                 failures.append(f"{fmt} {key}: fields {got} != the original's {expected}")
+        # 4. Every other field, and (in BibTeX) the entry type, as the original has them.
+        for key, entry in entries.items():
+            out = data.entries.get(key)
+            if out is None:
+                continue
+            if fmt == "bibtex" and out.type != entry.type:
+                failures.append(f"bibtex {key}: @{out.type}, the original @{entry.type}")
+            got = {k.lower(): " ".join(v.split()) for k, v in out.fields.items()}
+            aliases = {"address": "location", "school": "institution"} if fmt == "biblatex" else {}
+            for name, value in entry.fields.items():
+                name = name.lower()
+                if name in ("year", "month", "journal", "booktitle", "title", "abstract", "keywords", "pages"):
+                    continue
+                written = aliases.get(name, name)
+                if got.get(written) != " ".join(value.split()):
+                    failures.append(f"{fmt} {key}: {written} = {got.get(written)!r}, the original {name} = {value!r}")
 
     for failure in failures:
         print(failure)

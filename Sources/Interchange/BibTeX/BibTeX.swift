@@ -135,16 +135,75 @@ public enum BibTeX {
         let venueField = ["journal", "journaltitle", "booktitle"].first { text($0) != nil }
         draft.venue = venueField.flatMap(text)
         if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }
-        // What LaTeX was converted is kept as written, for BibTeX exports.
+        // What LaTeX was converted is kept as written, for BibTeX exports; so is a
+        // title an export would protect otherwise (`Temporal-Difference` unbraced).
         for (key, field) in [("title", "title"), ("abstract", "abstract"), ("authors", "author"), ("venue", venueField)] {
-            if let field, let raw = entry.value(field), LaTeX.needsConversion(raw), key != "venue" || draft.venue != nil {
-                draft.latex[key] = TextNormalization.collapsingWhitespace(raw)
+            guard let field, let raw = entry.value(field), key != "venue" || draft.venue != nil else { continue }
+            let written = TextNormalization.collapsingWhitespace(raw)
+            if LaTeX.needsConversion(raw) || (key == "title" && LaTeX.escape(draft.title, protectingCase: true) != written) {
+                draft.latex[key] = written
             }
+        }
+        // The type, and every other field as written, so that it goes back out.
+        draft.workType = workType(entry.type, isPreprint: draft.arxiv != nil)
+        if let workType = draft.workType, entryType(for: workType, dialect: .bibtex) != entry.type,
+           entryType(for: workType, dialect: .biblatex) != entry.type {
+            draft.bibFields["@type"] = entry.type
+        }
+        var consumed: Set<String> = ["title", "author", "abstract", "date", "year", "month", "doi", "url", "keywords", "pages"]
+        if let venueField, draft.venue != nil { consumed.insert(venueField) }
+        if draft.arxiv != nil { consumed.formUnion(["eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"]) }
+        for (name, value) in entry.fields where !consumed.contains(name) {
+            let key = BibliographicField.bibtexAliases[name] ?? name
+            let kept = BibliographicField.nameLists.contains(key) || verbatimFields.contains(key)
+                ? value : TextNormalization.collapsingWhitespace(value)
+            if draft.bibFields[key] == nil, !kept.isEmpty { draft.bibFields[key] = kept }
         }
         draft.pages = text("pages")
         draft.source = source
         draft.line = entry.line
         return draft
+    }
+
+    /// Fields biber reads verbatim: kept byte for byte.
+    static let verbatimFields: Set<String> = ["file", "pdf", "verba", "verbb", "verbc", "urlraw"]
+
+    /// Entry types by their work type (CSL's names): BibTeX's and BibLaTeX's.
+    static let workTypes: [String: WorkType] = [
+        "article": .articleJournal, "inproceedings": .paperConference, "conference": .paperConference,
+        "book": .book, "mvbook": .book, "reference": .book, "incollection": .chapter, "inbook": .chapter,
+        "bookinbook": .chapter, "suppbook": .chapter, "suppcollection": .chapter, "phdthesis": .thesis,
+        "mastersthesis": .thesis, "thesis": .thesis, "techreport": .report, "report": .report, "manual": .report,
+        "online": .webpage, "www": .webpage, "electronic": .webpage, "unpublished": .manuscript,
+        "misc": .document, "booklet": .pamphlet, "proceedings": .collection, "mvproceedings": .collection,
+        "collection": .collection, "mvcollection": .collection, "dataset": .dataset, "software": .software,
+        "patent": .patent, "periodical": .periodical, "inreference": .entryEncyclopedia, "standard": .standard,
+    ]
+
+    /// The work type of an entry type; a `@misc` or `@online` with an arXiv id is a preprint.
+    static func workType(_ entryType: String, isPreprint: Bool) -> WorkType? {
+        if isPreprint, ["misc", "online", "unpublished"].contains(entryType) { return .article }
+        return workTypes[entryType]
+    }
+
+    /// The entry type a work type is written as, in each dialect.
+    static func entryType(for type: WorkType, dialect: BibTeXDialect) -> String {
+        let biblatex = dialect == .biblatex
+        switch type {
+        case .articleJournal, .articleMagazine, .articleNewspaper: return "article"
+        case .paperConference: return "inproceedings"
+        case .book: return "book"
+        case .chapter: return "incollection"
+        case .thesis: return "phdthesis"
+        case .report: return "techreport"
+        case .manuscript: return "unpublished"
+        case .pamphlet: return "booklet"
+        case .collection: return biblatex ? "collection" : "book"
+        case .entryEncyclopedia: return biblatex ? "inreference" : "incollection"
+        case .webpage, .article: return biblatex ? "online" : "misc"
+        case .dataset, .software, .patent, .periodical, .standard: return biblatex ? type.rawValue : "misc"
+        default: return "misc"
+        }
     }
 
     static func monthNumber(_ text: String) -> Int? {

@@ -45,29 +45,39 @@ public struct BibTeXExport<Output: TextOutput> {
                 ?? p.names.map { BibTeXName.written($0, dialect: dialect) }.joined(separator: " and "))
         }
         let venue = p.venue.map { venue in LaTeX.source(p.latex["venue"]) { LaTeX.text($0) == venue } ?? LaTeX.escape(venue) }
-        let type: String
+        // The venue is a journal, or the book or proceedings the work is part of.
+        let partOfBook = p.workType?.isPartOfBook == true
         switch dialect {
         case .bibtex:
             add("year", p.year.map(String.init))
             if let month = BibTeX.month(p.published) { add("month", BibTeX.monthMacros[month - 1], raw: true) }
-            add("journal", venue)
+            add(partOfBook ? "booktitle" : "journal", venue)
             if let arxiv = p.arxiv {
                 add("eprint", arxiv.description)
                 add("archivePrefix", "arXiv")
                 add("primaryClass", p.categories.first.map { LaTeX.escape($0) })
             }
-            type = p.venue != nil ? "article" : "misc"
         case .biblatex:
             // The keys of entries merged into the paper: biber resolves `\cite` of any of them.
             add("ids", p.citeAliases.isEmpty ? nil : p.citeAliases.joined(separator: ","))
             add("date", p.published ?? p.year.map(String.init))
-            add("journaltitle", venue)
+            add(partOfBook ? "booktitle" : "journaltitle", venue)
             if let arxiv = p.arxiv {
                 add("eprint", arxiv.description)
                 add("eprinttype", "arxiv")
                 add("eprintclass", p.categories.first.map { LaTeX.escape($0) })
             }
-            type = p.venue != nil ? "article" : p.arxiv != nil ? "online" : "misc"
+        }
+        let type = BibTeX.entryType(of: p, dialect: dialect)
+        // The other bibliographic fields, as written; BibTeX's own names in BibTeX.
+        for name in p.bibFields.keys.sorted() where name != "@type" && !fields.contains(where: { $0.0 == name }) {
+            guard let value = p.bibFields[name] else { continue }
+            var written = name
+            if dialect == .bibtex {
+                if name == "location" { written = "address" }
+                if name == "institution", p.workType == .thesis { written = "school" }
+            }
+            add(written, LaTeX.isBalanced(value) ? value : LaTeX.escape(LaTeX.text(value)))
         }
         add("pages", p.pages.map { LaTeX.escape($0).replacingOccurrences(of: "–", with: "--") })
         add("doi", p.doi.map { BibTeX.verbatim($0.value) })
@@ -89,6 +99,17 @@ public struct BibTeXExport<Output: TextOutput> {
 }
 
 extension BibTeX {
+    /// A paper's entry type: its work type's, or the source's own when that maps
+    /// to the same work type (`@mastersthesis`, `@conference`); without a work type,
+    /// `@article` for a paper with a venue and a preprint's type for an arXiv paper.
+    static func entryType(of paper: Paper, dialect: BibTeXDialect) -> String {
+        guard let type = paper.workType else {
+            return paper.venue != nil ? "article" : paper.arxiv != nil && dialect == .biblatex ? "online" : "misc"
+        }
+        if let own = paper.bibFields["@type"], workType(own, isPreprint: paper.arxiv != nil) == type { return own }
+        return entryType(for: type, dialect: dialect)
+    }
+
     /// A verbatim field (`url`, `doi`, `eprint`) as written, biber and hyperref read
     /// it without LaTeX; only braces, which would unbalance the entry, are
     /// percent-encoded, and white space is dropped.

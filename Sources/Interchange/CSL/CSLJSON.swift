@@ -83,6 +83,21 @@ public enum CSLJSON {
             draft.arxiv = ArXivID(String(note[range.lowerBound...].prefix { !$0.isWhitespace }))
         }
         if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }
+        draft.workType = text("type").flatMap(WorkType.init(rawValue:))
+        // The other bibliographic variables, kept as BibTeX writes them.
+        for (variable, field) in BibliographicField.byCSL {
+            if field.isNameList {
+                if case .array(let names)? = fields[variable] {
+                    let parsed = names.compactMap(name)
+                    if !parsed.isEmpty { draft.bibFields[field.name] = BibliographicField.stored(parsed) }
+                }
+            } else if let value = text(variable), !(draft.arxiv != nil && (variable == "publisher" && value.lowercased().contains("arxiv"))) {
+                draft.bibFields[field.name] = BibliographicField.stored(value)
+            }
+        }
+        if draft.workType == .report, draft.arxiv == nil, let number = text("number") {
+            draft.bibFields["number"] = BibliographicField.stored(number)
+        }
         guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {
             throw ImportError(file: file, line: nil, reason: "\(label): no title, DOI or arXiv id")
         }

@@ -41,7 +41,16 @@ extension CSLJSON {
         func put(_ name: String, _ text: String?) {
             if let text, !text.isEmpty { item[name] = .string(text) }
         }
-        item["type"] = .string(p.venue != nil ? "article-journal" : "article")
+        item["type"] = .string(p.workType?.rawValue ?? (p.venue != nil ? "article-journal" : "article"))
+        for field in BibliographicField.all {
+            guard let variable = field.csl, let value = p.bibFields[field.name] else { continue }
+            if field.isNameList {
+                item[variable] = .array(BibTeXName.names(value).map(cslName))
+            } else {
+                put(field.name == "number" && p.workType == .report ? "number" : variable, BibliographicField.text(value))
+            }
+        }
+        if item["publisher"] == nil, let institution = p.bibFields["institution"] { put("publisher", BibliographicField.text(institution)) }
         if !p.authors.isEmpty { item["author"] = .array(p.names.map(cslName)) }
         if let parts = dateParts(published: p.published, year: p.year) {
             item["issued"] = .object(["date-parts": .array([.array(parts.map { .int(Int64($0)) })])])

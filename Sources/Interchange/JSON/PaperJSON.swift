@@ -37,6 +37,8 @@ public enum PaperJSON {
             "cite_aliases": .array(paper.citeAliases.map(JSONValue.string)),
             "author_names": .array(paper.authorNames.map(\.jsonValue)),
             "latex": .object(paper.latex.mapValues(JSONValue.string)),
+            "work_type": text(paper.workType?.rawValue),
+            "bib_fields": .object(paper.bibFields.mapValues(JSONValue.string)),
             "categories": .array(paper.categories.map(JSONValue.string)),
             "comment": text(paper.comment),
             "pages": text(paper.pages),

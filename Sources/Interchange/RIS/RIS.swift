@@ -125,12 +125,62 @@ public enum RIS {
         }
         draft.tags = Array(Set(fields.filter { $0.tag == "KW" }.compactMap { try? TagName($0.value) })).sorted()
         draft.citeKey = first("ID")
+        // The type and the other bibliographic fields, kept as BibTeX writes them.
+        if let type = first("TY") { draft.workType = workTypes[type.uppercased()] }
+        if draft.workType == .article, draft.arxiv == nil { draft.workType = .manuscript }
+        for (tag, field) in BibliographicField.byRIS {
+            if field.isNameList {
+                let names = fields.filter { $0.tag == tag }.compactMap { name($0.value) }
+                if !names.isEmpty { draft.bibFields[field.name] = BibliographicField.stored(names) }
+            } else if let value = first(tag) {
+                // SN holds an ISBN or an ISSN (`1234-5678`).
+                let isISSN = tag == "SN" && value.count == 9 && value.dropFirst(4).first == "-"
+                draft.bibFields[isISSN ? "issn" : field.name] = BibliographicField.stored(value)
+            }
+        }
         draft.source = source
         draft.line = line
         guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {
             throw ImportError(file: file, line: line, reason: "the record has no title (TI), DOI (DO) or arXiv URL")
         }
         return draft
+    }
+}
+
+extension RIS {
+    /// Work types by RIS type (`TY`).
+    static let workTypes: [String: WorkType] = [
+        "JOUR": .articleJournal, "EJOUR": .articleJournal, "MGZN": .articleMagazine, "NEWS": .articleNewspaper,
+        "CONF": .paperConference, "CPAPER": .paperConference, "BOOK": .book, "EBOOK": .book, "EDBOOK": .collection,
+        "CHAP": .chapter, "ECHAP": .chapter, "THES": .thesis, "RPRT": .report, "ELEC": .webpage, "WEB": .webpage,
+        "UNPB": .article, "MANSCPT": .manuscript, "GEN": .document, "DATA": .dataset, "COMP": .software,
+        "PAT": .patent, "PAMP": .pamphlet, "STAND": .standard, "ENCYC": .entryEncyclopedia, "JFULL": .periodical,
+    ]
+
+    /// The RIS type of a work type.
+    static func risType(for type: WorkType) -> String {
+        switch type {
+        case .articleJournal: "JOUR"
+        case .articleMagazine: "MGZN"
+        case .articleNewspaper: "NEWS"
+        case .paperConference: "CPAPER"
+        case .book: "BOOK"
+        case .collection: "EDBOOK"
+        case .chapter: "CHAP"
+        case .thesis: "THES"
+        case .report: "RPRT"
+        case .webpage: "ELEC"
+        case .article: "UNPB"
+        case .manuscript: "MANSCPT"
+        case .dataset: "DATA"
+        case .software: "COMP"
+        case .patent: "PAT"
+        case .pamphlet: "PAMP"
+        case .standard: "STAND"
+        case .entryEncyclopedia: "ENCYC"
+        case .periodical: "JFULL"
+        default: "GEN"
+        }
     }
 }
 

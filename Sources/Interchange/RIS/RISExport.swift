@@ -26,7 +26,7 @@ public struct RISExport<Output: TextOutput> {
             let clean = value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? TextNormalization.collapsingWhitespace(value) : value
             if !clean.isEmpty { record += tag + "  - " + clean + "\r\n" }
         }
-        line("TY", p.venue != nil ? "JOUR" : p.arxiv != nil ? "UNPB" : "GEN")
+        line("TY", p.workType.map(RIS.risType(for:)) ?? (p.venue != nil ? "JOUR" : p.arxiv != nil ? "UNPB" : "GEN"))
         line("ID", key)
         line("TI", p.title)
         for name in p.names { line("AU", RIS.risName(name)) }
@@ -40,6 +40,16 @@ public struct RISExport<Output: TextOutput> {
             line("SP", range.first ?? pages)
             if range.count == 2 { line("EP", range[1]) }
         }
+        for field in BibliographicField.all {
+            guard let tag = field.ris, let value = p.bibFields[field.name] else { continue }
+            if field.isNameList {
+                for name in BibTeXName.names(value) { line(tag, RIS.risName(name)) }
+            } else {
+                line(tag, BibliographicField.text(value))
+            }
+        }
+        if p.bibFields["isbn"] == nil, let issn = p.bibFields["issn"] { line("SN", BibliographicField.text(issn)) }
+        if p.bibFields["publisher"] == nil, let institution = p.bibFields["institution"] { line("PB", BibliographicField.text(institution)) }
         line("DO", p.doi?.value)
         line("UR", p.url)
         line("L1", p.pdfURL)

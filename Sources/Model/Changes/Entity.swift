@@ -19,7 +19,8 @@ public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, Custom
              .init("rating", .integer), .init("read_at", .integer), .init("trashed", .boolean),
              .init("cite_key", .text), .init("categories", .json), .init("comment", .text),
              .init("pages", .text), .init("cite_aliases", .json),
-             .init("author_names", .json), .init("latex", .json)]
+             .init("author_names", .json), .init("latex", .json),
+             .init("work_type", .text), .init("bib_fields", .json)]
         case .note:
             [.init("paper_id", .text), .init("body", .text), .init("created_at", .integer),
              .init("updated_at", .integer), .init("trashed", .boolean), .init("conflict_of", .text),

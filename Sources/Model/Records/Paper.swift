@@ -43,6 +43,17 @@ public struct Paper: Hashable, Sendable, Identifiable {
     public var citeAliases: [String]
     /// Subject categories, the primary one first (arXiv: `cs.CL`, `stat.ML`).
     public var categories: [String]
+    /// What kind of work it is (journal article, conference paper, book, ...), when
+    /// a source said; exports without one infer it from the venue and arXiv id.
+    public var workType: WorkType?
+    /// The other bibliographic fields its sources gave, by BibLaTeX's field names:
+    /// `volume`, `number`, `publisher`, `location`, `editor`, `isbn`, `issn`,
+    /// `edition`, `series`, `chapter`, `institution`, `howpublished`, `note`, ...,
+    /// and any other field of a BibTeX entry, so that it goes back out. Values are
+    /// as a BibTeX file holds them (LaTeX, name lists as `Family, Given and ...`),
+    /// whichever format they came from; `@type` is the BibTeX entry type when the
+    /// work type alone would not give it back (`mastersthesis`).
+    public var bibFields: [String: String]
     /// Fields as their LaTeX source wrote them, by field name (`title`, `venue`,
     /// `abstract`, `authors`): BibTeX exports write a field as written while its
     /// text still reads the same, so an unedited field goes back out unchanged.
@@ -72,7 +83,8 @@ public struct Paper: Hashable, Sendable, Identifiable {
         source: String? = nil, addedAt: Date, status: ReadingStatus = .inbox, rating: Int? = nil,
         readAt: Date? = nil, isTrashed: Bool = false, updatedAt: Date? = nil,
         citeKey: String? = nil, categories: [String] = [], comment: String? = nil, pages: String? = nil,
-        citeAliases: [String] = [], authorNames: [PersonName] = [], latex: [String: String] = [:]
+        citeAliases: [String] = [], authorNames: [PersonName] = [], latex: [String: String] = [:],
+        workType: WorkType? = nil, bibFields: [String: String] = [:]
     ) {
         self.id = id; self.title = title; self.authors = authors; self.abstract = abstract
         self.published = published; self.year = year; self.arxiv = arxiv; self.doi = doi
@@ -81,6 +93,7 @@ public struct Paper: Hashable, Sendable, Identifiable {
         self.readAt = readAt; self.isTrashed = isTrashed; self.updatedAt = updatedAt
         self.citeKey = citeKey; self.categories = categories; self.comment = comment; self.pages = pages
         self.citeAliases = citeAliases; self.authorNames = authorNames; self.latex = latex
+        self.workType = workType; self.bibFields = bibFields
     }
 
     /// A paper from its record's values, by the field names of ``Entity/paper``:
@@ -104,6 +117,10 @@ public struct Paper: Hashable, Sendable, Identifiable {
             guard case .array(let items)? = value(name) else { return [] }
             return items.compactMap(\.stringValue)
         }
+        func textsByName(_ name: String) -> [String: String] {
+            guard case .object(let fields)? = value(name) else { return [:] }
+            return fields.compactMapValues(\.stringValue)
+        }
         self.init(
             id: id, title: text("title") ?? "", authors: texts("authors"), abstract: text("abstract"),
             published: text("published"), year: int("year"),
@@ -116,10 +133,8 @@ public struct Paper: Hashable, Sendable, Identifiable {
             citeKey: text("cite_key"), categories: texts("categories"), comment: text("comment"),
             pages: text("pages"), citeAliases: texts("cite_aliases"),
             authorNames: value("author_names")?.arrayValue?.compactMap(PersonName.init(json:)) ?? [],
-            latex: {
-                guard case .object(let fields)? = value("latex") else { return [:] }
-                return fields.compactMapValues(\.stringValue)
-            }()
+            latex: textsByName("latex"), workType: text("work_type").flatMap(WorkType.init(rawValue:)),
+            bibFields: textsByName("bib_fields")
         )
     }
 

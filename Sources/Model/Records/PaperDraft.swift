@@ -54,6 +54,12 @@ public struct PaperDraft: Hashable, Sendable {
     public var pages: String?
     /// Its tags, sorted.
     public var tags: [TagName] = []
+    /// What kind of work it is, when the source says.
+    public var workType: WorkType?
+    /// The source's other bibliographic fields, by BibLaTeX's names (`volume`,
+    /// `number`, `publisher`, `location`, `editor`, `isbn`, ...), as BibTeX writes
+    /// them (see ``Paper/bibFields``).
+    public var bibFields: [String: String] = [:]
     /// Fields as their LaTeX source wrote them (`title`: `The {METAFONT} book`),
     /// for the fields whose text was converted from LaTeX: a BibTeX export writes
     /// them as written while the field still reads the same.
@@ -94,6 +100,8 @@ public struct PaperDraft: Hashable, Sendable {
         put("pages", pages.map(TextNormalization.singleLine))
         if !categories.isEmpty { values["categories"] = .array(categories.map { .string($0) }) }
         if !latex.isEmpty { values["latex"] = .object(latex.mapValues(JSONValue.string)) }
+        put("work_type", workType?.rawValue)
+        if !bibFields.isEmpty { values["bib_fields"] = .object(bibFields.mapValues(JSONValue.string)) }
         return values
     }
 
@@ -128,6 +136,8 @@ public struct PaperDraft: Hashable, Sendable {
         result.citeKey = result.citeKey ?? other.citeKey
         if result.categories.isEmpty { result.categories = other.categories }
         result.latex.merge(other.latex) { mine, _ in mine }
+        result.workType = result.workType ?? other.workType
+        result.bibFields.merge(other.bibFields) { mine, _ in mine }
         result.tags = Array(Set(result.tags + other.tags)).sorted()
         return result
     }

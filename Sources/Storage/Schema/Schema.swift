@@ -174,8 +174,13 @@ enum Schema {
                 CREATE INDEX paper_with_cite_aliases ON paper(cite_aliases) WHERE cite_aliases IS NOT NULL;
                 """)
         }
-        migrator.registerMigration("v7: author name parts and LaTeX as written") { db in
-            try db.execute(sql: "ALTER TABLE paper ADD COLUMN author_names TEXT; ALTER TABLE paper ADD COLUMN latex TEXT")
+        migrator.registerMigration("v7: author name parts, LaTeX as written, work types and bibliographic fields") { db in
+            try db.execute(sql: """
+                ALTER TABLE paper ADD COLUMN author_names TEXT;
+                ALTER TABLE paper ADD COLUMN latex TEXT;
+                ALTER TABLE paper ADD COLUMN work_type TEXT;
+                ALTER TABLE paper ADD COLUMN bib_fields TEXT;
+                """)
         }
         return migrator
     }
