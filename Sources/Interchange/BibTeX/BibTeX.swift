@@ -150,7 +150,8 @@ public enum BibTeX {
            entryType(for: workType, dialect: .biblatex) != entry.type {
             draft.bibFields["@type"] = entry.type
         }
-        var consumed: Set<String> = ["title", "author", "abstract", "date", "year", "month", "doi", "url", "keywords", "pages"]
+        var consumed: Set<String> = ["title", "author", "abstract", "date", "year", "month", "url", "keywords", "pages"]
+        if draft.doi != nil { consumed.insert("doi") }  // a DOI reader cannot read is kept as written
         if let venueField, draft.venue != nil { consumed.insert(venueField) }
         if draft.arxiv != nil { consumed.formUnion(["eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"]) }
         for (name, value) in entry.fields where !consumed.contains(name) {

@@ -1,8 +1,9 @@
 /// A Digital Object Identifier, normalized to lower case.
 ///
 /// DOIs are case-insensitive, so `10.1234/ABC` and `10.1234/abc` are one paper.
-/// Accepts `10.1234/abc`, `doi:10.1234/abc`, `https://doi.org/10.1234/abc` and
-/// `https://dx.doi.org/...`, with percent-encoding in URLs decoded.
+/// Accepts `10.1234/abc`, `doi:10.1234/abc`, `https://doi.org/10.1234/abc`,
+/// `https://dx.doi.org/...` and `http://doi.acm.org/...`, with percent-encoding in
+/// URLs decoded, and shortDOIs (`10/b8tv`).
 ///
 /// ```swift
 /// DOI("https://doi.org/10.1145/3442188.3445922")?.value  // "10.1145/3442188.3445922"
@@ -21,7 +22,7 @@ public struct DOI: Hashable, Sendable, CustomStringConvertible {
         }
         if fromURL {
             let lower = rest.lowercased()
-            guard let host = ["doi.org/", "dx.doi.org/", "www.doi.org/"].first(where: { lower.hasPrefix($0) }) else { return nil }
+            guard let host = Self.hosts.first(where: { lower.hasPrefix($0) }) else { return nil }
             rest = rest.dropFirst(host.count)
         } else if rest.lowercased().hasPrefix("doi:") {
             rest = rest.dropFirst(4).trimmingWhitespace()
@@ -29,6 +30,11 @@ public struct DOI: Hashable, Sendable, CustomStringConvertible {
         var candidate = String(rest)
         if fromURL, let decoded = candidate.removingPercentEncodingASCII() { candidate = decoded }
         let lower = candidate.lowercased()
+        // A shortDOI (shortdoi.org): `10/` and a short code of letters and digits.
+        if lower.hasPrefix("10/"), lower.count > 3, lower.dropFirst(3).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            self.value = lower
+            return
+        }
         guard lower.hasPrefix("10."),
               let slash = lower.firstIndex(of: "/"),
               lower.index(after: slash) < lower.endIndex
@@ -39,6 +45,10 @@ public struct DOI: Hashable, Sendable, CustomStringConvertible {
         else { return nil }
         self.value = lower
     }
+
+    /// The resolvers whose URLs hold a DOI after the host.
+    static let hosts = ["doi.org/", "dx.doi.org/", "www.doi.org/", "doi.acm.org/", "dx.doi.acm.org/", "doi.ieeecomputersociety.org/",
+                        "doi.wiley.com/", "hdl.handle.net/"]
 
     /// The text form.
     public var description: String { value }

@@ -39,12 +39,14 @@ struct DOITests {
         ("DOI: 10.1145/3442188.3445922", "10.1145/3442188.3445922"),
         ("https://doi.org/10.1038/NATURE14539", "10.1038/nature14539"),
         ("http://dx.doi.org/10.1000/xyz%28123%29", "10.1000/xyz(123)"),
+        ("http://doi.acm.org/10.1145/1327452.1327492", "10.1145/1327452.1327492"),
+        ("10/B8TV", "10/b8tv"), ("https://doi.org/10/b8tv", "10/b8tv"), ("doi:10/aabbe", "10/aabbe"),
     ])
     func normalizesToLowerCase(text: String, value: String) throws {
         #expect(try #require(DOI(text)).value == value)
     }
 
-    @Test(arguments: ["10.12/abc", "11.1234/abc", "10.1234/", "https://example.org/10.1234/abc", "10.1234/a b"])
+    @Test(arguments: ["10.12/abc", "11.1234/abc", "10.1234/", "https://example.org/10.1234/abc", "10.1234/a b", "10/", "10/a-b"])
     func rejectsWhatIsNotADOI(text: String) {
         #expect(DOI(text) == nil)
     }
