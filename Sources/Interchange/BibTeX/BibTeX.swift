@@ -32,8 +32,10 @@ public enum BibTeX {
         var parser = BibTeXParser(text, file: file)
         parser.undefinedMacrosAreEmpty = problems.warning != nil
         let source = ImportError.source("bibtex", file: file)
-        let entries = try parser.entries(skipping: problems.skipping)
-        for warning in parser.warnings { problems.warning?(warning) }
+        var inheritanceWarnings: [ImportError] = []
+        let entries = resolvingInheritance(try parser.entries(skipping: problems.skipping), file: file) { inheritanceWarnings.append($0) }
+        // A missing parent is only a warning, as in bibtex and biber: the child is kept as it is.
+        for warning in parser.warnings + inheritanceWarnings { problems.warning?(warning) }
         // Reading entries is quick; turning their LaTeX into text is most of the work,
         // and each entry's is independent: convert chunks on every core, keep the order.
         let chunkSize = 512
@@ -106,11 +108,11 @@ public enum BibTeX {
             let abstract = LaTeX.text(raw)
             draft.abstract = abstract.isEmpty ? nil : abstract
         }
-        let date = text("date")  // BibLaTeX: 2024-05-30, 2024-05 or 2024
+        let date = text("date")  // BibLaTeX: 2024-05-30, 2024-05 or 2024, or any EDTF date
         if let year = text("year").flatMap({ Int($0.prefix(4)) }) ?? date.flatMap({ Int($0.prefix(4)) }), (1000...9999).contains(year) {
             draft.year = year
-            if let date, date.count >= 7, date.hasPrefix(String(year)) {
-                draft.published = String(date.prefix(10))
+            if let date, date.count >= 7, date.hasPrefix(String(year)), isPlainDate(date) {
+                draft.published = date
             } else if let month = text("month").flatMap(monthNumber) {
                 draft.published = "\(year)-" + (month < 10 ? "0" : "") + "\(month)"
             } else {
@@ -150,7 +152,10 @@ public enum BibTeX {
            entryType(for: workType, dialect: .biblatex) != entry.type {
             draft.bibFields["@type"] = entry.type
         }
-        var consumed: Set<String> = ["title", "author", "abstract", "date", "year", "month", "url", "keywords", "pages"]
+        // `crossref` and `xdata` are resolved (``resolvingInheritance``): the entry holds what it inherited.
+        var consumed: Set<String> = ["title", "author", "abstract", "year", "month", "url", "keywords", "pages", "crossref", "xdata"]
+        // A range, a season, a BCE year, an unknown digit (EDTF): kept as written.
+        if date.map(isPlainDate) ?? true { consumed.insert("date") }
         if draft.doi != nil { consumed.insert("doi") }  // a DOI reader cannot read is kept as written
         if let venueField, draft.venue != nil { consumed.insert(venueField) }
         if draft.arxiv != nil { consumed.formUnion(["eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"]) }
@@ -205,6 +210,16 @@ public enum BibTeX {
         case .dataset, .software, .patent, .periodical, .standard: return biblatex ? type.rawValue : "misc"
         default: return "misc"
         }
+    }
+
+    /// `2024`, `2024-05` or `2024-05-30`: what ``Model/Paper/published`` holds.
+    static func isPlainDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...3).contains(parts.count), parts[0].count == 4, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              parts.dropFirst().allSatisfy({ $0.count == 2 }) else { return false }
+        if parts.count > 1, let month = Int(parts[1]), !(1...12).contains(month) { return false }
+        if parts.count > 2, let day = Int(parts[2]), !(1...31).contains(day) { return false }
+        return true
     }
 
     static func monthNumber(_ text: String) -> Int? {

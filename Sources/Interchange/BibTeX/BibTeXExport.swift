@@ -60,7 +60,9 @@ public struct BibTeXExport<Output: TextOutput> {
         case .biblatex:
             // The keys of entries merged into the paper: biber resolves `\cite` of any of them.
             add("ids", p.citeAliases.isEmpty ? nil : p.citeAliases.joined(separator: ","))
-            add("date", p.published ?? p.year.map(String.init))
+            // A date reader does not hold (a range, a season, BCE) as written, while the year agrees.
+            let written = p.bibFields["date"].flatMap { date in p.year.map { date.hasPrefix(String($0)) } == true ? date : nil }
+            add("date", written ?? p.published ?? p.year.map(String.init))
             add(partOfBook ? "booktitle" : "journaltitle", venue)
             if let arxiv = p.arxiv {
                 add("eprint", arxiv.description)
