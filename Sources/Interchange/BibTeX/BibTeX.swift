@@ -137,15 +137,27 @@ public enum BibTeX {
         let venueField = ["journal", "journaltitle", "booktitle"].first { text($0) != nil }
         draft.venue = venueField.flatMap(text)
         if let venue = draft.venue, venue.lowercased().hasPrefix("arxiv") { draft.venue = nil }
-        // What LaTeX was converted is kept as written, for BibTeX exports; so is a
-        // title an export would protect otherwise (`Temporal-Difference` unbraced).
-        for (key, field) in [("title", "title"), ("abstract", "abstract"), ("authors", "author"), ("venue", venueField)] {
-            guard let field, let raw = entry.value(field), key != "venue" || draft.venue != nil else { continue }
-            let written = TextNormalization.collapsingWhitespace(raw)
-            if LaTeX.needsConversion(raw) || (key == "title" && LaTeX.escape(draft.title, protectingCase: true) != written) {
-                draft.latex[key] = written
-            }
+        // The LaTeX of a field is kept as written when an export would write the
+        // field's text otherwise: a macro, case protection an export would not add
+        // (or would: `Temporal-Difference` unbraced), math, `and others`. What an
+        // export writes the same (`50\%`, `{BERT}`) is not kept twice.
+        // Text without LaTeX is written back as it was (abstracts, venues) or as the
+        // same name parts (authors), so only LaTeX is compared; a title is always,
+        // for the braces an export adds.
+        func keep(_ key: String, _ raw: String?, when needed: (String) -> Bool, unlessWritten written: @autoclosure () -> String) {
+            guard let raw, needed(raw) else { return }
+            let collapsed = TextNormalization.collapsingWhitespace(raw)
+            if collapsed != written() { draft.latex[key] = collapsed }
         }
+        keep("title", entry.value("title"), when: { _ in true }, unlessWritten: LaTeX.escape(draft.title, protectingCase: true))
+        if let abstract = draft.abstract {
+            keep("abstract", entry.value("abstract"), when: LaTeX.needsConversion, unlessWritten: LaTeX.escape(abstract))
+        }
+        if let venue = draft.venue, let venueField {
+            keep("venue", entry.value(venueField), when: LaTeX.needsConversion, unlessWritten: LaTeX.escape(venue))
+        }
+        keep("authors", entry.value("author"), when: { LaTeX.needsConversion($0) || $0.lowercased().contains("others") },
+             unlessWritten: draft.authorNames.map { BibTeXName.written($0, dialect: .bibtex) }.joined(separator: " and "))
         // The type, and every other field as written, so that it goes back out.
         draft.workType = workType(entry.type, isPreprint: draft.arxiv != nil)
         if let workType = draft.workType, entryType(for: workType, dialect: .bibtex) != entry.type,

@@ -85,7 +85,9 @@ enum BibTeXName {
             return nil
         }
         func text(_ words: [String]) -> String {
-            TextNormalization.collapsingWhitespace(words.map(LaTeX.toUnicode).joined(separator: " "))
+            // Words without LaTeX (most) are their own text.
+            guard words.contains(where: LaTeX.needsConversion) else { return words.joined(separator: " ") }
+            return TextNormalization.collapsingWhitespace(words.map(LaTeX.toUnicode).joined(separator: " "))
         }
         let name = PersonName(family: text(last), given: text(first), particle: text(von), suffix: text(jr))
         return name.isEmpty ? nil : name
@@ -178,6 +180,8 @@ enum BibTeXName {
     /// is lower case, or, in a special character (`{\'e}cole`), the first letter
     /// after the command. Braced text has no case; a word with no letter is not von.
     static func isVon(_ word: String) -> Bool {
+        // Most words start with an ASCII letter: its case is the answer.
+        if let byte = word.utf8.first, byte < 0x80, UTF8Bytes.isLetter(byte) { return byte >= 0x61 }
         let characters = Array(word)
         guard let first = characters.first else { return false }
         if first.isUppercase { return false }

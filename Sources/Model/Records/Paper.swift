@@ -44,7 +44,8 @@ public struct Paper: Hashable, Sendable, Identifiable {
     /// Subject categories, the primary one first (arXiv: `cs.CL`, `stat.ML`).
     public var categories: [String]
     /// What kind of work it is (journal article, conference paper, book, ...), when
-    /// a source said; exports without one infer it from the venue and arXiv id.
+    /// a source said; exports without one take it from the venue and arXiv id
+    /// (``WorkType/implied(venue:isPreprint:)``), so that type is not stored.
     public var workType: WorkType?
     /// The other bibliographic fields its sources gave, by BibLaTeX's field names:
     /// `volume`, `number`, `publisher`, `location`, `editor`, `isbn`, `issn`,

@@ -82,7 +82,7 @@ public struct PaperDraft: Hashable, Sendable {
         if !authors.isEmpty {
             values["authors"] = .array(authors.map { .string(TextNormalization.singleLine($0)) })
             // Only the parts a display name does not say (most names have none).
-            let parts = authorNames.filter { !$0.isReadFromDisplayName }
+            let parts = knownNames.isEmpty ? [] : authorNames.filter { !$0.isReadFromDisplayName }
             if !parts.isEmpty { values["author_names"] = .array(parts.map(\.jsonValue)) }
         }
         put("abstract", abstract)
@@ -100,7 +100,7 @@ public struct PaperDraft: Hashable, Sendable {
         put("pages", pages.map(TextNormalization.singleLine))
         if !categories.isEmpty { values["categories"] = .array(categories.map { .string($0) }) }
         if !latex.isEmpty { values["latex"] = .object(latex.mapValues(JSONValue.string)) }
-        put("work_type", workType?.rawValue)
+        if workType != WorkType.implied(venue: venue, isPreprint: arxiv != nil) { put("work_type", workType?.rawValue) }
         if !bibFields.isEmpty { values["bib_fields"] = .object(bibFields.mapValues(JSONValue.string)) }
         return values
     }

@@ -47,6 +47,12 @@ public struct PersonName: Hashable, Sendable {
         self.usePrefix = usePrefix
     }
 
+    /// Parts already single lines (what ``init(parsing:)`` splits off).
+    init(normalizedFamily family: String, given: String, particle: String, suffix: String) {
+        self.family = family; self.given = given; self.particle = particle
+        self.droppingParticle = ""; self.suffix = suffix
+    }
+
     /// A name kept whole: an organisation (`American Psychological Association`).
     public init(literal: String) {
         self.init(family: "")
@@ -65,7 +71,17 @@ public struct PersonName: Hashable, Sendable {
 
     /// Whether ``init(parsing:)`` reads these very parts back from ``displayName``,
     /// so that keeping the display name keeps the name.
-    public var isReadFromDisplayName: Bool { PersonName(parsing: displayName) == self }
+    public var isReadFromDisplayName: Bool {
+        // Most names: given names and a one-word family name, nothing else, and no
+        // word the parser would take for a particle or a suffix.
+        if literal == nil, particle.isEmpty, droppingParticle.isEmpty, suffix.isEmpty, usePrefix == nil,
+           !family.isEmpty, !family.utf8.contains(where: { $0 == 0x20 || $0 == 0x2C }), !given.utf8.contains(0x2C),
+           family.utf8.count > 3 || !Self.suffixes.contains(family.lowercased()) {
+            let lastWord = given.utf8.lastIndex(of: 0x20).map { given[given.index(after: $0)...] } ?? given[...]
+            if lastWord.first?.isLowercase != true { return true }
+        }
+        return PersonName(parsing: displayName) == self
+    }
 }
 
 extension PersonName {
@@ -95,12 +111,12 @@ extension PersonName {
             words.removeLast()
         }
         guard words.count > 1 else {
-            self.init(family: words.first ?? "", suffix: suffix)
+            self.init(normalizedFamily: words.first ?? "", given: "", particle: "", suffix: suffix)
             return
         }
         var start = words.count - 1
         while start > 1, words[start - 1].first?.isLowercase == true { start -= 1 }
-        self.init(family: words[words.count - 1], given: words[..<start].joined(separator: " "),
+        self.init(normalizedFamily: words[words.count - 1], given: words[..<start].joined(separator: " "),
                   particle: words[start..<(words.count - 1)].joined(separator: " "), suffix: suffix)
     }
 
@@ -131,6 +147,8 @@ extension PersonName {
     /// list that no longer matches an author is simply not used for it.
     public static func names(of authors: [String], known: [PersonName]) -> [PersonName] {
         guard !known.isEmpty else { return authors.map(PersonName.init(parsing:)) }
+        // As set together: each in its place.
+        if known.count == authors.count, zip(known, authors).allSatisfy({ $0.displayName == $1 }) { return known }
         var unused = known
         return authors.map { author in
             let display = TextNormalization.singleLine(author)

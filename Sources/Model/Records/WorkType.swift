@@ -85,4 +85,11 @@ public struct WorkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     }
 
     static let entry = WorkType(known: "entry")
+
+    /// The type a paper without one is taken for: a journal article when it has a
+    /// venue, a preprint when it has an arXiv id; nil otherwise. A paper is not
+    /// given the type it would be taken for anyway.
+    public static func implied(venue: String?, isPreprint: Bool) -> WorkType? {
+        venue != nil ? .articleJournal : isPreprint ? .article : nil
+    }
 }

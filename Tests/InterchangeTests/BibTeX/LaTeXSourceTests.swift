@@ -66,6 +66,11 @@ struct LaTeXSourceTests {
         #expect(out.contains(#"journal = {TUG{\-}boat}"#))
     }
 
+    @Test func onlyWhatAnExportWouldWriteOtherwiseIsKept() throws {
+        let draft = try #require(try BibTeX.parse(#"@article{k, title = {{BERT} for 50\% of {GPT-4}}, author = {Smith, Jane and others}, abstract = {Plain \& simple.}, journal = {J}}"#, file: "a.bib").first)
+        #expect(draft.latex == ["authors": "Smith, Jane and others"], "an escape gives the title, abstract and journal back; `and others` it would drop")
+    }
+
     @Test func unbalancedSourceIsNeverWrittenAsIs() {
         #expect(LaTeX.source("a } b {", reads: { _ in true }) == nil)
         #expect(LaTeX.source(#"a \} b"#, reads: { _ in true }) == nil)

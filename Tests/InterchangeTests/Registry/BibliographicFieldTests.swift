@@ -92,7 +92,7 @@ struct BibliographicFieldTests {
             @misc{a, title = {A Preprint}, author = {Doe, Jane}, eprint = {2405.12345}, archivePrefix = {arXiv}, year = 2024}
             """, file: "t.bib")
         let details = drafts.map(paper)
-        #expect(details.map(\.paper.workType) == [.thesis, .paperConference, .book, .article])
+        #expect(details.map(\.paper.workType) == [.thesis, .paperConference, .book, nil], "a preprint is taken for one without being told")
         #expect(bibtex(details[0]).hasPrefix("@mastersthesis{k,") && bibtex(details[0]).contains("school = {University of Edinburgh}"))
         #expect(bibtex(details[0], .biblatex).contains("institution = {University of Edinburgh}"))
         #expect(bibtex(details[1]).hasPrefix("@conference{k,"))
