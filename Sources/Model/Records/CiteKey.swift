@@ -39,15 +39,18 @@ public enum CiteKey {
     }
 
     /// Whether a key from a source can be kept as written: non-empty, at most 100
-    /// characters, and only ASCII letters, digits and `_ : . + / -`, which every
-    /// BibTeX and BibLaTeX tool accepts.
+    /// characters of printable ASCII, none of which bibtex, biber or LaTeX's `\cite`
+    /// read otherwise: white space, `, { } ( ) " = # % \ ~`. So `o'neil2020`,
+    /// `Smith:2020!` and `doe[2019]` are kept; a key with non-ASCII letters, which
+    /// pdfLaTeX cannot `\cite`, is given a new one.
     public static func isUsable(_ key: String) -> Bool {
         !key.isEmpty && key.utf8.count <= 100 && key.utf8.allSatisfy { byte in
+            guard byte > 0x20, byte < 0x7F else { return false }
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: ":"),
-                 UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "-"): true
-            default: false
+            case UInt8(ascii: ","), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "("), UInt8(ascii: ")"),
+                 UInt8(ascii: "\""), UInt8(ascii: "="), UInt8(ascii: "#"), UInt8(ascii: "%"), UInt8(ascii: "\\"),
+                 UInt8(ascii: "~"): return false
+            default: return true
             }
         }
     }

@@ -20,7 +20,11 @@ struct CiteKeyTests {
 
     @Test func sourceKeysAreKeptOnlyWhenEveryToolAcceptsThem() {
         #expect(CiteKey.isUsable("Vaswani2017:attention-is_all.you+need/v1"))
-        for bad in ["", "a b", "a,b", "a{b}", "a%b", "a#b", "müller2020", "a\"b", "a\\b", String(repeating: "k", count: 101)] {
+        for good in ["o'neil2020", "Smith:2020!", "doe[2019]", "a@b", "x&y", "k*", "a;b", "a<b>", "a|b", "a?b", "a$b", "a^b"] {
+            #expect(CiteKey.isUsable(good), "\(good)")
+        }
+        for bad in ["", "a b", "a,b", "a{b}", "a%b", "a#b", "müller2020", "a\"b", "a\\b", "a=b", "a~b", "a(b)", "a\tb",
+                    String(repeating: "k", count: 101)] {
             #expect(!CiteKey.isUsable(bad), "\(bad)")
         }
     }
