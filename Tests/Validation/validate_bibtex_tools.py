@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """bibtex and biber read reader's BibTeX and BibLaTeX exports as they read the originals.
 
-For each test bibliography (Tests/Fixtures/{names,latex,types,refs}.bib, and any
-further .bib files given): import it into a fresh library with the built reader,
+For each test bibliography (Tests/Fixtures/{names,latex,types,refs}.bib, the real
+bibliographies TeX Live installs: xampl.bib, and biblatex-examples.bib and tugboat.bib
+where installed; and any further .bib files given): import it into a fresh library with the built reader,
 export it as BibTeX and as BibLaTeX, then
 
 1. run bibtex with plain.bst on the original and on the BibTeX export (an .aux that
@@ -54,9 +55,23 @@ def biber(folder, name):
     return time.monotonic() - started, result.returncode, errors
 
 
+
+def installed_corpus():
+    """Real bibliographies TeX Live installs (`kpsewhich`): xampl.bib (texlive-base), and
+    biblatex-examples.bib and tugboat.bib where their packages are installed."""
+    found = []
+    for name in ["xampl.bib", "biblatex-examples.bib", "tugboat.bib"]:
+        try:
+            path = subprocess.run(["kpsewhich", name], capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            path = ""
+        if path:
+            found.append(path)
+    return found
+
 def main():
     binary = sys.argv[1]
-    files = [os.path.join(ROOT, "Tests/Fixtures", name) for name in FIXTURES] + sys.argv[2:]
+    files = [os.path.join(ROOT, "Tests/Fixtures", name) for name in FIXTURES] + installed_corpus() + sys.argv[2:]
     for tool in ["bibtex", "biber"]:
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed (Debian: texlive-binaries texlive-base biber)")

@@ -168,6 +168,10 @@ public enum BibTeX {
         var consumed: Set<String> = ["title", "author", "abstract", "year", "month", "url", "keywords", "pages", "crossref", "xdata"]
         // A range, a season, a BCE year, an unknown digit (EDTF): kept as written.
         if date.map(isPlainDate) ?? true { consumed.insert("date") }
+        // A year or month that says more than a number (`{\noopsort{1973b}}1973`,
+        // `April-May`, `10~January`): kept as written, as bibtex prints it.
+        if let year = entry.value("year"), year.trimmingCharacters(in: .whitespaces) != draft.year.map(String.init) { consumed.remove("year") }
+        if let month = text("month"), !isPlainMonth(month) { consumed.remove("month") }
         if draft.doi != nil { consumed.insert("doi") }  // a DOI reader cannot read is kept as written
         if let venueField, draft.venue != nil { consumed.insert(venueField) }
         if draft.arxiv != nil { consumed.formUnion(["eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"]) }
@@ -233,6 +237,16 @@ public enum BibTeX {
         if parts.count > 2, let day = Int(parts[2]), !(1...31).contains(day) { return false }
         return true
     }
+
+    /// A month as one name (`May`, `jan`) or number (`5`).
+    static func isPlainMonth(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        if let number = Int(lower) { return (1...12).contains(number) }
+        return monthNames.contains(lower) || monthNames.contains { $0.prefix(3) == lower }
+    }
+
+    static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                             "october", "november", "december"]
 
     static func monthNumber(_ text: String) -> Int? {
         if let number = Int(text), (1...12).contains(number) { return number }

@@ -47,10 +47,16 @@ public struct BibTeXExport<Output: TextOutput> {
         let venue = p.venue.map { venue in LaTeX.source(p.latex["venue"]) { LaTeX.text($0) == venue } ?? LaTeX.escape(venue) }
         // The venue is a journal, or the book or proceedings the work is part of.
         let partOfBook = p.workType?.isPartOfBook == true
+        // A year or month kept as written (`{\noopsort{1973b}}1973`, `April-May`), while the year agrees.
+        let writtenYear = p.bibFields["year"].flatMap { year in p.year.map { LaTeX.text(year).contains(String($0)) } ?? true ? year : nil }
+        let writtenMonth = p.bibFields["month"]
+        func addYearAndMonth() {
+            add("year", writtenYear ?? p.year.map(String.init))
+            if let writtenMonth { add("month", writtenMonth) } else if let month = BibTeX.month(p.published) { add("month", BibTeX.monthMacros[month - 1], raw: true) }
+        }
         switch dialect {
         case .bibtex:
-            add("year", p.year.map(String.init))
-            if let month = BibTeX.month(p.published) { add("month", BibTeX.monthMacros[month - 1], raw: true) }
+            addYearAndMonth()
             add(partOfBook ? "booktitle" : "journal", venue)
             if let arxiv = p.arxiv {
                 add("eprint", arxiv.description)
@@ -62,7 +68,7 @@ public struct BibTeXExport<Output: TextOutput> {
             add("ids", p.citeAliases.isEmpty ? nil : p.citeAliases.joined(separator: ","))
             // A date reader does not hold (a range, a season, BCE) as written, while the year agrees.
             let written = p.bibFields["date"].flatMap { date in p.year.map { date.hasPrefix(String($0)) } == true ? date : nil }
-            add("date", written ?? p.published ?? p.year.map(String.init))
+            if written == nil, writtenYear != nil || writtenMonth != nil { addYearAndMonth() } else { add("date", written ?? p.published ?? p.year.map(String.init)) }
             add(partOfBook ? "booktitle" : "journaltitle", venue)
             if let arxiv = p.arxiv {
                 add("eprint", arxiv.description)

@@ -57,4 +57,22 @@ struct InheritanceTests {
         export.write(PaperDetail(paper: Paper(id: UUID(), values: values), tags: []), key: "range")
         #expect(export.finish().contains("date = {2012-22/2012-23}"))
     }
+
+    @Test func aYearOrMonthThatSaysMoreThanANumberIsWrittenBackAsWritten() throws {
+        let drafts = try BibTeX.parse(#"""
+            @book{a, title = {A}, year = "{\noopsort{1973b}}1973", month = "10~" # jan}
+            @book{b, title = {B}, year = 1986, month = apr # "-" # may}
+            @book{c, title = {C}, year = 1990, month = may}
+            """#, file: "y.bib")
+        #expect(drafts.map(\.year) == [1973, 1986, 1990])
+        #expect(drafts[0].bibFields["year"] == #"{\noopsort{1973b}}1973"# && drafts[0].bibFields["month"] == "10~January")
+        #expect(drafts[1].bibFields["month"] == "April-May" && drafts[1].bibFields["year"] == nil)
+        #expect(drafts[2].bibFields["month"] == nil && drafts[2].published == "1990-05")
+        var values = drafts[0].fieldValues
+        values["cite_key"] = .string("a")
+        var export = BibTeXExport(output: "", dialect: .bibtex)
+        export.write(PaperDetail(paper: Paper(id: UUID(), values: values), tags: []), key: "a")
+        let out = export.finish()
+        #expect(out.contains(#"year = {{\noopsort{1973b}}1973}"#) && out.contains("month = {10~January}"), "\(out)")
+    }
 }
