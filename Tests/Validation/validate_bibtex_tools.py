@@ -19,6 +19,8 @@ Exit status 1 lists every difference. Usage: validate_bibtex_tools.py PATH/TO/re
 """
 import os, re, shutil, subprocess, sys, tempfile, time
 
+from corpus import installed_corpus
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = ["names.bib", "latex.bib", "types.bib", "refs.bib"]
 
@@ -56,18 +58,6 @@ def biber(folder, name):
 
 
 
-def installed_corpus():
-    """Real bibliographies TeX Live installs (`kpsewhich`): xampl.bib (texlive-base), and
-    biblatex-examples.bib and tugboat.bib where their packages are installed."""
-    found = []
-    for name in ["xampl.bib", "biblatex-examples.bib", "tugboat.bib"]:
-        try:
-            path = subprocess.run(["kpsewhich", name], capture_output=True, text=True, timeout=30).stdout.strip()
-        except (OSError, subprocess.TimeoutExpired):
-            path = ""
-        if path:
-            found.append(path)
-    return found
 
 def main():
     binary = sys.argv[1]

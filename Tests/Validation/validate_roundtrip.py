@@ -20,6 +20,8 @@ Usage: validate_roundtrip.py PATH/TO/reader [FILE.bib ...]
 """
 import json, os, subprocess, sys, tempfile, unicodedata
 
+from corpus import installed_corpus
+
 import pybtex.database
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
@@ -105,18 +107,6 @@ def reader(binary, library, *args):
 
 
 
-def installed_corpus():
-    """Real bibliographies TeX Live installs (`kpsewhich`): xampl.bib (texlive-base), and
-    biblatex-examples.bib and tugboat.bib where their packages are installed."""
-    found = []
-    for name in ["xampl.bib", "biblatex-examples.bib", "tugboat.bib"]:
-        try:
-            path = subprocess.run(["kpsewhich", name], capture_output=True, text=True, timeout=30).stdout.strip()
-        except (OSError, subprocess.TimeoutExpired):
-            path = ""
-        if path:
-            found.append(path)
-    return found
 
 def main():
     binary = sys.argv[1]
