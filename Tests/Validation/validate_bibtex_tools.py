@@ -12,12 +12,13 @@ export it as BibTeX and as BibLaTeX, then
    that uses crossref or xdata, which reader resolves (the export holds what it
    inherited), and @xdata entries, which are not works;
 2. run `biber --tool` on the original and on the BibLaTeX export: both finish
-   without errors, and the export takes no longer than 1.5x the original plus 2 s
-   (biber's own start-up is about a second).
+   without errors, biber reads every author and editor of the export as the
+   original's (the name lists it writes back are the same), and the export takes no
+   longer than 1.5x the original plus 2 s (biber's own start-up is about a second).
 
 Exit status 1 lists every difference. Usage: validate_bibtex_tools.py PATH/TO/reader [FILE.bib ...]
 """
-import os, re, shutil, subprocess, sys, tempfile, time
+import os, re, shutil, subprocess, sys, tempfile, time, unicodedata
 
 from corpus import installed_corpus
 
@@ -49,9 +50,26 @@ def bibtex(folder, name):
     return blocks, ""
 
 
+def biber_names(folder, name):
+    """The name lists `biber --tool` wrote for NAME, by key and field: biber's own
+    reading of each name, written back in its `von Last, Jr, First` form."""
+    names = {}
+    key = None
+    with open(os.path.join(folder, name + ".out"), encoding="utf-8") as out:
+        for line in out:
+            entry = re.match(r"@\w+\{(.*),$", line.strip(), re.I)
+            if entry:
+                key = entry.group(1)
+                continue
+            field = re.match(r"\s*(author|editor)\s*=\s*\{(.*)\},?$", line, re.I)
+            if field and key:
+                names[(key, field.group(1))] = unicodedata.normalize("NFC", field.group(2))
+    return names
+
+
 def biber(folder, name):
     started = time.monotonic()
-    result = subprocess.run(["biber", "--tool", "--output-file", name + ".out", name], cwd=folder,
+    result = subprocess.run(["biber", "--tool", "--output-fieldcase=lower", "--output-file", name + ".out", name], cwd=folder,
                             capture_output=True, text=True, timeout=600)
     errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
     return time.monotonic() - started, result.returncode, errors
@@ -98,16 +116,28 @@ def main():
             if got != block:
                 failures.append(f"{label} {key}: bibtex renders the export as {got!r}, the original as {block!r}")
 
+        name_lists = 0
         seconds_original, status, errors = biber(folder, "original.bib")
         seconds_export, status_export, errors_export = biber(folder, "exportlatex.bib")
         if status != 0 or errors:
             failures.append(f"{label}: biber fails on the original ({status}): {errors}")
         if status_export != 0 or errors_export:
             failures.append(f"{label}: biber fails on the BibLaTeX export ({status_export}): {errors_export}")
+        # biber reads every name of the export as it reads the original's.
+        if status == 0 and status_export == 0:
+            theirs, ours = biber_names(folder, "original.bib"), biber_names(folder, "exportlatex.bib")
+            name_lists = len(theirs)
+            if name_lists == 0 and re.search(r"\bauthor\s*=", source, re.I):
+                failures.append(f"{label}: no name list found in biber's output")
+            for (key, field), written in theirs.items():
+                if key in resolved or key in data:
+                    continue
+                if ours.get((key, field)) != written:
+                    failures.append(f"{label} {key}: biber reads the export's {field} as {ours.get((key, field))!r}, the original's as {written!r}")
         if seconds_export > 1.5 * seconds_original + 2:
             failures.append(f"{label}: biber takes {seconds_export:.2f} s on the export, {seconds_original:.2f} s on the original")
         print(f"{label}: bibtex rendered {compared} entries alike ({len(resolved)} resolved crossref/xdata entries left out); "
-              f"biber --tool {seconds_original:.2f} s on the original, {seconds_export:.2f} s on the export")
+              f"biber read {name_lists} name lists alike, in {seconds_original:.2f} s on the original, {seconds_export:.2f} s on the export")
     for failure in failures:
         print(failure)
     print(f"validate_bibtex_tools: {len(files)} files, {len(failures)} differences")

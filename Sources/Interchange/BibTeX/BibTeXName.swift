@@ -253,6 +253,14 @@ extension BibTeXName {
         if !name.suffix.isEmpty {
             return familyPart + ", " + guarded(name.suffix, family: false) + ", " + guarded(name.given, family: false)
         }
+        // A particle word that starts with no letter (`'t Hooft`) is von to bibtex but
+        // not to biber; written `Gerard 't Hooft`, as sources write it, both read it as
+        // they read the source.
+        if particleIsVon, particle.split(separator: " ").contains(where: { $0.first?.isLetter == false }),
+           !LaTeX.escape(name.given).split(separator: " ").contains(where: { isVon(String($0)) }), !name.given.contains(","),
+           !familyPart.hasPrefix("{"), !familyPart.contains("{"), !name.family.contains(" ") {
+            return LaTeX.escape(name.given) + " " + familyPart
+        }
         return familyPart + ", " + guarded(name.given, family: false)
     }
 }
