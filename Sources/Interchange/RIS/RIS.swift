@@ -4,10 +4,12 @@ import Model
 /// Reads RIS files (EndNote, Zotero, Mendeley, publishers' "export citation").
 ///
 /// Each record runs from `TY  - ` to `ER  - `; a line without a tag continues the
-/// field above it, and a number alone between records (`1.`, as Ovid numbers them) is skipped. Read into each paper: `TI`/`T1` title, `AU`/`A1` authors
-/// (`Family, Given, Suffix`; a name without a comma is an organisation's, kept whole), `PY`/`Y1`/`DA` date, `DO` DOI, `UR`
-/// URL, `AB`/`N2` abstract, `T2`/`JO`/`JF`/`BT` venue, and the arXiv id from an
-/// arxiv.org URL or an arXiv DOI. Errors name the line.
+/// field above it, and a number alone between records (`1.`, as Ovid numbers them)
+/// is skipped. Read into each paper: `TY` as its work type, `TI`/`T1` title,
+/// `AU`/`A1` authors (`Family, Given, Suffix`; a name without a comma is an
+/// organisation's, kept whole), `PY`/`Y1`/`DA` date, `DO` DOI, `UR` URL, `AB`/`N2`
+/// abstract, `T2`/`JO`/`JF`/`BT` venue, the fields of ``BibliographicField`` that RIS
+/// has, and the arXiv id from an arxiv.org URL or an arXiv DOI. Errors name the line.
 public enum RIS {
     /// The drafts of every record, in file order.
     ///
