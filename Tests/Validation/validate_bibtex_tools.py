@@ -2,8 +2,8 @@
 """bibtex and biber read reader's BibTeX and BibLaTeX exports as they read the originals.
 
 For each test bibliography (Tests/Fixtures/{names,latex,types,refs}.bib, the real
-bibliographies TeX Live installs: xampl.bib, and biblatex-examples.bib and tugboat.bib
-where installed; and any further .bib files given): import it into a fresh library with the built reader,
+bibliographies TeX Live installs: xampl.bib, and with READER_CORPUS=all
+biblatex-examples.bib and tugboat.bib where installed; and any further .bib files given): import it into a fresh library with the built reader,
 export it as BibTeX and as BibLaTeX, then
 
 1. run bibtex with plain.bst on the original and on the BibTeX export (an .aux that

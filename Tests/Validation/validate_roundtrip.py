@@ -2,7 +2,8 @@
 """Checks that BibTeX goes through reader without damage, with pybtex as the judge.
 
 Imports Tests/Fixtures/{names,latex,types}.bib, the real bibliographies TeX Live
-installs (xampl.bib; biblatex-examples.bib and tugboat.bib where installed) and any
+installs (xampl.bib; with READER_CORPUS=all also biblatex-examples.bib and tugboat.bib
+where installed; see corpus.py) and any
 further .bib files given, into one library with the built reader, then compares:
 
 1. pybtex's split of each original name (First, von, Last, Jr; LaTeX turned into
