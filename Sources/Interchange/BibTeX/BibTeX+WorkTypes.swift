@@ -14,6 +14,20 @@ extension BibTeX {
         "misc": .document, "booklet": .pamphlet, "proceedings": .collection, "mvproceedings": .collection,
         "collection": .collection, "mvcollection": .collection, "dataset": .dataset, "software": .software,
         "patent": .patent, "periodical": .periodical, "inreference": .entryEncyclopedia, "standard": .standard,
+        // biblatex's non-standard types, which its styles know
+        "audio": .song, "music": .song, "video": .motionPicture, "movie": .motionPicture, "image": .graphic,
+        "artwork": .graphic, "legislation": .legislation, "jurisdiction": .legalCase, "letter": .personalCommunication,
+        "performance": .performance, "review": .review,
+        // what Mendeley and Zotero exporters write
+        "web_page": .webpage, "webpage": .webpage, "book_section": .chapter, "newspaper_article": .articleNewspaper,
+        "magazine_article": .articleMagazine, "generic": .document, "presentation": .speech,
+    ]
+
+    /// The entry types plain.bst and the other classic styles know: a BibTeX export
+    /// writes one of these.
+    static let bibtexTypes: Set<String> = [
+        "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
+        "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
     ]
 
     /// The work type of an entry type; a `@misc` or `@online` with an arXiv id is a preprint.
@@ -37,7 +51,13 @@ extension BibTeX {
         case .collection: return biblatex ? "collection" : "book"
         case .entryEncyclopedia: return biblatex ? "inreference" : "incollection"
         case .webpage, .article: return biblatex ? "online" : "misc"
-        case .dataset, .software, .patent, .periodical, .standard: return biblatex ? type.rawValue : "misc"
+        case .dataset, .software, .patent, .periodical, .standard, .legislation, .performance, .review:
+            return biblatex ? type.rawValue : "misc"
+        case .song: return biblatex ? "audio" : "misc"
+        case .motionPicture: return biblatex ? "video" : "misc"
+        case .graphic: return biblatex ? "image" : "misc"
+        case .legalCase: return biblatex ? "jurisdiction" : "misc"
+        case .personalCommunication: return biblatex ? "letter" : "misc"
         default: return "misc"
         }
     }

@@ -30,7 +30,7 @@ public enum BibTeX {
     /// the set is left out with a warning.
     public static func parse(_ text: String, file: String, problems: ImportProblems) throws(ImportError) -> [PaperDraft] {
         var parser = BibTeXParser(text, file: file)
-        parser.undefinedMacrosAreEmpty = problems.warning != nil
+        parser.isLenient = problems.warning != nil
         let source = ImportError.source("bibtex", file: file)
         var inheritanceWarnings: [ImportError] = []
         let entries = resolvingInheritance(try parser.entries(skipping: problems.skipping), file: file) { inheritanceWarnings.append($0) }
@@ -113,7 +113,7 @@ public enum BibTeX {
             draft.year = year
             if let date, date.count >= 7, date.hasPrefix(String(year)), isPlainDate(date) {
                 draft.published = date
-            } else if let month = text("month").flatMap(monthNumber) {
+            } else if date == nil, let month = text("month").flatMap(monthNumber) {  // biblatex: a date overrides year and month
                 draft.published = "\(year)-" + (month < 10 ? "0" : "") + "\(month)"
             } else {
                 draft.published = String(year)
@@ -129,7 +129,7 @@ public enum BibTeX {
         if let keywords = text("keywords") {
             draft.tags = Array(Set(keywords.split(whereSeparator: { $0 == "," || $0 == ";" }).compactMap { try? TagName(String($0)) })).sorted()
         }
-        draft.citeKey = entry.key
+        draft.citeKey = entry.key.isEmpty ? nil : entry.key
         if draft.arxiv == nil, let url = draft.url { draft.arxiv = ArXivID(url) }
         if draft.arxiv == nil, let journal = text("journal"), let range = journal.range(of: "arXiv:", options: .caseInsensitive) {
             draft.arxiv = ArXivID(String(journal[range.upperBound...].prefix { !$0.isWhitespace }))
@@ -151,32 +151,33 @@ public enum BibTeX {
         }
         keep("title", entry.value("title"), when: { _ in true }, unlessWritten: LaTeX.escape(draft.title, protectingCase: true))
         if let abstract = draft.abstract {
-            keep("abstract", entry.value("abstract"), when: LaTeX.needsConversion, unlessWritten: LaTeX.escape(abstract))
+            keep("abstract", entry.value("abstract"), when: { LaTeX.needsConversion($0) || LaTeX.mayEscape($0) }, unlessWritten: LaTeX.escape(abstract))
         }
         if let venue = draft.venue, let venueField {
-            keep("venue", entry.value(venueField), when: LaTeX.needsConversion, unlessWritten: LaTeX.escape(venue))
+            keep("venue", entry.value(venueField), when: { LaTeX.needsConversion($0) || LaTeX.mayEscape($0) }, unlessWritten: LaTeX.escape(venue))
         }
         keep("authors", entry.value("author"), when: { LaTeX.needsConversion($0) || $0.lowercased().contains("others") },
              unlessWritten: draft.authorNames.map { BibTeXName.written($0, dialect: .bibtex) }.joined(separator: " and "))
         // The type, and every other field as written, so that it goes back out.
         draft.workType = workType(entry.type, isPreprint: draft.arxiv != nil)
-        if let workType = draft.workType, entryType(for: workType, dialect: .bibtex) != entry.type,
-           entryType(for: workType, dialect: .biblatex) != entry.type {
+        // The source's own type when the work type's is another, or reader has no work type for it.
+        if draft.workType.map({ entryType(for: $0, dialect: .bibtex) != entry.type && entryType(for: $0, dialect: .biblatex) != entry.type }) ?? true {
             draft.bibFields["@type"] = entry.type
         }
         // `crossref` and `xdata` are resolved (``resolvingInheritance``): the entry holds what it inherited.
         var consumed: Set<String> = ["title", "author", "abstract", "year", "month", "url", "keywords", "pages", "crossref", "xdata"]
         // A range, a season, a BCE year, an unknown digit (EDTF): kept as written.
-        if date.map(isPlainDate) ?? true { consumed.insert("date") }
+        // A date beside a month (`date = {1998}, month = {May}`): both kept as written.
+        if date.map(isPlainDate) ?? true, date == nil || entry.value("month") == nil { consumed.insert("date") }
         // A year or month that says more than a number (`{\noopsort{1973b}}1973`,
         // `April-May`, `10~January`): kept as written, as bibtex prints it.
         if let year = entry.value("year"), year.trimmingCharacters(in: .whitespaces) != draft.year.map(String.init) { consumed.remove("year") }
-        if let month = text("month"), !isPlainMonth(month) { consumed.remove("month") }
+        if let month = text("month"), !isPlainMonth(month) || date != nil { consumed.remove("month") }
         if draft.doi != nil { consumed.insert("doi") }  // a DOI reader cannot read is kept as written
         if let venueField, draft.venue != nil { consumed.insert(venueField) }
         if draft.arxiv != nil { consumed.formUnion(["eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"]) }
         for (name, value) in entry.fields where !consumed.contains(name) {
-            let key = BibliographicField.bibtexAliases[name] ?? name
+            let key = BibliographicField.biblatexName(of: name, in: entry)
             let kept = BibliographicField.nameLists.contains(key) || verbatimFields.contains(key)
                 ? value : TextNormalization.collapsingWhitespace(value)
             if draft.bibFields[key] == nil, !kept.isEmpty { draft.bibFields[key] = kept }

@@ -64,8 +64,12 @@ public struct BibTeXExport<Output: TextOutput> {
                 add("primaryClass", p.categories.first.map { LaTeX.escape($0) })
             }
         case .biblatex:
-            // The keys of entries merged into the paper: biber resolves `\cite` of any of them.
-            add("ids", p.citeAliases.isEmpty ? nil : p.citeAliases.joined(separator: ","))
+            // The keys of entries merged into the paper, after the source's own `ids`:
+            // biber resolves `\cite` of any of them.
+            let own = p.bibFields["ids"].map { [$0] } ?? []
+            let listed = Set(own.joined().split(separator: ",").map { $0.filter { !$0.isWhitespace } })
+            let ids = own + p.citeAliases.filter { !listed.contains($0) }
+            add("ids", ids.isEmpty ? nil : ids.joined(separator: ","))
             // A date reader does not hold (a range, a season, BCE) as written, while the year agrees.
             let written = p.bibFields["date"].flatMap { date in p.year.map { date.hasPrefix(String($0)) } == true ? date : nil }
             if written == nil, writtenYear != nil || writtenMonth != nil { addYearAndMonth() } else { add("date", written ?? p.published ?? p.year.map(String.init)) }
@@ -80,15 +84,11 @@ public struct BibTeXExport<Output: TextOutput> {
         // The other bibliographic fields, as written; BibTeX's own names in BibTeX.
         for name in p.bibFields.keys.sorted() where name != "@type" && !fields.contains(where: { $0.0 == name }) {
             guard let value = p.bibFields[name] else { continue }
-            var written = name
-            if dialect == .bibtex {
-                if name == "location" { written = "address" }
-                if name == "institution", p.workType == .thesis { written = "school" }
-            }
+            let written = dialect == .bibtex ? BibliographicField.bibtexName(of: name, in: p) : name
             add(written, LaTeX.isBalanced(value) ? value : LaTeX.escape(LaTeX.text(value)))
         }
         add("pages", p.pages.map { LaTeX.escape($0).replacingOccurrences(of: "–", with: "--") })
-        add("doi", p.doi.map { BibTeX.verbatim($0.value) })
+        add("doi", p.doi.map { BibTeX.verbatim($0.written) })
         add("url", p.url.map(BibTeX.verbatim))
         add("keywords", detail.tags.isEmpty ? nil : LaTeX.escape(detail.tags.map(\.value).joined(separator: ", ")))
         // Stored text is already NFC; escaping turns line breaks and tabs into spaces.
@@ -107,23 +107,30 @@ public struct BibTeXExport<Output: TextOutput> {
 }
 
 extension BibTeX {
-    /// A paper's entry type: its work type's, or the source's own when that maps
-    /// to the same work type (`@mastersthesis`, `@conference`); without a work type,
-    /// `@article` for a paper with a venue and a preprint's type for an arXiv paper.
+    /// A paper's entry type: the source's own when it says the paper's work type
+    /// (`@mastersthesis`, `@conference`, `@video`) or reader has no work type for it
+    /// (`@nameonly`), where the dialect has it (BibTeX: the classic styles' types);
+    /// else its work type's; without either, `@article` for a paper with a venue and
+    /// a preprint's type for an arXiv paper.
     static func entryType(of paper: Paper, dialect: BibTeXDialect) -> String {
+        if let own = paper.bibFields["@type"], dialect == .biblatex || bibtexTypes.contains(own),
+           paper.workType == nil || workType(own, isPreprint: paper.arxiv != nil) == paper.workType {
+            return own
+        }
         guard let type = paper.workType else {
             return paper.venue != nil ? "article" : paper.arxiv != nil && dialect == .biblatex ? "online" : "misc"
         }
-        if let own = paper.bibFields["@type"], workType(own, isPreprint: paper.arxiv != nil) == type { return own }
         return entryType(for: type, dialect: dialect)
     }
 
     /// A verbatim field (`url`, `doi`, `eprint`) as written, biber and hyperref read
-    /// it without LaTeX; only braces, which would unbalance the entry, are
-    /// percent-encoded, and white space is dropped.
+    /// it without LaTeX; white space is dropped, and braces, when they would
+    /// unbalance the entry, are percent-encoded (balanced ones stay as written).
     static func verbatim(_ text: String) -> String {
+        let kept = text.filter { !$0.isWhitespace }
+        guard !LaTeX.isBalanced(kept) else { return kept }
         var out = ""
-        for c in text where !c.isWhitespace {
+        for c in kept {
             switch c {
             case "{": out += "%7B"
             case "}": out += "%7D"

@@ -227,6 +227,14 @@ extension BibTeXName {
         if let literal = name.literal { return "{" + LaTeX.escape(literal) + "}" }
         let particle = [name.droppingParticle, name.particle].filter { !$0.isEmpty }.joined(separator: " ")
         let particleIsVon = particle.split(separator: " ").allSatisfy { isVon(String($0)) }
+        // `Fosas de Pando, Miguel`: a von part that starts with a capital, which
+        // bibtex and biber read as von before a comma (up to its last lower-case word).
+        if !particleIsVon, name.usePrefix == nil, name.droppingParticle.isEmpty, name.literal == nil {
+            var candidate = LaTeX.escape(particle) + " " + LaTeX.escape(name.family)
+            if !name.suffix.isEmpty { candidate += ", " + LaTeX.escape(name.suffix) }
+            if !name.given.isEmpty || !name.suffix.isEmpty { candidate += ", " + LaTeX.escape(name.given) }
+            if !name.given.isEmpty || !name.suffix.isEmpty, Self.name(candidate) == name { return candidate }
+        }
         if dialect == .biblatex, name.usePrefix != nil || !name.droppingParticle.isEmpty || !particleIsVon {
             var parts: [String] = []
             func add(_ key: String, _ value: String) { if !value.isEmpty { parts.append(key + "={" + LaTeX.escape(value) + "}") } }

@@ -5,8 +5,11 @@ import Model
 /// Reads what people's `.bib` files hold: `@string` macros (and the month names),
 /// `#` concatenation, `{braced}` and `"quoted"` values with nested braces, bare
 /// numbers, `@comment` and `@preamble` blocks and free text between entries (both
-/// ignored), `{…}` or `(…)` around an entry. Values keep their LaTeX; ``LaTeX``
-/// turns them into text. Errors name the line where the bad entry starts.
+/// ignored; a `%` line between entries is a comment, so `%@article{…` is not read, as
+/// in biber and pybtex), `{…}` or `(…)` around an entry. As leniently as bibtex and
+/// biber: an entry without a key, an empty field (`, ,`) and a bare `@comment` word.
+/// Values keep their LaTeX; ``LaTeX`` turns them into text. Errors name the line
+/// where the bad entry starts.
 struct BibTeXParser {
     /// One entry: its type (lower case), citation key, fields (names lower case,
     /// in file order) and the line it starts on.
@@ -37,9 +40,10 @@ struct BibTeXParser {
         "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
     ]
 
-    /// Whether an undefined `@string` reads as empty with a warning (as bibtex and
-    /// biber do) instead of failing the entry.
-    var undefinedMacrosAreEmpty = false
+    /// Whether what bibtex and biber only warn about is read with a warning instead
+    /// of failing the entry: an undefined `@string` (read as empty), an entry
+    /// without a key (given one on import).
+    var isLenient = false
     /// Warnings about what was read anyway, in file order.
     var warnings: [ImportError] = []
     /// What is being read, for warnings: `field 'journal' of @article{key}`.
@@ -54,6 +58,7 @@ struct BibTeXParser {
 
     static let at = UInt8(ascii: "@"), openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
     static let openParen = UInt8(ascii: "("), closeParen = UInt8(ascii: ")"), comma = UInt8(ascii: ",")
+    static let percent = UInt8(ascii: "%")
     static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), hash = UInt8(ascii: "#"), equals = UInt8(ascii: "=")
 
     /// Letters, digits, `_-:.+/'` and any non-ASCII byte (names such as `müller2020`).
@@ -102,12 +107,26 @@ struct BibTeXParser {
     mutating func skipAhead() -> Bool {
         let saved = (i, line)
         defer { (i, line) = saved }
-        return skip(to: Self.at)
+        return skipToEntry()
+    }
+
+    /// Moves to the next `@` between entries, counting lines and passing over `%`
+    /// comments to the end of their line; false at the end.
+    mutating func skipToEntry() -> Bool {
+        while i < chars.count, chars[i] != Self.at {
+            if chars[i] == 0x0A {
+                line += 1
+            } else if chars[i] == Self.percent {
+                while i + 1 < chars.count, chars[i + 1] != 0x0A { i += 1 }
+            }
+            i += 1
+        }
+        return i < chars.count
     }
 
     mutating func readEntries(stopAfterOne: Bool = false) throws(ImportError) -> [Entry] {
         var result: [Entry] = []
-        while skip(to: Self.at) {
+        while skipToEntry() {
             let start = line
             entryStart = (i, line)
             i += 1
@@ -115,6 +134,9 @@ struct BibTeXParser {
             let type = identifier().lowercased()
             guard !type.isEmpty else { throw fail(start, "expected an entry type after '@'") }
             skipSpace()
+            if type == "comment", i >= chars.count || (chars[i] != Self.openBrace && chars[i] != Self.openParen) {
+                continue  // `@comment` with no braces: bibtex skips the word, the rest is text between entries
+            }
             guard i < chars.count, chars[i] == Self.openBrace || chars[i] == Self.openParen else {
                 throw fail(start, "expected '{' or '(' after @\(type)")
             }
@@ -151,15 +173,24 @@ struct BibTeXParser {
 
     mutating func entry(type: String, close: UInt8, start: Int) throws(ImportError) -> Entry {
         skipSpace()
-        let keyStart = i
+        let keyStart = i, keyLine = line
         while i < chars.count, chars[i] != Self.comma, chars[i] != close, !UTF8Bytes.isSpace(chars[i]) { i += 1 }
-        let key = text(keyStart..<i)
+        var key = text(keyStart..<i)
         skipSpace()
+        // `@article{ author = …`: no key, the first field follows the brace.
+        var keyless = i < chars.count && chars[i] == Self.equals
+        if keyless { (i, line, key) = (keyStart, keyLine, "") }
+        if key.isEmpty {
+            let problem = fail(start, "@\(type) has no citation key; reader gives it one")
+            guard isLenient else { throw problem }
+            warnings.append(problem)
+        }
         var fields: [(String, String)] = []
         var last: (field: String, opened: Int, ended: Int)?
-        while i < chars.count, chars[i] == Self.comma {
-            i += 1
+        while i < chars.count, chars[i] == Self.comma || keyless {
+            if keyless { keyless = false } else { i += 1 }
             skipSpace()
+            while i < chars.count, chars[i] == Self.comma { i += 1; skipSpace() }  // an empty field: `title = {…}, , year`
             if i < chars.count, chars[i] == close { break }  // trailing comma
             let name = identifier().lowercased()
             guard !name.isEmpty else { throw fail(line, "expected a field name in @\(type){\(key)") }
@@ -206,7 +237,7 @@ struct BibTeXParser {
                 guard !name.isEmpty else { throw fail(line, "expected a value: {…}, \"…\", a number or a @string name") }
                 if let expansion = macros[name.lowercased()] {
                     result += expansion
-                } else if undefinedMacrosAreEmpty {
+                } else if isLenient {
                     // As bibtex and biber do: a warning, and the value reads as empty.
                     warnings.append(fail(line, "unknown @string '\(name)' in \(context), read as empty"))
                 } else {

@@ -67,6 +67,10 @@ extension LaTeX {
     /// The bytes ``escape(_:protectingCase:)`` changes: `$ % & # _ \ { } ~ ^`,
     /// a `-`, `` ` `` or `'` that may be doubled, and tabs and line breaks.
     @inline(__always)
+    /// Whether ``escape(_:protectingCase:)`` may write `text` otherwise (a `%`, `&`,
+    /// `_`, a line break): a field that holds one is kept as its source wrote it.
+    static func mayEscape(_ text: String) -> Bool { text.utf8.contains(where: isSpecial) }
+
     static func isSpecial(_ c: UInt8) -> Bool {
         switch c {
         case 0x24, 0x25, 0x26, 0x23, 0x5F, 0x5C, 0x7B, 0x7D, 0x7E, 0x5E, 0x0D, 0x0A, 0x09: true

@@ -119,6 +119,8 @@ public enum LaTeX {
         let chars: [UInt8]
         var i = 0
         var out: [UInt8] = []
+        /// Where a macro kept as written without arguments ends in `out`.
+        var macroEnds: [Int] = []
 
         init(_ chars: [UInt8]) {
             self.chars = chars
@@ -163,6 +165,9 @@ public enum LaTeX {
                     i += 1
                 }
             }
+            for end in macroEnds.reversed() where end < out.count && UTF8Bytes.isLetter(out[end]) {
+                out.insert(contentsOf: [0x7B, 0x7D], at: end)
+            }
         }
 
         /// The length of the first character of UTF-8 `bytes`: its first scalar and
@@ -188,7 +193,13 @@ public enum LaTeX {
                 i += 1
                 while i < chars.count, chars[i] == 0x20, UTF8Bytes.isLetter(c) { i += 1 }
                 var base: [UInt8] = []
-                if i < chars.count, chars[i] == 0x7B {
+                if i >= chars.count || chars[i] == 0x7D {
+                    // Nothing to put it on (`Ragnhei{\d}ur`): kept as written.
+                    out.append(0x5C)
+                    out.append(c)
+                    return
+                }
+                if chars[i] == 0x7B {
                     i += 1
                     let start = i
                     while i < chars.count, chars[i] != 0x7D { i += 1 }
@@ -243,7 +254,8 @@ public enum LaTeX {
             }
             // Formatting commands (\emph{x}, \textbf{x}, \url{x}): keep their argument.
             if LaTeX.styles.contains(name) {
-                while i < chars.count, chars[i] == 0x20 { i += 1 }
+                // A control word ends at the white space after it, a line break too (`{\sl\n  Title}`).
+                while i < chars.count, UTF8Bytes.isSpace(chars[i]) { i += 1 }
                 return
             }
             // \noopsort{key} (the classic sorting trick) prints nothing.
@@ -259,8 +271,15 @@ public enum LaTeX {
             // written: deleting it would delete its text.
             out.append(0x5C)
             out.append(contentsOf: chars[start..<i])
-            // Its arguments too, braces and all (`\foo{}` is `\foo` ended: the empty group goes).
-            if i + 1 < chars.count, chars[i] == 0x7B, chars[i + 1] == 0x7D { i += 2; return }
+            // Its arguments too, braces and all (`\foo{}` is `\foo` ended: the empty group
+            // goes). Without one, a letter that comes to follow it in the text (`{\Dash}an`)
+            // would run into its name: ``run()`` puts an empty group between them.
+            if i + 1 < chars.count, chars[i] == 0x7B, chars[i + 1] == 0x7D {
+                i += 2
+                macroEnds.append(out.count)
+                return
+            }
+            if i >= chars.count || chars[i] != 0x7B { macroEnds.append(out.count) }
             while i < chars.count, chars[i] == 0x7B {
                 let groupStart = i
                 var depth = 0

@@ -55,7 +55,7 @@ extension CSLJSON {
         if let parts = dateParts(published: p.published, year: p.year) {
             item["issued"] = .object(["date-parts": .array([.array(parts.map { .int(Int64($0)) })])])
         }
-        put("DOI", p.doi?.value)
+        put("DOI", p.doi?.written)
         put("URL", p.url)
         put("abstract", p.abstract)
         put("container-title", p.venue)

@@ -20,7 +20,7 @@ public enum PaperJSON {
             "year": int(paper.year),
             "arxiv_id": text(paper.arxiv?.id),
             "arxiv_version": int(paper.arxiv?.version),
-            "doi": text(paper.doi?.value),
+            "doi": text(paper.doi?.written),
             "url": text(paper.url),
             "pdf_url": text(paper.pdfURL),
             "code_url": text(paper.codeURL),

@@ -50,7 +50,7 @@ public struct RISExport<Output: TextOutput> {
         }
         if p.bibFields["isbn"] == nil, let issn = p.bibFields["issn"] { line("SN", BibliographicField.text(issn)) }
         if p.bibFields["publisher"] == nil, let institution = p.bibFields["institution"] { line("PB", BibliographicField.text(institution)) }
-        line("DO", p.doi?.value)
+        line("DO", p.doi?.written)
         line("UR", p.url)
         line("L1", p.pdfURL)
         if let arxiv = p.arxiv {

@@ -48,6 +48,22 @@ struct BibliographicField: Sendable {
     /// BibTeX's names that BibLaTeX renamed: read into the BibLaTeX name.
     static let bibtexAliases = ["address": "location", "school": "institution", "annote": "annotation"]
 
+    /// The name a field read from BibTeX is kept under: BibLaTeX's, unless the entry
+    /// also has the BibLaTeX field (`address` and `location` both: a publisher's
+    /// place and a conference's), when each keeps its own.
+    static func biblatexName(of name: String, in entry: BibTeXParser.Entry) -> String {
+        guard let renamed = bibtexAliases[name], entry.value(renamed) == nil else { return name }
+        return renamed
+    }
+
+    /// The name a BibTeX export writes a kept field under: BibTeX's own (`address`,
+    /// `annote`, a thesis's `school`), unless the paper also keeps that field.
+    static func bibtexName(of name: String, in paper: Paper) -> String {
+        guard let old = bibtexAliases.first(where: { $0.value == name })?.key, paper.bibFields[old] == nil,
+              name != "institution" || paper.workType == .thesis else { return name }
+        return old
+    }
+
     /// Name-list fields, as biber knows them: kept as written.
     static let nameLists: Set<String> = [
         "editor", "editora", "editorb", "editorc", "translator", "annotator", "commentator", "introduction",

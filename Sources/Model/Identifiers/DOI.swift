@@ -1,6 +1,8 @@
-/// A Digital Object Identifier, normalized to lower case.
+/// A Digital Object Identifier, compared without case and shown as given.
 ///
-/// DOIs are case-insensitive, so `10.1234/ABC` and `10.1234/abc` are one paper.
+/// DOIs are case-insensitive, so `10.1234/ABC` and `10.1234/abc` are one paper
+/// (equality and hashing use ``value``, the lower-case form), but a DOI is shown
+/// and exported as its source wrote it (``written``): `10.1103/PhysRevLett.116.061102`.
 /// Accepts `10.1234/abc`, `doi:10.1234/abc`, `https://doi.org/10.1234/abc`,
 /// `https://dx.doi.org/...` and `http://doi.acm.org/...`, with percent-encoding in
 /// URLs decoded, and shortDOIs (`10/b8tv`).
@@ -9,8 +11,11 @@
 /// DOI("https://doi.org/10.1145/3442188.3445922")?.value  // "10.1145/3442188.3445922"
 /// ```
 public struct DOI: Hashable, Sendable, CustomStringConvertible {
-    /// The normalized DOI: `10.` prefix, registrant, `/`, suffix, lower case.
+    /// The normalized DOI: `10.` prefix, registrant, `/`, suffix, lower case; what
+    /// identifies the work.
     public let value: String
+    /// The DOI as its source gave it, without a resolver or `doi:` prefix.
+    public let written: String
 
     /// Parses `text`; nil when it is not one.
     public init?(_ text: String) {
@@ -32,7 +37,7 @@ public struct DOI: Hashable, Sendable, CustomStringConvertible {
         let lower = candidate.lowercased()
         // A shortDOI (shortdoi.org): `10/` and a short code of letters and digits.
         if lower.hasPrefix("10/"), lower.count > 3, lower.dropFirst(3).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            self.value = lower
+            (value, written) = (lower, candidate)
             return
         }
         guard lower.hasPrefix("10."),
@@ -43,15 +48,18 @@ public struct DOI: Hashable, Sendable, CustomStringConvertible {
         guard registrant.count >= 4, registrant.allSatisfy({ $0.isASCIIDigit || $0 == "." }),
               !lower.contains(where: { $0.isWhitespace })
         else { return nil }
-        self.value = lower
+        (value, written) = (lower, candidate)
     }
+
+    public static func == (lhs: DOI, rhs: DOI) -> Bool { lhs.value == rhs.value }
+    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 
     /// The resolvers whose URLs hold a DOI after the host.
     static let hosts = ["doi.org/", "dx.doi.org/", "www.doi.org/", "doi.acm.org/", "dx.doi.acm.org/", "doi.ieeecomputersociety.org/",
                         "doi.wiley.com/", "hdl.handle.net/"]
 
-    /// The text form.
-    public var description: String { value }
+    /// The text form, as written.
+    public var description: String { written }
 }
 
 extension String {

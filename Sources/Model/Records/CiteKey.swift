@@ -38,13 +38,13 @@ public enum CiteKey {
         (0...).lazy.map { index in index == 0 ? key : key + suffix(index - 1) }
     }
 
-    /// Whether a key from a source can be kept as written: non-empty, at most 100
+    /// Whether a key from a source can be kept as written: non-empty, at most 250
     /// characters of printable ASCII, none of which bibtex, biber or LaTeX's `\cite`
     /// read otherwise: white space, `, { } ( ) " = # % \ ~`. So `o'neil2020`,
     /// `Smith:2020!` and `doe[2019]` are kept; a key with non-ASCII letters, which
     /// pdfLaTeX cannot `\cite`, is given a new one.
     public static func isUsable(_ key: String) -> Bool {
-        !key.isEmpty && key.utf8.count <= 100 && key.utf8.allSatisfy { byte in
+        !key.isEmpty && key.utf8.count <= 250 && key.utf8.allSatisfy { byte in
             guard byte > 0x20, byte < 0x7F else { return false }
             switch byte {
             case UInt8(ascii: ","), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "("), UInt8(ascii: ")"),

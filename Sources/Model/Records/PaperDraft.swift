@@ -81,8 +81,16 @@ public struct PaperDraft: Hashable, Sendable {
         put("title", title.isEmpty ? nil : TextNormalization.singleLine(title))
         if !authors.isEmpty {
             values["authors"] = .array(authors.map { .string(TextNormalization.singleLine($0)) })
-            // Only the parts a display name does not say (most names have none).
-            let parts = knownNames.isEmpty ? [] : authorNames.filter { !$0.isReadFromDisplayName }
+            // Only the parts a display name does not say (most names have none), and
+            // every name whose display name the list has twice (`Negro, Luca Dal` and
+            // `Dal Negro, Luca`), so that they pair up in order.
+            var parts: [PersonName] = []
+            if !knownNames.isEmpty {
+                let names = authorNames
+                var seen: [String: Int] = [:]
+                for name in names { seen[name.displayName, default: 0] += 1 }
+                parts = names.filter { !$0.isReadFromDisplayName || seen[$0.displayName, default: 0] > 1 }
+            }
             if !parts.isEmpty { values["author_names"] = .array(parts.map(\.jsonValue)) }
         }
         put("abstract", abstract)
@@ -90,7 +98,7 @@ public struct PaperDraft: Hashable, Sendable {
         if let year { values["year"] = .int(Int64(year)) }
         put("arxiv_id", arxiv?.id)
         if let version = arxiv?.version { values["arxiv_version"] = .int(Int64(version)) }
-        put("doi", doi?.value)
+        put("doi", doi?.written)
         put("url", url)
         put("pdf_url", pdfURL)
         put("code_url", codeURL)

@@ -77,6 +77,24 @@ public struct WorkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let standard = WorkType(known: "standard")
     /// A periodical.
     public static let periodical = WorkType(known: "periodical")
+    /// A recording (biblatex's `@audio`, `@music`).
+    public static let song = WorkType(known: "song")
+    /// A film or video (`@video`, `@movie`).
+    public static let motionPicture = WorkType(known: "motion_picture")
+    /// An image or artwork (`@image`, `@artwork`).
+    public static let graphic = WorkType(known: "graphic")
+    /// A law or bill (`@legislation`).
+    public static let legislation = WorkType(known: "legislation")
+    /// A court decision (`@jurisdiction`).
+    public static let legalCase = WorkType(known: "legal_case")
+    /// A letter (`@letter`).
+    public static let personalCommunication = WorkType(known: "personal_communication")
+    /// A performance (`@performance`).
+    public static let performance = WorkType(known: "performance")
+    /// A review (`@review`).
+    public static let review = WorkType(known: "review")
+    /// A talk or presentation.
+    public static let speech = WorkType(known: "speech")
 
     /// Whether the work's venue is the book or proceedings it is part of
     /// (BibTeX's `booktitle`) rather than a journal.

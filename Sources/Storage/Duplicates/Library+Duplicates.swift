@@ -11,14 +11,15 @@ extension Library {
         try read { db in
             var groups: [DuplicateGroup] = []
             var seen: Set<[UUID]> = []
-            for (shared, column) in [(DuplicateGroup.Shared.doi, "doi"), (.arxiv, "arxiv_id"), (.title, "match_title")] {
+            // DOIs are compared without case (stored as written).
+            for (shared, column, collation) in [(DuplicateGroup.Shared.doi, "doi", " COLLATE NOCASE"), (.arxiv, "arxiv_id", ""), (.title, "match_title", "")] {
                 let values = try String.fetchAll(db, sql: """
                     SELECT \(column) FROM paper WHERE \(column) IS NOT NULL AND \(column) <> '' AND coalesce(trashed, 0) = 0
-                    GROUP BY \(column) HAVING count(*) > 1 ORDER BY min(added_at), \(column)
+                    GROUP BY \(column)\(collation) HAVING count(*) > 1 ORDER BY min(added_at), \(column)\(collation)
                     """)
                 for value in values {
                     let papers = try Row.fetchAll(db, sql: """
-                        SELECT \(Library.paperColumns) FROM paper p WHERE p.\(column) = ? AND coalesce(p.trashed, 0) = 0
+                        SELECT \(Library.paperColumns) FROM paper p WHERE p.\(column) = ?\(collation) AND coalesce(p.trashed, 0) = 0
                         ORDER BY p.added_at, p.rowid
                         """, arguments: [value]).map(Library.paper(row:))
                     guard seen.insert(papers.map(\.id)).inserted else { continue }

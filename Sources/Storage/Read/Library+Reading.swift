@@ -164,7 +164,7 @@ extension Library {
         var candidates: [Paper] = []
         switch PaperIdentifier(reference) {
         case .arxiv(let id): candidates = try fetch("p.arxiv_id = ?", [id.id])
-        case .doi(let doi): candidates = try fetch("p.doi = ?", [doi.value])
+        case .doi(let doi): candidates = try fetch("p.doi = ? COLLATE NOCASE", [doi.value])
         case nil: break
         }
         if candidates.isEmpty, CiteKey.isUsable(reference) {

@@ -182,6 +182,14 @@ enum Schema {
                 ALTER TABLE paper ADD COLUMN bib_fields TEXT;
                 """)
         }
+        migrator.registerMigration("v8: DOIs as written, found without case") { db in
+            // A DOI is stored as its source wrote it (10.1103/PhysRevLett.116.061102)
+            // and looked up with `doi = ? COLLATE NOCASE`, which this index serves.
+            try db.execute(sql: """
+                DROP INDEX paper_by_doi;
+                CREATE INDEX paper_by_doi ON paper(doi COLLATE NOCASE) WHERE doi IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

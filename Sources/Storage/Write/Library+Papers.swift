@@ -203,7 +203,7 @@ extension ChangeWriter {
             return id
         }
         if let doi = draft.doi,
-           let id = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM paper WHERE doi = ? LIMIT 1"), arguments: [doi.value]) {
+           let id = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM paper WHERE doi = ? COLLATE NOCASE LIMIT 1"), arguments: [doi.value]) {
             return id
         }
         let stable = draft.stableID.lowercased

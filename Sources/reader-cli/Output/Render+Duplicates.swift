@@ -37,7 +37,7 @@ extension Render {
         let shared: String
         switch group.shared {
         case .title: shared = "same title"
-        case .doi: shared = "same DOI " + (group.papers.first?.doi?.value ?? "")
+        case .doi: shared = "same DOI " + (group.papers.first?.doi?.written ?? "")
         case .arxiv: shared = "same arXiv id " + (group.papers.first?.arxiv?.id ?? "")
         }
         var lines = [term.bold(group.papers.first?.displayTitle ?? "") + term.dim("  (\(shared))")]

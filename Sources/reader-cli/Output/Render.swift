@@ -54,7 +54,7 @@ enum Render {
         } else if let key = detail.provisionalCiteKey {
             facts.append(("cite key", "\(key) (provisional: fixed when the paper is first exported)"))
         }
-        if let doi = p.doi { facts.append(("DOI", doi.value)) }
+        if let doi = p.doi { facts.append(("DOI", doi.written)) }
         if let url = p.url { facts.append(("url", url)) }
         if let pdf = p.pdfURL { facts.append(("pdf", pdf)) }
         if let code = p.codeURL { facts.append(("code", code)) }

@@ -51,6 +51,21 @@ struct BibTeXNameTests {
 
     /// Random names from pieces that each need care (lower-case words, commas, the
     /// word `and`, LaTeX's special characters) read back as written, in both dialects.
+    @Test func aVonPartThatStartsWithACapitalIsWrittenAsBibtexReadsIt() throws {
+        // Before a comma, bibtex and biber read von up to its last lower-case word.
+        let fosas = PersonName(family: "Pando", given: "Miguel", particle: "Fosas de")
+        #expect(try name("Fosas de Pando, Miguel") == fosas)
+        #expect(BibTeXName.written(fosas, dialect: .bibtex) == "Fosas de Pando, Miguel")
+        #expect(BibTeXName.written(fosas, dialect: .biblatex) == "Fosas de Pando, Miguel")
+    }
+
+    @Test func namesThatShowTheSameKeepTheirOwnParts() throws {
+        // The same person twice, written two ways (a real library's entry).
+        let draft = try #require(try BibTeX.parse("@article{k, title = {T}, author = {Negro, Luca Dal and Dal Negro, Luca}}", file: "a.bib").first)
+        let paper = Paper(id: UUID(), values: draft.fieldValues)
+        #expect(paper.names == [PersonName(family: "Negro", given: "Luca Dal"), PersonName(family: "Dal Negro", given: "Luca")])
+    }
+
     @Test func whatIsWrittenReadsBackAsTheSameParts() throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["NAMES_SEED"].flatMap(UInt64.init) ?? 0x4E41)
         print("NAMES_SEED=\(seed)")

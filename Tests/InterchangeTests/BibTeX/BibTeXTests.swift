@@ -44,6 +44,32 @@ struct BibTeXTests {
         #expect(LaTeX.toUnicode(latex) == text)
     }
 
+    /// What real libraries hold (Better BibTeX's fixtures: EndNote and clipboard
+    /// exports, a file of APA examples with entries commented out by `%`).
+    @Test func readsWhatBibtexAndBiberLetPass() throws {
+        var warnings: [ImportError] = []
+        let drafts = try BibTeX.parse("""
+            % (APA 10.1 Example 18)
+            %@ARTICLE{10.1:18,
+            %  ENTRYSUBTYPE   = {nonacademic},
+            @article{
+              author = {Huang, Y. and Mucke, L.},
+              title = {Alzheimer mechanisms},
+              year = {2012}
+            }
+            @Comment Len Schubert
+
+            @techreport{TBD,  title = {Report number 2PTE3},  , number = {2PTE3},}
+            """, file: "real.bib", problems: ImportProblems(warning: { warnings.append($0) }))
+        #expect(drafts.map(\.title) == ["Alzheimer mechanisms", "Report number 2PTE3"])
+        #expect(drafts.first?.citeKey == nil, "a key is made on import")
+        #expect(drafts.last?.bibFields["number"] == "2PTE3")
+        #expect(warnings == [ImportError(file: "real.bib", line: 4, reason: "@article has no citation key; reader gives it one")])
+        #expect(throws: ImportError(file: "real.bib", line: 1, reason: "@article has no citation key; reader gives it one")) {
+            try BibTeX.parse("@article{\n  title = {Strict}\n}\n", file: "real.bib")
+        }
+    }
+
     @Test func badEntriesAreReportedAtTheirLine() {
         let unclosed = "@article{a,\n  title = {Fine},\n}\n\n@article{b,\n  title = {Never closed,\n  year = 2020\n"
         #expect(throws: ImportError(file: "bad.bib", line: 6, reason: "unbalanced braces: the file ends before the value of field 'title' of @article{b} is closed")) {

@@ -22,6 +22,30 @@ struct LaTeXSourceTests {
         #expect(BibTeXName.names(#"\Thanh and Knuth, Donald"#).map(\.displayName) == [#"\Thanh"#, "Donald Knuth"])
     }
 
+    @Test func aKeptMacroDoesNotRunIntoTheLetterAfterIt() {
+        // TUGboat's `{\Dash}an`: without the group, `\Dashan` would be another macro.
+        #expect(LaTeX.toUnicode(#"system{\Dash}{\sl Autolayouter}{\Dash}an"#) == #"system\Dash{}Autolayouter\Dash{}an"#)
+        #expect(LaTeX.toUnicode(#"\foo{}bar \foo{} bar"#) == #"\foo{}bar \foo bar"#)
+        // A control word ends at the line break after it as at a space.
+        #expect(LaTeX.toUnicode("{\\sl\n   Title}") == LaTeX.toUnicode("{\\sl Title}"))
+        // An accent with nothing under it is kept as written.
+        #expect(LaTeX.toUnicode(#"Ragnhei{\d}ur"#) == #"Ragnhei\dur"#)
+    }
+
+    @Test func fieldsAndTypesGoBackOutUnderEachDialectsNames() throws {
+        let paper = try detail(#"""
+            @video{k, title = {A Film}, author = {Doe, Jane}, date = {1998}, month = {May},
+              address = {New York}, location = {Calgary}, annote = {Seen twice}}
+            """#)
+        let bibtex = export(paper, .bibtex), biblatex = export(paper, .biblatex)
+        #expect(biblatex.hasPrefix("@video{k,") && bibtex.hasPrefix("@misc{k,"), "plain.bst has no @video")
+        #expect(biblatex.contains("date = {1998}") && biblatex.contains("month = {May}"), "a date beside a month: both as written")
+        #expect(bibtex.contains("address = {New York}") && bibtex.contains("location = {Calgary}"), "both places, each under its own name")
+        #expect(bibtex.contains("annote = {Seen twice}") && biblatex.contains("annotation = {Seen twice}"))
+        let unknown = try detail("@nameonly{k, title = {Somebody}}")
+        #expect(export(unknown, .biblatex).hasPrefix("@nameonly{k,"), "a type reader has no work type for goes back out as it came")
+    }
+
     func detail(_ entry: String) throws -> PaperDetail {
         let draft = try #require(try BibTeX.parse(entry, file: "a.bib").first)
         var values = draft.fieldValues

@@ -76,12 +76,15 @@ struct BibliographyExportTests {
         detail.paper.venue = "Journal of Tests"
         detail.paper.doi = DOI("10.1234/x_{y}")
         export.write(detail, key: "b")
+        detail.paper.doi = DOI("10.1234/x_}y{")
+        export.write(detail, key: "c")
         let text = export.finish()
         #expect(text.hasPrefix("@online{a,\n"))
         #expect(text.contains("  date = {2024-05-30},\n  eprint = {2405.12345v2},\n  eprinttype = {arxiv},\n  eprintclass = {cs.LG},\n"))
         #expect(text.contains("\n\n@article{b,\n"))
         #expect(text.contains("  journaltitle = {Journal of Tests},\n"))
-        #expect(text.contains("  doi = {10.1234/x_%7By%7D},\n"), "verbatim fields keep `_`; braces are percent-encoded")
+        #expect(text.contains("  doi = {10.1234/x_{y}},\n"), "verbatim fields are written as they are, braces too")
+        #expect(text.contains("  doi = {10.1234/x_%7Dy%7B},\n"), "braces that would unbalance the entry are percent-encoded")
     }
 
     @Test func cslJSONWritesAPreprintAsCSL102Recommends() throws {

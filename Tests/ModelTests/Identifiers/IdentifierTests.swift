@@ -46,6 +46,14 @@ struct DOITests {
         #expect(try #require(DOI(text)).value == value)
     }
 
+    @Test func keepsTheCaseItWasWrittenInAndComparesWithoutIt() throws {
+        let given = try #require(DOI("https://doi.org/10.1103/PhysRevLett.116.061102"))
+        #expect(given.written == "10.1103/PhysRevLett.116.061102")
+        #expect(given.description == "10.1103/PhysRevLett.116.061102")
+        #expect(given == DOI("10.1103/physrevlett.116.061102"))
+        #expect(Set([given, try #require(DOI("doi:10.1103/PHYSREVLETT.116.061102"))]).count == 1)
+    }
+
     @Test(arguments: ["10.12/abc", "11.1234/abc", "10.1234/", "https://example.org/10.1234/abc", "10.1234/a b", "10/", "10/a-b"])
     func rejectsWhatIsNotADOI(text: String) {
         #expect(DOI(text) == nil)
