@@ -39,4 +39,20 @@ struct CSLJSONTests {
             try CSLJSON.parse(Data("[3]".utf8), file: "c.json")
         }
     }
+
+    @Test func crossrefsListsAndFractionsAreRead() throws {
+        // As Crossref serves CSL-JSON (Manubot's test data): lists, and `"score": 1.0`.
+        let item = #"{"type":"article-journal","title":["Opportunities"],"ISSN":["1742-5689","1742-5662"],"score":1.0,"issued":{"date-parts":[[2018,4]]}}"#
+        let draft = try #require(try CSLJSON.parse(Data(item.utf8), file: "crossref.json").first)
+        #expect(draft.title == "Opportunities")
+        #expect(draft.bibFields["issn"] == "1742-5689; 1742-5662")
+    }
+
+    @Test func anItemWithoutTitleIsKeptWithAWarningUnlessStrict() throws {
+        var warnings: [ImportError] = []
+        let drafts = try CSLJSON.parse(Data(#"[{"id":"x","type":"book","issued":{"date-parts":[[2020]]}}]"#.utf8), file: "c.json",
+                                       problems: ImportProblems(warning: { warnings.append($0) }))
+        #expect(drafts.map(\.year) == [2020])
+        #expect(warnings == [ImportError(file: "c.json", line: nil, reason: "item 1 (x): no title, DOI or arXiv id")])
+    }
 }

@@ -51,7 +51,18 @@ struct RISTests {
         let drafts = try RIS.parse(text, file: "ovid.ris")
         #expect(drafts.map(\.title) == ["Deep learning", "Information theory and statistics"])
         #expect(drafts.map(\.line) == [2, 9])
+        // A database's header between records (rispy's test data) is skipped too.
+        let headed = "Record #1 of 2\nProvider: Provider\nContent: text/plain; charset=\"UTF-8\"\n1.\nTY  - JOUR\nT1  - Title of reference\nER  - \n\nRecord #2 of 2\n2.\nTY  - JOUR\nT1  - Another\nER  - \n"
+        #expect(ImportFormat.detect(headed) == .ris)
+        #expect(try RIS.parse(headed, file: "db.ris").map(\.title) == ["Title of reference", "Another"])
         // A number inside a record is not skipped: it continues the field above it.
         #expect(try RIS.parse("TY  - JOUR\nTI  - Part\n2\nER  - \n", file: "r.ris").first?.title == "Part 2")
+    }
+
+    @Test func aRecordWithoutTitleIsKeptWithAWarningUnlessStrict() throws {
+        var warnings: [ImportError] = []
+        let drafts = try RIS.parse("TY  - JOUR\nN2  - first line\nER  - \n", file: "r.ris", problems: ImportProblems(warning: { warnings.append($0) }))
+        #expect(drafts.map(\.abstract) == ["first line"])
+        #expect(warnings == [ImportError(file: "r.ris", line: 1, reason: "the record has no title (TI), DOI (DO) or arXiv URL")])
     }
 }

@@ -26,7 +26,7 @@ struct SkipInvalidTests {
 
     @Test func risListingAndJSONFormatsSkipTheirBadRecords() throws {
         var skipped: [ImportError] = []
-        let ris = try RIS.parse("TY  - JOUR\nTI  - Good\nER  - \nTY  - JOUR\nPY  - 2020\nER  - \nTY  - JOUR\nTI  - Also good\nER  - \n", file: "r.ris") { skipped.append($0) }
+        let ris = try RIS.parse("TY  - JOUR\nTI  - Good\nER  - \nTY  - JOUR\nPY  - 2020\nER  - \nTY  - JOUR\nTI  - Also good\nER  - \n", file: "r.ris", problems: ImportProblems(skipping: { skipped.append($0) }))
         #expect(ris.map(\.title) == ["Good", "Also good"])
         #expect(skipped.map(\.line) == [4])
 
@@ -37,7 +37,7 @@ struct SkipInvalidTests {
         #expect(skipped.map(\.line) == [5])
 
         skipped = []
-        let csl = try CSLJSON.parse(Data(#"[{"type":"book","title":"Kept"},{"type":"book"},3]"#.utf8), file: "c.json") { skipped.append($0) }
+        let csl = try CSLJSON.parse(Data(#"[{"type":"book","title":"Kept"},{"type":"book"},3]"#.utf8), file: "c.json", problems: ImportProblems(skipping: { skipped.append($0) }))
         #expect(csl.map(\.title) == ["Kept"])
         #expect(skipped.map(\.reason) == ["item 2: no title, DOI or arXiv id", "item 3: expected an object"])
     }

@@ -14,7 +14,12 @@ export it as BibTeX and as BibLaTeX, then
 2. run `biber --tool` on the original and on the BibLaTeX export: both finish
    without errors, biber reads every author and editor of the export as the
    original's (the name lists it writes back are the same), and the export takes no
-   longer than 1.5x the original plus 2 s (biber's own start-up is about a second).
+   longer than 1.5x the original plus 2 s (biber's own start-up is about a second);
+3. where pdflatex and biblatex are installed (texlive-latex-recommended and
+   texlive-bibtex-extra; `.ci/run` installs them), typeset a document citing every
+   entry (pdflatex, biber, pdflatex, pdflatex) on the original and on the BibLaTeX
+   export: the export makes a PDF whenever the original does, with no more LaTeX or
+   biber errors, in no more than 1.5x the original's time plus 2 s.
 
 Exit status 1 lists every difference. Usage: validate_bibtex_tools.py PATH/TO/reader [FILE.bib ...]
 """
@@ -77,6 +82,38 @@ def biber(folder, name):
 
 
 
+DOCUMENT = r"""\documentclass{article}
+\usepackage[T1]{fontenc}
+\usepackage[utf8]{inputenc}
+\usepackage[backend=%s]{biblatex}
+\addbibresource{%s}
+\begin{document}
+\nocite{*}
+\printbibliography
+\end{document}
+"""
+
+
+def latex_run(folder, bib, backend="biber"):
+    """A whole document run on BIB, as an author runs it: pdflatex, biber,
+    pdflatex, pdflatex, citing every entry. Returns (seconds, whether a PDF was
+    made, the LaTeX errors of the last pass, biber's ERROR lines)."""
+    name = "doc-" + os.path.splitext(bib)[0]
+    with open(os.path.join(folder, name + ".tex"), "w") as tex:
+        tex.write(DOCUMENT % (backend, bib))
+    started = time.monotonic()
+    biber_errors = []
+    for step in ["pdflatex", "biber", "pdflatex", "pdflatex"]:
+        command = ["pdflatex", "-interaction=nonstopmode", name] if step == "pdflatex" else ["biber", name]
+        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, errors="replace", timeout=900)
+        if step == "biber":
+            biber_errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
+    seconds = time.monotonic() - started
+    with open(os.path.join(folder, name + ".log"), encoding="utf-8", errors="replace") as log:
+        errors = [line for line in log.read().splitlines() if line.startswith("!")]
+    return seconds, os.path.exists(os.path.join(folder, name + ".pdf")), errors, biber_errors
+
+
 def main():
     binary = sys.argv[1]
     files = [os.path.join(ROOT, "Tests/Fixtures", name) for name in FIXTURES] + installed_corpus() + sys.argv[2:]
@@ -136,6 +173,19 @@ def main():
                     failures.append(f"{label} {key}: biber reads the export's {field} as {ours.get((key, field))!r}, the original's as {written!r}")
         if seconds_export > 1.5 * seconds_original + 2:
             failures.append(f"{label}: biber takes {seconds_export:.2f} s on the export, {seconds_original:.2f} s on the original")
+        # 3. The whole document: pdflatex and biber on the original and on the BibLaTeX export.
+        if shutil.which("pdflatex") and os.environ.get("READER_LATEX_RUN", "1") != "0":
+            doc_original = latex_run(folder, "original.bib")
+            doc_export = latex_run(folder, "exportlatex.bib")
+            if doc_original[1] and not doc_export[1]:
+                failures.append(f"{label}: pdflatex makes no PDF of the export: {doc_export[2][:5]}")
+            if len(doc_export[2]) > len(doc_original[2]):
+                failures.append(f"{label}: pdflatex reports {len(doc_export[2])} errors on the export, {len(doc_original[2])} on the original: {doc_export[2][:5]}")
+            if len(doc_export[3]) > len(doc_original[3]):
+                failures.append(f"{label}: biber reports errors on the export the original has not: {doc_export[3][:5]}")
+            if doc_export[0] > 1.5 * doc_original[0] + 2:
+                failures.append(f"{label}: pdflatex and biber take {doc_export[0]:.2f} s on the export, {doc_original[0]:.2f} s on the original")
+            print(f"{label}: pdflatex + biber + pdflatex x2 in {doc_original[0]:.2f} s on the original, {doc_export[0]:.2f} s on the export")
         print(f"{label}: bibtex rendered {compared} entries alike ({len(resolved)} resolved crossref/xdata entries left out); "
               f"biber read {name_lists} name lists alike, in {seconds_original:.2f} s on the original, {seconds_export:.2f} s on the export")
     for failure in failures:

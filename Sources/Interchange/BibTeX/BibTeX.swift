@@ -9,7 +9,9 @@ import Model
 /// into Unicode, authors with their name parts (``BibTeXName``) in order, the year and month, the DOI,
 /// the arXiv id (from `eprint` with `archivePrefix`/`eprinttype` arXiv, or an
 /// arxiv.org URL), the venue (`journal`, `journaltitle` or `booktitle`), the URL and
-/// the abstract. `@comment`, `@preamble` and text between entries are skipped.
+/// the abstract. `@comment` and text between entries are skipped; the `@preamble`
+/// goes with each entry that uses a macro it defines (``Preamble``), so that an
+/// export of the entry still compiles.
 ///
 /// ```swift
 /// let drafts = try BibTeX.parse(try String(contentsOfFile: "refs.bib"), file: "refs.bib")
@@ -34,6 +36,7 @@ public enum BibTeX {
         let source = ImportError.source("bibtex", file: file)
         var inheritanceWarnings: [ImportError] = []
         let entries = resolvingInheritance(try parser.entries(skipping: problems.skipping), file: file) { inheritanceWarnings.append($0) }
+        let preamble = Preamble(parser.preambles)
         // A missing parent is only a warning, as in bibtex and biber: the child is kept as it is.
         for warning in parser.warnings + inheritanceWarnings { problems.warning?(warning) }
         // Reading entries is quick; turning their LaTeX into text is most of the work,
@@ -44,7 +47,11 @@ public enum BibTeX {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let range = (chunk * chunkSize)..<min(entries.count, (chunk + 1) * chunkSize)
             let converted = entries[range].map { entry in
-                Result { () throws(ImportError) -> PaperDraft in try draft(entry, source: source, file: file) }
+                Result { () throws(ImportError) -> PaperDraft in
+                    var draft = try draft(entry, source: source, file: file)
+                    if let preamble, preamble.isUsed(by: entry) { draft.bibFields["@preamble"] = preamble.text }
+                    return draft
+                }
             }
             results.withLock { $0[chunk] = converted }
         }
@@ -63,7 +70,7 @@ public enum BibTeX {
                             reason: "@set{\(entry.key)} groups other entries\(members): each member is imported, the set is not"))
                         continue
                     }
-                    if draft.title.isEmpty, draft.doi == nil, draft.arxiv == nil {
+                    if !draft.saysWhichWork {
                         guard try problems.keep(despite: ImportError(file: file, line: entry.line,
                             reason: "@\(entry.type){\(entry.key)} has no title, DOI or arXiv id")) else { continue }
                     }

@@ -23,6 +23,8 @@ public struct BibTeXExport<Output: TextOutput> {
     public private(set) var output: Output
     let dialect: Dialect
     private var count = 0
+    /// The `@preamble`s written so far.
+    private var preamblesWritten: Set<String> = []
 
     /// Creates an export that writes to `output`.
     public init(output: Output, dialect: Dialect) {
@@ -82,7 +84,7 @@ public struct BibTeXExport<Output: TextOutput> {
         }
         let type = BibTeX.entryType(of: p, dialect: dialect)
         // The other bibliographic fields, as written; BibTeX's own names in BibTeX.
-        for name in p.bibFields.keys.sorted() where name != "@type" && !fields.contains(where: { $0.0 == name }) {
+        for name in p.bibFields.keys.sorted() where !name.hasPrefix("@") && !fields.contains(where: { $0.0 == name }) {
             guard let value = p.bibFields[name] else { continue }
             let written = dialect == .bibtex ? BibliographicField.bibtexName(of: name, in: p) : name
             add(written, LaTeX.isBalanced(value) ? value : LaTeX.escape(LaTeX.text(value)))
@@ -95,6 +97,10 @@ public struct BibTeXExport<Output: TextOutput> {
         add("abstract", p.abstract.map { abstract in LaTeX.source(p.latex["abstract"]) { LaTeX.text($0) == abstract } ?? LaTeX.escape(abstract) })
 
         var entry = count == 0 ? "" : "\n"
+        // The macros the entry uses, defined once before the first entry that uses them.
+        if let preamble = p.bibFields["@preamble"], LaTeX.isBalanced(preamble), preamblesWritten.insert(preamble).inserted {
+            entry += "@preamble{ {" + preamble + "} }\n\n"
+        }
         entry += "@" + type + "{" + key
         for (name, value) in fields { entry += ",\n  " + name + " = " + value }
         entry += "\n}\n"

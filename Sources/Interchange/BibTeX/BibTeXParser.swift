@@ -4,8 +4,8 @@ import Model
 ///
 /// Reads what people's `.bib` files hold: `@string` macros (and the month names),
 /// `#` concatenation, `{braced}` and `"quoted"` values with nested braces, bare
-/// numbers, `@comment` and `@preamble` blocks and free text between entries (both
-/// ignored; a `%` line between entries is a comment, so `%@article{…` is not read, as
+/// numbers, `@preamble` texts (kept in ``preambles``), `@comment` blocks and free
+/// text between entries (ignored; a `%` line between entries is a comment, so `%@article{…` is not read, as
 /// in biber and pybtex), `{…}` or `(…)` around an entry. As leniently as bibtex and
 /// biber: an entry without a key, an empty field (`, ,`) and a bare `@comment` word.
 /// Values keep their LaTeX; ``LaTeX`` turns them into text. Errors name the line
@@ -44,6 +44,8 @@ struct BibTeXParser {
     /// of failing the entry: an undefined `@string` (read as empty), an entry
     /// without a key (given one on import).
     var isLenient = false
+    /// The file's `@preamble` texts, in file order (the macros its entries use).
+    var preambles: [String] = []
     /// Warnings about what was read anyway, in file order.
     var warnings: [ImportError] = []
     /// What is being read, for warnings: `field 'journal' of @article{key}`.
@@ -148,7 +150,7 @@ struct BibTeXParser {
                 _ = try delimited(by: close, from: start, stoppingAtEntries: false)
             case "preamble":
                 context = "@preamble"
-                _ = try value(start: start, close: close)
+                preambles.append(try value(start: start, close: close))
                 skipSpace()
                 try expect(close, start, "@preamble")
             case "string":

@@ -12,8 +12,9 @@ public enum CSLJSON {
     /// The drafts of every item, in file order; a bad item stops the read, named by
     /// its position and id.
     ///
-    /// With `skipping`, a bad item is handed to it and the read goes on.
-    public static func parse(_ data: Data, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
+    /// With `problems.skipping`, a bad item is handed to it and the read goes on; with
+    /// `problems.warning`, an item that says no title, DOI or arXiv id is kept with a warning.
+    public static func parse(_ data: Data, file: String, problems: ImportProblems = ImportProblems()) throws(ImportError) -> [PaperDraft] {
         let document = try ImportError.parseJSON(data, file: file)
         let items: [JSONValue]
         switch document {
@@ -22,12 +23,16 @@ public enum CSLJSON {
         default: throw ImportError(file: file, line: nil, reason: "expected a CSL-JSON item or an array of items")
         }
         let source = ImportError.source("csl-json", file: file)
-        return try ImportError.collect(items.enumerated(), skipping: skipping) { (index, item) throws(ImportError) in
+        return try ImportError.collect(items.enumerated(), skipping: problems.skipping) { (index, item) throws(ImportError) in
             guard case .object(let fields) = item else {
                 throw ImportError(file: file, line: nil, reason: "item \(index + 1): expected an object")
             }
             var draft = try draft(fields, number: index + 1, file: file)
             draft.source = source
+            if !draft.saysWhichWork {
+                let label = fields["id"].flatMap { $0.stringValue ?? $0.intValue.map(String.init) }.map { "item \(index + 1) (\($0))" } ?? "item \(index + 1)"
+                guard try problems.keep(despite: ImportError(file: file, line: nil, reason: "\(label): no title, DOI or arXiv id")) else { return nil }
+            }
             return draft
         }
     }
@@ -47,10 +52,13 @@ public enum CSLJSON {
                 let clean = TextNormalization.singleLine(value)
                 return clean.isEmpty ? nil : clean
             case .int(let value)?: return String(value)
+            case .array(let values)?:
+                // Crossref's lists (`"ISSN": ["1742-5689", "1742-5662"]`, an older `"title": ["…"]`).
+                let parts = values.compactMap { $0.stringValue.map(TextNormalization.singleLine) }.filter { !$0.isEmpty }
+                return parts.isEmpty ? nil : parts.joined(separator: "; ")
             default: return nil
             }
         }
-        let label = text("id").map { "item \(number) (\($0))" } ?? "item \(number)"
         var draft = PaperDraft(title: text("title") ?? "")
         if case .array(let authors)? = fields["author"] {
             draft.authorNames = authors.compactMap(name)
@@ -98,9 +106,6 @@ public enum CSLJSON {
         if draft.workType == .report, draft.arxiv == nil, let number = text("number") {
             draft.bibFields["number"] = BibliographicField.stored(number)
         }
-        guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {
-            throw ImportError(file: file, line: nil, reason: "\(label): no title, DOI or arXiv id")
-        }
         return draft
     }
 
@@ -144,6 +149,6 @@ public enum CSLJSON {
 extension ImportFormat {
     /// CSL-JSON, as Zotero and pandoc write it.
     public static let csl = ImportFormat(name: "csl-json", recognises: CSLJSON.looksLikeCSL) { data, file, problems throws(ImportError) in
-        try CSLJSON.parse(data, file: file, skipping: problems.skipping)
+        try CSLJSON.parse(data, file: file, problems: problems)
     }
 }

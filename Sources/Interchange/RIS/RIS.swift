@@ -4,8 +4,8 @@ import Model
 /// Reads RIS files (EndNote, Zotero, Mendeley, publishers' "export citation").
 ///
 /// Each record runs from `TY  - ` to `ER  - `; a line without a tag continues the
-/// field above it, and a number alone between records (`1.`, as Ovid numbers them)
-/// is skipped. Read into each paper: `TY` as its work type, `TI`/`T1` title,
+/// field above it, and text between records (Ovid's `1.`, a database's `Record #1
+/// of 2` header) is skipped. Read into each paper: `TY` as its work type, `TI`/`T1` title,
 /// `AU`/`A1` authors (`Family, Given, Suffix`; a name without a comma is an
 /// organisation's, kept whole), `PY`/`Y1`/`DA` date, `DO` DOI, `UR` URL, `AB`/`N2`
 /// abstract, `T2`/`JO`/`JF`/`BT` venue, the fields of ``BibliographicField`` that RIS
@@ -13,10 +13,12 @@ import Model
 public enum RIS {
     /// The drafts of every record, in file order.
     ///
-    /// With `skipping`, a bad record or stray line is handed to it and the read goes on.
-    public static func parse(_ text: String, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
+    /// With `problems.skipping`, a bad record or stray line is handed to it and the
+    /// read goes on; with `problems.warning`, a record that says no title, DOI or
+    /// arXiv id is kept with a warning.
+    public static func parse(_ text: String, file: String, problems: ImportProblems = ImportProblems()) throws(ImportError) -> [PaperDraft] {
         func problem(_ error: ImportError) throws(ImportError) {
-            guard let skipping else { throw error }
+            guard let skipping = problems.skipping else { throw error }
             skipping(error)
         }
         let source = ImportError.source("ris", file: file)
@@ -37,7 +39,15 @@ public enum RIS {
                         try problem(ImportError(file: file, line: lineNumber, reason: "ER without a TY line before it"))
                         continue
                     }
-                    do { drafts.append(try draft(fields, line: recordStart, file: file, source: source)) } catch { try problem(error) }
+                    do throws(ImportError) {
+                        let made = try draft(fields, line: recordStart, file: file, source: source)
+                        var kept = made.saysWhichWork
+                        if !kept {
+                            kept = try problems.keep(despite: ImportError(file: file, line: recordStart,
+                                                                          reason: "the record has no title (TI), DOI (DO) or arXiv URL"))
+                        }
+                        if kept { drafts.append(made) }
+                    } catch { try problem(error) }
                     start = nil
                     fields = []
                 } else {
@@ -48,8 +58,10 @@ public enum RIS {
                     fields.append((tag, value))
                 }
             } else if !line.allSatisfy(\.isWhitespace) {
-                if start == nil, isRecordNumber(line) { continue }
-                guard start != nil, !fields.isEmpty else {
+                // Between records, text is what databases write there (`Record #1 of 2`,
+                // `Provider: …`, Ovid's `1.`): skipped, as BibTeX skips text between entries.
+                if start == nil { continue }
+                guard !fields.isEmpty else {
                     try problem(ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'TY  - JOUR'"))
                     continue
                 }
@@ -60,22 +72,14 @@ public enum RIS {
         return drafts
     }
 
-    /// Whether a text starts like RIS: its first non-blank line is `TY  - …`.
+    /// Whether a text starts like RIS: its first tagged line is `TY  - …`.
     public static func looksLikeRIS(_ text: String) -> Bool {
-        guard let first = text.split(whereSeparator: \.isNewline).lazy
+        // The first tagged line, after at most a few lines of a database's header, is a TY.
+        let lines = text.split(whereSeparator: \.isNewline).lazy
             .map({ $0.hasPrefix("\u{FEFF}") ? $0.dropFirst() : $0 })
-            .first(where: { !$0.allSatisfy(\.isWhitespace) && !isRecordNumber($0) }) else { return false }
-        let line = first
-        return tagged(line)?.tag == "TY"
-    }
-
-    /// A record's number on a line of its own before it, as Ovid and some
-    /// databases write them (`1.`, `12`, `<3>`).
-    static func isRecordNumber(_ line: Substring) -> Bool {
-        var text = line.trimmingCharacters(in: .whitespaces)[...]
-        if text.hasPrefix("<"), text.hasSuffix(">") { text = text.dropFirst().dropLast() }
-        if text.hasSuffix(".") { text = text.dropLast() }
-        return !text.isEmpty && text.count <= 9 && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
+            .filter({ !$0.allSatisfy(\.isWhitespace) }).prefix(12)
+        guard let first = lines.first(where: { tagged($0) != nil }) else { return false }
+        return tagged(first)?.tag == "TY"
     }
 
     /// `XX  - value` → (XX, value).
@@ -142,9 +146,6 @@ public enum RIS {
         }
         draft.source = source
         draft.line = line
-        guard !draft.title.isEmpty || draft.doi != nil || draft.arxiv != nil else {
-            throw ImportError(file: file, line: line, reason: "the record has no title (TI), DOI (DO) or arXiv URL")
-        }
         return draft
     }
 }
@@ -207,6 +208,6 @@ extension RIS {
 extension ImportFormat {
     /// RIS.
     public static let ris = ImportFormat(name: "ris", recognises: RIS.looksLikeRIS, read: text { text, file, problems throws(ImportError) in
-        try RIS.parse(text, file: file, skipping: problems.skipping)
+        try RIS.parse(text, file: file, problems: problems)
     })
 }

@@ -6,7 +6,7 @@ extension ImportError {
     static func parseJSON(_ data: Data, file: String) throws(ImportError) -> JSONValue {
         do {
             return try data.withUnsafeBytes { raw throws(JSONParseError) in
-                try JSONValue(parsingUTF8: raw.bindMemory(to: UInt8.self))
+                try JSONValue(parsingFileUTF8: raw.bindMemory(to: UInt8.self))
             }
         } catch {
             throw ImportError(file: file, line: nil, reason: "not valid JSON: \(error)")

@@ -30,11 +30,11 @@ extension ImportError {
     /// `skipping`, is handed to it and the read goes on. Every importer that reads
     /// record by record collects its drafts this way.
     static func collect<Record>(_ records: some Sequence<Record>, skipping: ((ImportError) -> Void)?,
-                                _ draft: (Record) throws(ImportError) -> PaperDraft) throws(ImportError) -> [PaperDraft] {
+                                _ draft: (Record) throws(ImportError) -> PaperDraft?) throws(ImportError) -> [PaperDraft] {
         var drafts: [PaperDraft] = []
         for record in records {
             do throws(ImportError) {
-                drafts.append(try draft(record))
+                if let made = try draft(record) { drafts.append(made) }
             } catch {
                 guard let skipping else { throw error }
                 skipping(error)

@@ -32,6 +32,15 @@ extension JSONValue {
         var parser = JSONParser(bytes: bytes)
         self = try parser.parseDocument()
     }
+
+    /// Parses a file another program wrote, whose numbers may have fractions or
+    /// exponents (Crossref's `"score": 1.0`): those are read as their text, as
+    /// synced values hold no floats.
+    package init(parsingFileUTF8 bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
+        var parser = JSONParser(bytes: bytes)
+        parser.readsFractionsAsText = true
+        self = try parser.parseDocument()
+    }
 }
 
 /// The JSON parser over UTF-8 bytes. `package` so that the wire messages can walk a
@@ -39,6 +48,9 @@ extension JSONValue {
 package struct JSONParser {
     package let bytes: UnsafeBufferPointer<UInt8>
     package var position = 0
+
+    /// Whether a number with a fraction or exponent is read as its text instead of refused.
+    package var readsFractionsAsText = false
 
     package init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -131,7 +143,22 @@ package struct JSONParser {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return .int(try parseInteger())
+            guard readsFractionsAsText else { return .int(try parseInteger()) }
+            let start = position
+            do throws(JSONParseError) {
+                return .int(try parseInteger())
+            } catch {
+                // A fraction or exponent (or an integer out of range): the number's text.
+                position = start
+                if bytes[position] == UInt8(ascii: "-") { position += 1 }
+                let numberBytes: Set<UInt8> = Set("0123456789.eE+-".utf8)
+                while position < bytes.count, numberBytes.contains(bytes[position]) { position += 1 }
+                guard position > start, Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)) != nil else {
+                    position = start
+                    throw error
+                }
+                return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+            }
         default:
             throw fail("unexpected character")
         }

@@ -46,6 +46,10 @@ public struct PaperDraft: Hashable, Sendable {
     /// The citation key the source gave it, kept when the paper is new and the
     /// key is free (see ``CiteKey``).
     public var citeKey: String?
+
+    /// Whether the draft says which work it is: a title, a DOI or an arXiv id. An
+    /// import keeps one that does not only with a warning (bibtex and biber keep it).
+    public var saysWhichWork: Bool { !title.isEmpty || doi != nil || arxiv != nil }
     /// Subject categories, the primary one first.
     public var categories: [String] = []
     /// The authors' comment (arXiv's `12 pages, 4 figures`).

@@ -46,6 +46,25 @@ struct LaTeXSourceTests {
         #expect(export(unknown, .biblatex).hasPrefix("@nameonly{k,"), "a type reader has no work type for goes back out as it came")
     }
 
+    @Test func thePreambleGoesOutOnceWithTheEntriesThatUseItsMacros() throws {
+        let drafts = try BibTeX.parse(#"""
+            @preamble{ "\newcommand{\noopsort}[1]{} " # "\newcommand{\singleletter}[1]{#1} " }
+            @book{a, title = {Sorted}, year = {{\noopsort{1973b}}1973}}
+            @book{b, title = {Plain}, year = 1980}
+            @book{c, title = {{\singleletter{S}}tories}, year = 1981}
+            """#, file: "p.bib")
+        #expect(drafts.map { $0.bibFields["@preamble"] != nil } == [true, false, true])
+        var export = BibTeXExport(output: "", dialect: .biblatex)
+        for (index, draft) in drafts.enumerated() {
+            var values = draft.fieldValues
+            values["cite_key"] = .string("k\(index)")
+            export.write(PaperDetail(paper: Paper(id: UUID(), values: values), tags: []), key: "k\(index)")
+        }
+        let text = export.finish()
+        #expect(text.hasPrefix(#"@preamble{ {\newcommand{\noopsort}[1]{} \newcommand{\singleletter}[1]{#1} } }"#))
+        #expect(text.components(separatedBy: "@preamble").count == 2, "written once")
+    }
+
     func detail(_ entry: String) throws -> PaperDetail {
         let draft = try #require(try BibTeX.parse(entry, file: "a.bib").first)
         var values = draft.fieldValues
