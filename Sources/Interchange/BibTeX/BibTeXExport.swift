@@ -103,6 +103,7 @@ public struct BibTeXExport<Output: TextOutput> {
         }
         entry += "@" + type + "{" + key
         for (name, value) in fields { entry += ",\n  " + name + " = " + value }
+        if fields.isEmpty { entry += "," }  // biber wants the comma after a key even with no field
         entry += "\n}\n"
         output.write(entry)
         count += 1
