@@ -71,6 +71,18 @@ extension LaTeX {
     /// `_`, a line break): a field that holds one is kept as its source wrote it.
     static func mayEscape(_ text: String) -> Bool { text.utf8.contains(where: isSpecial) }
 
+    /// Whether `text` has a `%` without a backslash before it: in LaTeX a comment to
+    /// the end of its line, which, once a field's lines are joined, would take the
+    /// rest of the field (and its closing brace) with it.
+    static func hasUnescapedPercent(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x25, previous != 0x5C { return true }
+            previous = previous == 0x5C && byte == 0x5C ? 0 : byte
+        }
+        return false
+    }
+
     static func isSpecial(_ c: UInt8) -> Bool {
         switch c {
         case 0x24, 0x25, 0x26, 0x23, 0x5F, 0x5C, 0x7B, 0x7D, 0x7E, 0x5E, 0x0D, 0x0A, 0x09: true
