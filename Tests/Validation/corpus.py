@@ -31,3 +31,30 @@ def installed_corpus():
     if everything:
         found += sorted(glob.glob(os.path.join(ROOT, "Tests/Fixtures/corpus/better-bibtex/*.bib")))
     return found
+
+
+def known_differences():
+    """Differences found and not yet fixed (Tests/Validation/known_differences.tsv:
+    file, key or `-`, reason), listed in docs/interop.md; any other fails."""
+    known = {}
+    with open(os.path.join(ROOT, "Tests/Validation/known_differences.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                file, key, reason = line.rstrip("\n").split("\t")
+                known[(file, key)] = reason
+    return known
+
+
+def set_known_apart(failures, explained):
+    """The failures that are not known differences; known ones go to `explained`."""
+    known = known_differences()
+    remaining = []
+    for failure in failures:
+        reason = next((why for (file, key), why in known.items()
+                       if failure.startswith(file) and failure[len(file):len(file) + 1] in (" ", ":")
+                       and (key == "-" or f" {key}:" in failure[len(file):len(file) + len(key) + 40])), None)
+        if reason:
+            explained.append(f"{failure[:300]} (known, not yet fixed: {reason})")
+        else:
+            remaining.append(failure)
+    return remaining

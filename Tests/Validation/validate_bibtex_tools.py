@@ -26,7 +26,7 @@ Exit status 1 lists every difference. Usage: validate_bibtex_tools.py PATH/TO/re
 """
 import concurrent.futures, os, re, shutil, subprocess, sys, tempfile, time, unicodedata
 
-from corpus import installed_corpus
+from corpus import installed_corpus, set_known_apart
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = ["names.bib", "latex.bib", "types.bib", "refs.bib"]
@@ -37,18 +37,6 @@ def reader(binary, library, *args):
     result = subprocess.run([binary, *args], env=env, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"reader {' '.join(args)} failed: {result.stderr}")
-
-
-def known_differences():
-    """Differences found and not yet fixed (Tests/Validation/known_differences.tsv:
-    file, key or `-`, reason), listed in docs/interop.md; any other fails."""
-    known = {}
-    with open(os.path.join(ROOT, "Tests/Validation/known_differences.tsv"), encoding="utf-8") as f:
-        for line in f:
-            if line.strip() and not line.startswith("#"):
-                file, key, reason = line.rstrip("\n").split("\t")
-                known[(file, key)] = reason
-    return known
 
 
 def words(block):
@@ -277,15 +265,7 @@ def main():
                 print(line)
             failures += found
             explained += reasons
-    known = known_differences()
-    remaining = []
-    for failure in failures:
-        reason = next((why for (file, key), why in known.items() if failure.startswith(f"{file} {key}:") or failure.startswith(f"{file}: ") and key == "-"), None)
-        if reason:
-            explained.append(f"{failure[:300]} (known, not yet fixed: {reason})")
-        else:
-            remaining.append(failure)
-    failures = remaining
+    failures = set_known_apart(failures, explained)
     for reason in explained:
         print("explained: " + reason)
     for failure in failures:

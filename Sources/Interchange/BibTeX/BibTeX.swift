@@ -152,7 +152,9 @@ public enum BibTeX {
         // same name parts (authors), so only LaTeX is compared; a title is always,
         // for the braces an export adds.
         func keep(_ key: String, _ raw: String?, when needed: (String) -> Bool, unlessWritten written: @autoclosure () -> String) {
-            guard let raw, needed(raw), !LaTeX.hasUnescapedPercent(raw) else { return }
+            guard var raw, needed(raw) else { return }
+            // A bare `%` would comment out the rest of the field once its lines are joined.
+            if LaTeX.hasUnescapedPercent(raw) { raw = LaTeX.escapingBarePercents(raw) }
             let collapsed = TextNormalization.collapsingWhitespace(raw)
             if collapsed != written() { draft.latex[key] = collapsed }
         }

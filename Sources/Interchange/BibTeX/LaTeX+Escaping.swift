@@ -83,6 +83,19 @@ extension LaTeX {
         return false
     }
 
+    /// `text` with a backslash before each bare `%` (see ``hasUnescapedPercent(_:)``).
+    static func escapingBarePercents(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x25, previous != 0x5C { out.append(0x5C) }
+            out.append(byte)
+            previous = previous == 0x5C && byte == 0x5C ? 0 : byte
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func isSpecial(_ c: UInt8) -> Bool {
         switch c {
         case 0x24, 0x25, 0x26, 0x23, 0x5F, 0x5C, 0x7B, 0x7D, 0x7E, 0x5E, 0x0D, 0x0A, 0x09: true

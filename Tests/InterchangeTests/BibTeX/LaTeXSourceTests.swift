@@ -32,6 +32,13 @@ struct LaTeXSourceTests {
         #expect(LaTeX.toUnicode(#"Ragnhei{\d}ur"#) == #"Ragnhei\dur"#)
     }
 
+    @Test func aBarePercentIsEscapedAndTheRestKeptAsWritten() throws {
+        // Joined into one line, `%` would comment out the rest of the field and its brace.
+        let paper = try detail("@article{k, title = {T}, abstract = {about 50% in\n a {narrow} range, 5\\% \\emph{x}}}")
+        #expect(paper.paper.abstract == "about 50% in a narrow range, 5% x")
+        #expect(export(paper, .biblatex).contains(#"abstract = {about 50\% in a {narrow} range, 5\% \emph{x}}"#))
+    }
+
     @Test func fieldsAndTypesGoBackOutUnderEachDialectsNames() throws {
         let paper = try detail(#"""
             @video{k, title = {A Film}, author = {Doe, Jane}, date = {1998}, month = {May},
