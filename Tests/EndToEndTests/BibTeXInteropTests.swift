@@ -9,8 +9,8 @@ import TestSupport
 /// abstracts), with pybtex's reading of the originals.
 @Suite("BibTeX through reader, judged by pybtex")
 struct BibTeXInteropTests {
-    @Test func namesAndUneditedFieldsReadAsPybtexReadsTheOriginal() throws {
-        guard let (status, output) = try runPythonScript(["Tests/Validation/validate_roundtrip.py", ReaderProcess.binary.path]) else { return }
+    @Test func namesAndUneditedFieldsReadAsPybtexReadsTheOriginal() async throws {
+        guard let (status, output) = try await runPythonScriptOffThePool(["Tests/Validation/validate_roundtrip.py", ReaderProcess.binary.path]) else { return }
         #expect(status == 0, "\(output)")
         #expect(output.contains("0 differences"))
     }
@@ -33,8 +33,8 @@ enum BibTeXTools {
 /// reader's export of it.
 @Suite("Exports read by bibtex and biber", .enabled(if: BibTeXTools.enabled, BibTeXTools.skipped))
 struct BibTeXToolsTests {
-    @Test func bibtexRendersEveryEntryOfTheExportAsTheOriginalAndBiberReadsItAsQuickly() throws {
-        guard let (status, output) = try runPythonScript(["Tests/Validation/validate_bibtex_tools.py", ReaderProcess.binary.path]) else { return }
+    @Test func bibtexRendersEveryEntryOfTheExportAsTheOriginalAndBiberReadsItAsQuickly() async throws {
+        guard let (status, output) = try await runPythonScriptOffThePool(["Tests/Validation/validate_bibtex_tools.py", ReaderProcess.binary.path]) else { return }
         #expect(status == 0, "\(output)")
         #expect(output.contains("0 differences"))
     }

@@ -125,3 +125,16 @@ func runPythonScript(_ arguments: [String], environment: [String: String] = [:],
     }
     return (python.terminationStatus, output)
 }
+
+/// ``runPythonScript(_:environment:sourceLocation:)`` on a thread of its own: a
+/// validator that runs for minutes (the real-world corpus) must not hold one of the
+/// few threads that every other test's async work runs on (two on a 2-core machine;
+/// CI saw a cancelled transfer wait 7 minutes for one).
+func runPythonScriptOffThePool(_ arguments: [String], environment: [String: String] = [:],
+                               sourceLocation: SourceLocation = #_sourceLocation) async throws -> (status: Int32, output: String)? {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runPythonScript(arguments, environment: environment, sourceLocation: sourceLocation) })
+        }
+    }
+}

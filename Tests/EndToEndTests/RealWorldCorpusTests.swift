@@ -8,26 +8,27 @@ import TestSupport
 /// a library of its own, exported, and compared with the original by pybtex,
 /// bibtex, biber, pdflatex, citeproc-py and rispy. What differs for a reason (a
 /// merge on a shared DOI, an entry pybtex cannot read) is listed apart; the table
-/// per file is in docs/interop.md.
-@Suite("Real-world corpus", .tags(.slow), .enabled(if: SlowTests.enabled, SlowTests.skipped))
+/// per file is in docs/interop.md. One validator at a time, each on a thread of its
+/// own (they run for minutes).
+@Suite("Real-world corpus", .tags(.slow), .serialized, .enabled(if: SlowTests.enabled, SlowTests.skipped))
 struct RealWorldCorpusTests {
     static let corpus = ["READER_CORPUS": "all"]
 
-    @Test func everyBibliographyGoesThroughAsPybtexReadsIt() throws {
-        guard let (status, output) = try runPythonScript(["Tests/Validation/validate_roundtrip.py", ReaderProcess.binary.path], environment: Self.corpus) else { return }
+    @Test func everyBibliographyGoesThroughAsPybtexReadsIt() async throws {
+        guard let (status, output) = try await runPythonScriptOffThePool(["Tests/Validation/validate_roundtrip.py", ReaderProcess.binary.path], environment: Self.corpus) else { return }
         #expect(status == 0, "\(output.suffix(20_000))")
         #expect(output.contains(", 0 differences"))
     }
 
     @Test(.enabled(if: BibTeXTools.enabled, BibTeXTools.skipped))
-    func bibtexBiberAndPdflatexTypesetEveryExportAsTheOriginal() throws {
-        guard let (status, output) = try runPythonScript(["Tests/Validation/validate_bibtex_tools.py", ReaderProcess.binary.path], environment: Self.corpus) else { return }
+    func bibtexBiberAndPdflatexTypesetEveryExportAsTheOriginal() async throws {
+        guard let (status, output) = try await runPythonScriptOffThePool(["Tests/Validation/validate_bibtex_tools.py", ReaderProcess.binary.path], environment: Self.corpus) else { return }
         #expect(status == 0, "\(output.suffix(20_000))")
         #expect(output.contains(", 0 differences"))
     }
 
-    @Test func cslJSONAndRISGoThroughAsCiteprocAndRispyReadThem() throws {
-        guard let (status, output) = try runPythonScript(["Tests/Validation/validate_csl_ris.py", ReaderProcess.binary.path]) else { return }
+    @Test func cslJSONAndRISGoThroughAsCiteprocAndRispyReadThem() async throws {
+        guard let (status, output) = try await runPythonScriptOffThePool(["Tests/Validation/validate_csl_ris.py", ReaderProcess.binary.path]) else { return }
         #expect(status == 0, "\(output.suffix(20_000))")
         #expect(output.contains(", 0 differences"))
     }
