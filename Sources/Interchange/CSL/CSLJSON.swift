@@ -27,7 +27,7 @@ public enum CSLJSON {
             guard case .object(let fields) = item else {
                 throw ImportError(file: file, line: nil, reason: "item \(index + 1): expected an object")
             }
-            var draft = try draft(fields, number: index + 1, file: file)
+            var draft = try draft(fields, file: file)
             draft.source = source
             if !draft.saysWhichWork {
                 let label = fields["id"].flatMap { $0.stringValue ?? $0.intValue.map(String.init) }.map { "item \(index + 1) (\($0))" } ?? "item \(index + 1)"
@@ -45,7 +45,7 @@ public enum CSLJSON {
         return head.contains("\"type\"") && (head.contains("\"issued\"") || head.contains("\"author\"") || head.contains("\"container-title\"") || head.contains("\"title\""))
     }
 
-    static func draft(_ fields: [String: JSONValue], number: Int, file: String) throws(ImportError) -> PaperDraft {
+    static func draft(_ fields: [String: JSONValue], file: String) throws(ImportError) -> PaperDraft {
         func text(_ name: String) -> String? {
             switch fields[name] {
             case .string(let value)?:
