@@ -9,6 +9,22 @@ extension BibTeX {
         return true
     }
 
+    /// The year a `year` field says: its first four digits standing alone, as a style
+    /// prints them (`1998`, `January 1978`, `1998--1999`, `{\noopsort{a}}1973` once
+    /// converted to text); nil when there are none (`to appear`).
+    static func yearNumber(in text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            guard UTF8Bytes.isDigit(bytes[i]) else { i += 1; continue }
+            var end = i
+            while end < bytes.count, UTF8Bytes.isDigit(bytes[end]) { end += 1 }
+            if end - i == 4 { return Int(String(decoding: bytes[i..<end], as: UTF8.self)) }
+            i = end
+        }
+        return nil
+    }
+
     /// A month as one name (`May`, `jan`) or number (`5`).
     static func isPlainMonth(_ text: String) -> Bool {
         let lower = text.lowercased()

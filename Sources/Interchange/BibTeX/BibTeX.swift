@@ -106,17 +106,22 @@ public enum BibTeX {
         /// Verbatim fields (`url`, `doi`, `eprint`): read as written, as biber does.
         func verbatim(_ name: String) -> String? {
             guard let raw = entry.value(name) else { return nil }
-            let value = raw.filter { !$0.isWhitespace }
+            var value = raw.filter { !$0.isWhitespace }
+            // Web of Science writes `DOI = {{10.1016/...}}`: one group around it all is case protection.
+            if value.hasPrefix("{"), value.hasSuffix("}"), LaTeX.isBalanced(String(value.dropFirst().dropLast())) {
+                value = String(value.dropFirst().dropLast())
+            }
             return value.isEmpty ? nil : value
         }
         var draft = PaperDraft(title: text("title") ?? "")
         draft.authorNames = entry.value("author").map(BibTeXName.names) ?? []
+        draft.hasMoreAuthors = entry.value("author").map(BibTeXName.endsWithOthers) ?? false
         if let raw = entry.value("abstract") {
             let abstract = LaTeX.text(raw)
             draft.abstract = abstract.isEmpty ? nil : abstract
         }
         let date = text("date")  // BibLaTeX: 2024-05-30, 2024-05 or 2024, or any EDTF date
-        if let year = text("year").flatMap({ Int($0.prefix(4)) }) ?? date.flatMap({ Int($0.prefix(4)) }), (1000...9999).contains(year) {
+        if let year = text("year").flatMap(yearNumber) ?? date.flatMap({ Int($0.prefix(4)) }), (1000...9999).contains(year) {
             draft.year = year
             if let date, date.count >= 7, date.hasPrefix(String(year)), isPlainDate(date) {
                 draft.published = date
@@ -166,7 +171,7 @@ public enum BibTeX {
             keep("venue", entry.value(venueField), when: { LaTeX.needsConversion($0) || LaTeX.mayEscape($0) }, unlessWritten: LaTeX.escape(venue))
         }
         keep("authors", entry.value("author"), when: { LaTeX.needsConversion($0) || $0.lowercased().contains("others") },
-             unlessWritten: draft.authorNames.map { BibTeXName.written($0, dialect: .bibtex) }.joined(separator: " and "))
+             unlessWritten: BibTeXName.written(draft.authorNames, more: draft.hasMoreAuthors, dialect: .bibtex))
         // The type, and every other field as written, so that it goes back out.
         draft.workType = workType(entry.type, isPreprint: draft.arxiv != nil)
         // The source's own type when the work type's is another, or reader has no work type for it.

@@ -44,7 +44,7 @@ public struct BibTeXExport<Output: TextOutput> {
         add("title", LaTeX.source(p.latex["title"]) { LaTeX.text($0) == p.title } ?? LaTeX.escape(p.title, protectingCase: true))
         if !p.authors.isEmpty {
             add("author", LaTeX.source(p.latex["authors"]) { BibTeXName.names($0).map(\.displayName) == p.authors }
-                ?? p.names.map { BibTeXName.written($0, dialect: dialect) }.joined(separator: " and "))
+                ?? BibTeXName.written(p.names, more: p.hasMoreAuthors, dialect: dialect))
         }
         let venue = p.venue.map { venue in LaTeX.source(p.latex["venue"]) { LaTeX.text($0) == venue } ?? LaTeX.escape(venue) }
         // The venue is a journal, or the book or proceedings the work is part of.

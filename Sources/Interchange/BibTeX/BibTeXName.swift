@@ -26,6 +26,23 @@ enum BibTeXName {
         }
     }
 
+    /// Whether a name list ends with `others`: its authors go on (bibtex's "et al.").
+    static func endsWithOthers(_ raw: String) -> Bool {
+        guard let last = list(raw).last else { return false }
+        return String(decoding: last, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased() == "others"
+    }
+
+    /// How formats without BibTeX's `and others` write it as a last name, lower-cased:
+    /// RIS exports' `AU  - et al.`; CSL adds pandoc's literal `others`.
+    static let etAl: Set<String> = ["et al.", "et al", "et. al."]
+
+    /// A name list as BibTeX writes it: the names joined with `and`, then
+    /// `and others` when the list goes on.
+    static func written(_ names: [PersonName], more: Bool, dialect: BibTeXDialect) -> String {
+        let written = names.map { Self.written($0, dialect: dialect) }
+        return (more ? written + ["others"] : written).joined(separator: " and ")
+    }
+
     /// The names of a list: split on ` and ` (any case) at brace depth 0.
     static func list(_ raw: String) -> [ArraySlice<UInt8>] {
         let bytes = Array(raw.utf8)

@@ -271,9 +271,10 @@ public enum LaTeX {
             // written: deleting it would delete its text.
             out.append(0x5C)
             out.append(contentsOf: chars[start..<i])
-            // Its arguments too, braces and all (`\foo{}` is `\foo` ended: the empty group
-            // goes). Without one, a letter that comes to follow it in the text (`{\Dash}an`)
-            // would run into its name: ``run()`` puts an empty group between them.
+            // Its arguments too, in their braces, their text converted (`\booktitle{Kom{\"o}die}`
+            // is `\booktitle{Komödie}`; `\foo{}` is `\foo` ended: the empty group goes).
+            // Without one, a letter that comes to follow it in the text (`{\Dash}an`) would
+            // run into its name: ``run()`` puts an empty group between them.
             if i + 1 < chars.count, chars[i] == 0x7B, chars[i + 1] == 0x7D {
                 i += 2
                 macroEnds.append(out.count)
@@ -287,7 +288,15 @@ public enum LaTeX {
                     if chars[i] == 0x7B { depth += 1 } else if chars[i] == 0x7D { depth -= 1; if depth == 0 { i += 1; break } }
                     i += 1
                 }
-                out.append(contentsOf: chars[groupStart..<i])
+                guard depth == 0 else {
+                    out.append(contentsOf: chars[groupStart..<i])  // unclosed: as written
+                    break
+                }
+                var argument = Converter(Array(chars[(groupStart + 1)..<(i - 1)]))
+                argument.run()
+                out.append(0x7B)
+                out.append(contentsOf: argument.out)
+                out.append(0x7D)
             }
         }
     }

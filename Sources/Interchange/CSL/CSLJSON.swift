@@ -61,7 +61,7 @@ public enum CSLJSON {
         }
         var draft = PaperDraft(title: text("title") ?? "")
         if case .array(let authors)? = fields["author"] {
-            draft.authorNames = authors.compactMap(name)
+            (draft.authorNames, draft.hasMoreAuthors) = names(authors)
         }
         if let abstract = fields["abstract"]?.stringValue {
             let clean = TextNormalization.storedText(abstract).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -95,9 +95,9 @@ public enum CSLJSON {
         // The other bibliographic variables, kept as BibTeX writes them.
         for (variable, field) in BibliographicField.byCSL {
             if field.isNameList {
-                if case .array(let names)? = fields[variable] {
-                    let parsed = names.compactMap(name)
-                    if !parsed.isEmpty { draft.bibFields[field.name] = BibliographicField.stored(parsed) }
+                if case .array(let values)? = fields[variable] {
+                    let (parsed, more) = names(values)
+                    if !parsed.isEmpty { draft.bibFields[field.name] = BibliographicField.stored(parsed, more: more) }
                 }
             } else if let value = text(variable), !(draft.arxiv != nil && (variable == "publisher" && value.lowercased().contains("arxiv"))) {
                 draft.bibFields[field.name] = BibliographicField.stored(value)
@@ -107,6 +107,15 @@ public enum CSLJSON {
             draft.bibFields["number"] = BibliographicField.stored(number)
         }
         return draft
+    }
+
+    /// The names of a CSL name list, and whether it ends with one that stands for
+    /// "and others" (`{"literal": "others"}`, as pandoc writes BibTeX's).
+    static func names(_ values: [JSONValue]) -> ([PersonName], more: Bool) {
+        var names = values.compactMap(name)
+        guard let last = names.last, let literal = last.literal, literal.lowercased() == "others" || BibTeXName.etAl.contains(literal.lowercased()) else { return (names, false) }
+        names.removeLast()
+        return (names, true)
     }
 
     /// A CSL name with its parts, or the literal name; nil when it has no text.

@@ -45,13 +45,15 @@ extension CSLJSON {
         for field in BibliographicField.all {
             guard let variable = field.csl, let value = p.bibFields[field.name] else { continue }
             if field.isNameList {
-                item[variable] = .array(BibTeXName.names(value).map(cslName))
+                item[variable] = cslNames(BibTeXName.names(value), more: BibTeXName.endsWithOthers(value))
             } else {
                 put(field.name == "number" && p.workType == .report ? "number" : variable, BibliographicField.text(value))
             }
         }
         if item["publisher"] == nil, let institution = p.bibFields["institution"] { put("publisher", BibliographicField.text(institution)) }
-        if !p.authors.isEmpty { item["author"] = .array(p.names.map(cslName)) }
+        // Mendeley and JabRef write a journal's issue as `issue`, not `number`.
+        if item["issue"] == nil, p.workType != .report, let issue = p.bibFields["issue"] { put("issue", BibliographicField.text(issue)) }
+        if !p.authors.isEmpty { item["author"] = cslNames(p.names, more: p.hasMoreAuthors) }
         if let parts = dateParts(published: p.published, year: p.year) {
             item["issued"] = .object(["date-parts": .array([.array(parts.map { .int(Int64($0)) })])])
         }
@@ -71,6 +73,12 @@ extension CSLJSON {
         }
         if !detail.tags.isEmpty { put("keyword", detail.tags.map(\.value).joined(separator: ", ")) }
         return .object(item)
+    }
+
+    /// CSL names, then `{"literal": "others"}` when the list goes on: pandoc writes
+    /// BibTeX's `and others` so, and its citeproc prints "et al." for it.
+    static func cslNames(_ names: [PersonName], more: Bool) -> JSONValue {
+        .array(names.map(cslName) + (more ? [.object(["literal": .string("others")])] : []))
     }
 
     /// A CSL name: `literal` for an organisation, else its parts by CSL's names.

@@ -25,7 +25,7 @@ public struct CSVExport<Output: TextOutput> {
     public mutating func write(_ detail: PaperDetail) {
         let p = detail.paper
         output.write(CSVExport.row([
-            p.id.lowercased, p.title, p.authors.joined(separator: "; "), p.year.map(String.init) ?? "",
+            p.id.lowercased, p.title, p.authorsForDisplay.joined(separator: "; "), p.year.map(String.init) ?? "",
             p.published ?? "", p.venue ?? "", p.arxiv?.description ?? "", p.doi?.written ?? "", p.url ?? "",
             p.pdfURL ?? "", p.codeURL ?? "", p.status.rawValue, p.rating.map(String.init) ?? "",
             p.readAt.map(PaperJSON.isoDate) ?? "", PaperJSON.isoDate(p.addedAt),

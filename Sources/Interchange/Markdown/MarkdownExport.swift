@@ -32,7 +32,7 @@ public struct MarkdownExport<Output: TextOutput> {
             out += title + "\n"
         }
         var facts: [String] = []
-        if !paper.authors.isEmpty { facts.append(MarkdownExport.escape(paper.authors.joined(separator: ", "))) }
+        if !paper.authors.isEmpty { facts.append(MarkdownExport.escape(paper.authorsForDisplay.joined(separator: ", "))) }
         if let year = paper.year { facts.append(String(year)) }
         if let venue = paper.venue { facts.append("*\(MarkdownExport.escape(venue))*") }
         if let arxiv = paper.arxiv { facts.append("arXiv:\(arxiv)") }

@@ -99,7 +99,7 @@ public enum RIS {
             return nil
         }
         var draft = PaperDraft(title: first("TI", "T1", "CT") ?? "")
-        draft.authorNames = fields.filter { ["AU", "A1"].contains($0.tag) }.compactMap { name($0.value) }
+        (draft.authorNames, draft.hasMoreAuthors) = names(fields.filter { ["AU", "A1"].contains($0.tag) }.map(\.value))
         // DA (2024/05/30) is often more precise than PY (2024): prefer it when it has a year.
         var date = first("PY", "Y1")
         if let precise = first("DA"), Int(precise.prefix(4)) != nil { date = precise }
@@ -136,8 +136,8 @@ public enum RIS {
         if draft.workType == .article, draft.arxiv == nil { draft.workType = .manuscript }
         for (tag, field) in BibliographicField.byRIS {
             if field.isNameList {
-                let names = fields.filter { $0.tag == tag }.compactMap { name($0.value) }
-                if !names.isEmpty { draft.bibFields[field.name] = BibliographicField.stored(names) }
+                let (names, more) = names(fields.filter { $0.tag == tag }.map(\.value))
+                if !names.isEmpty { draft.bibFields[field.name] = BibliographicField.stored(names, more: more) }
             } else if let value = first(tag) {
                 // SN holds an ISBN or an ISSN (`1234-5678`).
                 let isISSN = tag == "SN" && value.count == 9 && value.dropFirst(4).first == "-"
@@ -188,6 +188,13 @@ extension RIS {
 }
 
 extension RIS {
+    /// The names of a list of `AU` (or `ED`) values, and whether the last says
+    /// "and others" (`et al.`, as RIS exports write it; `Others` is a name).
+    static func names(_ values: [String]) -> ([PersonName], more: Bool) {
+        let more = values.last.map { BibTeXName.etAl.contains(TextNormalization.singleLine($0).lowercased()) } ?? false
+        return ((more ? values.dropLast() : values[...]).compactMap(name), more)
+    }
+
     /// An `AU` value: `Family, Given` or `Family, Given, Suffix`, the leading
     /// lower-case words of the family part its particle (`van den Heuvel`); a name
     /// without a comma is an organisation's (`World Health Organization`), as

@@ -30,6 +30,7 @@ public struct RISExport<Output: TextOutput> {
         line("ID", key)
         line("TI", p.title)
         for name in p.names { line("AU", RIS.risName(name)) }
+        if p.hasMoreAuthors { line("AU", RIS.moreNames) }
         line("PY", p.year.map(String.init))
         if let published = p.published, published.count > 4 {
             line("DA", published.replacingOccurrences(of: "-", with: "/"))
@@ -44,12 +45,15 @@ public struct RISExport<Output: TextOutput> {
             guard let tag = field.ris, let value = p.bibFields[field.name] else { continue }
             if field.isNameList {
                 for name in BibTeXName.names(value) { line(tag, RIS.risName(name)) }
+                if BibTeXName.endsWithOthers(value) { line(tag, RIS.moreNames) }
             } else {
                 line(tag, BibliographicField.text(value))
             }
         }
         if p.bibFields["isbn"] == nil, let issn = p.bibFields["issn"] { line("SN", BibliographicField.text(issn)) }
         if p.bibFields["publisher"] == nil, let institution = p.bibFields["institution"] { line("PB", BibliographicField.text(institution)) }
+        // Mendeley and JabRef write a journal's issue as `issue`, not `number`.
+        if p.bibFields["number"] == nil, let issue = p.bibFields["issue"] { line("IS", BibliographicField.text(issue)) }
         line("DO", p.doi?.written)
         line("UR", p.url)
         line("L1", p.pdfURL)
@@ -68,6 +72,10 @@ public struct RISExport<Output: TextOutput> {
 }
 
 extension RIS {
+    /// The last `AU` of a list that goes on (BibTeX's `and others`): RIS has no
+    /// word of its own for it, and `et al.` is what its readers print.
+    static let moreNames = "et al."
+
     /// `Family, Given` or `Family, Given, Suffix`, the particles with the family
     /// name (`van den Heuvel, Charles`); an organisation's name as it is.
     static func risName(_ name: PersonName) -> String {

@@ -76,8 +76,9 @@ struct BibliographicField: Sendable {
     /// A text from a format without LaTeX, as ``Model/Paper/bibFields`` keeps it.
     static func stored(_ text: String) -> String { LaTeX.escape(TextNormalization.singleLine(text)) }
 
-    /// Names from a format without LaTeX, as a BibTeX name list.
-    static func stored(_ names: [PersonName]) -> String {
-        names.map { BibTeXName.written($0, dialect: .bibtex) }.joined(separator: " and ")
+    /// Names from a format without LaTeX, as a BibTeX name list (`and others`
+    /// at its end when the list goes on).
+    static func stored(_ names: [PersonName], more: Bool = false) -> String {
+        BibTeXName.written(names, more: more, dialect: .bibtex)
     }
 }

@@ -40,7 +40,7 @@ enum Render {
     static func detail(_ detail: PaperDetail) -> String {
         let p = detail.paper
         var out = term.bold(p.displayTitle) + "\n"
-        if !p.authors.isEmpty { out += p.authors.joined(separator: ", ") + "\n" }
+        if !p.authors.isEmpty { out += p.authorsForDisplay.joined(separator: ", ") + "\n" }
         var facts: [(String, String)] = [("id", p.id.lowercased), ("status", p.status.rawValue)]
         if let rating = p.rating { facts.append(("rating", String(repeating: "★", count: rating) + String(repeating: "☆", count: max(0, 5 - rating)))) }
         if let readAt = p.readAt { facts.append(("read", day(readAt))) }

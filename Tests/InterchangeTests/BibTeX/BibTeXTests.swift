@@ -44,6 +44,16 @@ struct BibTeXTests {
         #expect(LaTeX.toUnicode(latex) == text)
     }
 
+    @Test func aDOIInCaseProtectingBracesIsTheDOI() throws {
+        let drafts = try BibTeX.parse("""
+            @article{wos, title = {T}, DOI = {{10.1016/j.buildenv.2018.07.033}}}
+            @article{two, title = {U}, doi = {{10.1/a}{b}}}
+            """, file: "wos.bib")
+        #expect(drafts[0].doi?.written == "10.1016/j.buildenv.2018.07.033", "as Web of Science writes it")
+        #expect(drafts[0].bibFields["doi"] == nil)
+        #expect(drafts[1].doi?.written != "10.1/a}{b", "two groups are not one group around it all")
+    }
+
     /// What real libraries hold (Better BibTeX's fixtures: EndNote and clipboard
     /// exports, a file of APA examples with entries commented out by `%`).
     @Test func readsWhatBibtexAndBiberLetPass() throws {

@@ -63,8 +63,10 @@ struct InheritanceTests {
             @book{a, title = {A}, year = "{\noopsort{1973b}}1973", month = "10~" # jan}
             @book{b, title = {B}, year = 1986, month = apr # "-" # may}
             @book{c, title = {C}, year = 1990, month = may}
+            @techreport{d, title = {D}, year = {January 1978}}
             """#, file: "y.bib")
-        #expect(drafts.map(\.year) == [1973, 1986, 1990])
+        #expect(drafts.map(\.year) == [1973, 1986, 1990, 1978])
+        #expect(drafts[3].bibFields["year"] == "January 1978", "the year as written goes back out")
         #expect(drafts[0].bibFields["year"] == #"{\noopsort{1973b}}1973"# && drafts[0].bibFields["month"] == "10~January")
         #expect(drafts[1].bibFields["month"] == "April-May" && drafts[1].bibFields["year"] == nil)
         #expect(drafts[2].bibFields["month"] == nil && drafts[2].published == "1990-05")

@@ -105,4 +105,14 @@ struct BibliographicFieldTests {
         edited.paper.workType = .book
         #expect(bibtex(edited).hasPrefix("@book{k,"))
     }
+
+    @Test func anIssueFieldAsMendeleyWritesItIsTheIssueInCSLAndRIS() throws {
+        let detail = paper(try #require(try BibTeX.parse("@article{k, title = {T}, journal = {J}, volume = {9}, issue = {2}, year = {2015}}", file: "a.bib").first))
+        #expect(bibtex(detail).contains("issue = {2}"), "BibTeX keeps it under its own name")
+        #expect(csl(detail)["issue"] == .string("2"))
+        #expect(ris(detail).contains("IS  - 2\r\n"))
+        let both = paper(try #require(try BibTeX.parse("@article{k, title = {T}, journal = {J}, number = {3}, issue = {Spring}, year = {2015}}", file: "a.bib").first))
+        #expect(csl(both)["issue"] == .string("3"), "a number, where there is one, is the issue")
+        #expect(ris(both).components(separatedBy: "IS  - ").count == 2)
+    }
 }
