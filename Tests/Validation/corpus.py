@@ -58,3 +58,13 @@ def set_known_apart(failures, explained):
         else:
             remaining.append(failure)
     return remaining
+
+
+def run_reader(binary, library, *args):
+    """The built reader's output for `args` on `library`; RuntimeError with its
+    message when it fails."""
+    env = dict(os.environ, READER_LIBRARY=library, NO_COLOR="1")
+    result = subprocess.run([binary, *args], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"reader {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout

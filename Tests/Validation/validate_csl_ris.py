@@ -21,7 +21,9 @@ What has a reason is listed apart ("explained": a paper keeps one URL; an end
 page without a start page; EndNote's long type names go out as RIS's tags; records
 of one work merged). Exit status 1 lists every other difference. Usage: validate_csl_ris.py PATH/TO/reader [FILE ...]
 """
-import glob, json, os, re, subprocess, sys, tempfile, unicodedata
+import glob, json, os, re, sys, tempfile, unicodedata
+
+from corpus import run_reader as reader
 
 import rispy
 from citeproc.source.json import CiteProcJSON
@@ -37,14 +39,6 @@ CSL_NAMES = ["author", "editor", "translator"]
 RIS_FIELDS = {"type_of_reference": [], "title": ["primary_title"], "year": [], "doi": [], "volume": [], "number": [],
               "start_page": [], "end_page": [], "publisher": [], "place_published": [], "issn": [], "url": ["urls"],
               "abstract": ["notes_abstract"], "secondary_title": ["journal_name", "alternate_title3", "alternate_title1"]}
-
-
-def reader(binary, library, *args):
-    env = dict(os.environ, READER_LIBRARY=library, NO_COLOR="1")
-    result = subprocess.run([binary, *args], env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"reader {' '.join(args)} failed: {result.stderr.strip()}")
-    return result.stdout
 
 
 def text(value):
