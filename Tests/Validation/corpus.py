@@ -33,6 +33,15 @@ def installed_corpus():
     return found
 
 
+def csl_and_ris_corpus():
+    """Manubot's CSL-JSON (Crossref, DataCite, PubMed, greycite), rispy's RIS, and
+    JabRef's RIS (Scopus, ScienceDirect, PubMed Central, Cell Press exports), all MIT
+    and committed in Tests/Fixtures/corpus."""
+    folder = os.path.join(ROOT, "Tests/Fixtures/corpus")
+    return (sorted(glob.glob(os.path.join(folder, "manubot", "*.json"))) + sorted(glob.glob(os.path.join(folder, "rispy", "*.ris")))
+            + sorted(glob.glob(os.path.join(folder, "jabref", "*.ris"))))
+
+
 def known_differences():
     """Differences found and not yet fixed (Tests/Validation/known_differences.tsv:
     file, key or `-`, reason), listed in docs/interop.md; any other fails."""

@@ -24,9 +24,9 @@ csv for CSV) into the same record, and compared:
 What has a reason is listed apart ("explained"); exit status 1 lists every other
 difference. Usage: validate_across_formats.py PATH/TO/reader [FILE ...]
 """
-import csv, glob, io, json, os, re, sys, tempfile, unicodedata
+import csv, io, json, os, re, sys, tempfile, unicodedata
 
-from corpus import installed_corpus, run_reader, set_known_apart
+from corpus import csl_and_ris_corpus, installed_corpus, run_reader, set_known_apart
 
 import pybtex.database
 import pybtex.errors
@@ -34,8 +34,6 @@ import rispy
 from citeproc.source.json import CiteProcJSON
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CORPUS = os.path.join(ROOT, "Tests/Fixtures/corpus")
 pybtex.errors.set_strict_mode(False)
 pybtex.errors.print_error = lambda *args, **kwargs: None  # the family validators report pybtex's warnings
 
@@ -405,17 +403,19 @@ def check(binary, path, failures, explained):
 def main():
     binary = sys.argv[1]
     files = [p for p in installed_corpus() if p.endswith(".bib")]
-    files += sorted(glob.glob(os.path.join(CORPUS, "manubot", "*.json"))) + sorted(glob.glob(os.path.join(CORPUS, "rispy", "*.ris")))
+    files += csl_and_ris_corpus()
     files += sys.argv[2:]
     failures, explained, total = [], [], 0
     for path in files:
-        before = len(failures)
+        before, explained_before = len(failures), len(explained)
         try:
             count = check(binary, path, failures, explained)
         except (RuntimeError, ValueError) as problem:
             failures.append(f"{os.path.basename(path)}: {problem}"); continue
         total += count
-        print(f"{os.path.basename(path)}: {count} records, {len(failures) - before} differences")
+        targets = ", ".join(t for t in FORMATS if t != family_of(path) and not (family_of(path) == "bibtex" and t == "biblatex"))
+        print(f"{os.path.basename(path)}: {count} records to {targets}, {len(failures) - before} differences"
+              f" ({len(explained) - explained_before} explained)")
     failures = set_known_apart(failures, explained)
     for reason in explained:
         print("explained: " + reason)

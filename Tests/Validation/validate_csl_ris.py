@@ -4,7 +4,8 @@ and rispy.
 
 For each CSL-JSON file (Manubot's test data: CSL-JSON as Crossref, DataCite,
 PubMed and greycite serve it; Tests/Fixtures/corpus/manubot) and each RIS file
-(rispy's test data, Tests/Fixtures/corpus/rispy), and any given on the command
+(rispy's test data, Tests/Fixtures/corpus/rispy; JabRef's, Tests/Fixtures/corpus/jabref:
+Scopus, ScienceDirect, PubMed Central and Cell Press exports), and any given on the command
 line: import it into a library of its own with the built reader, export it in its
 own format, and compare with the original:
 
@@ -21,15 +22,13 @@ What has a reason is listed apart ("explained": a paper keeps one URL; an end
 page without a start page; EndNote's long type names go out as RIS's tags; records
 of one work merged). Exit status 1 lists every other difference. Usage: validate_csl_ris.py PATH/TO/reader [FILE ...]
 """
-import glob, json, os, re, sys, tempfile, unicodedata
+import json, os, re, sys, tempfile, unicodedata
 
-from corpus import run_reader as reader
+from corpus import csl_and_ris_corpus, run_reader as reader
 
 import rispy
 from citeproc.source.json import CiteProcJSON
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CORPUS = os.path.join(ROOT, "Tests/Fixtures/corpus")
 
 # CSL variables reader keeps (text), compared as text with white space collapsed.
 CSL_TEXT = ["title", "container-title", "volume", "issue", "page", "publisher", "publisher-place", "ISBN", "ISSN",
@@ -183,7 +182,7 @@ def check_ris(binary, path, failures, explained):
 
 def main():
     binary = sys.argv[1]
-    files = sorted(glob.glob(os.path.join(CORPUS, "manubot", "*.json"))) + sorted(glob.glob(os.path.join(CORPUS, "rispy", "*.ris"))) + sys.argv[2:]
+    files = csl_and_ris_corpus() + sys.argv[2:]
     failures, explained, total = [], [], 0
     for path in files:
         before = len(failures)

@@ -314,6 +314,10 @@ def check(binary, path, failures, explained):
                     continue
                 if name == "doi" and have is not None and re.sub(r"^(doi:\s*|https?://(dx\.)?doi\.org/)", "", value, flags=re.I) == have:
                     continue  # the DOI without its `doi:` or resolver: stored once
+                if name == "doi" and have is not None and value == "{" + have + "}":
+                    explained.append(f"{label} {fmt} {key}: the DOI without the braces around it all ({value!r}, as Web of Science writes it): "
+                                     "biber takes a DOI as written, braces and all")
+                    continue
                 if name == "doi" and have is not None and have.lower() == value.lower() and have != value:
                     failures.append(f"{label} {fmt} {key}: doi = {have!r}, the original {value!r} (a DOI is kept as written)")
                     continue
