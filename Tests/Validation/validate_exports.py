@@ -170,7 +170,10 @@ def main():
             failures.append(f"rispy: unknown id {entry.get('id')}"); continue
         title = entry.get("title") or entry.get("primary_title") or ""
         check(same(title, p["title"]), f"rispy {entry['id']}: title {title!r} != {p['title']!r}")
-        check(len(entry.get("authors", [])) == len(p["authors"]), f"rispy {entry['id']}: authors {entry.get('authors')} vs {p['authors']}")
+        authors = entry.get("authors", [])
+        goes_on = authors[-1:] == ["et al."]  # `and others`, as RIS exports write it
+        check(goes_on == ((p.get("bib_fields") or {}).get("@moreauthors") == "true"), f"rispy {entry['id']}: `et al.` {goes_on}, the library's mark differs")
+        check(len(authors) - goes_on == len(p["authors"]), f"rispy {entry['id']}: authors {authors} vs {p['authors']}")
         if p["doi"]:
             check(entry.get("doi") == p["doi"], f"rispy {entry['id']}: doi {entry.get('doi')!r}")
         if p["abstract"]:
