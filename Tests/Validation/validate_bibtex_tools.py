@@ -14,7 +14,8 @@ export it as BibTeX and as BibLaTeX, then
 2. run `biber --tool` on the original and on the BibLaTeX export: both finish
    without errors, biber reads every author and editor of the export as the
    original's (the name lists it writes back are the same), and the export takes no
-   longer than 1.5x the original plus 2 s (biber's own start-up is about a second);
+   longer than 1.5x the original per entry biber reads plus 2 s (biber's own start-up
+   is about a second; not timed where biber fails on the original);
 3. where pdflatex and biblatex are installed (texlive-latex-recommended and
    texlive-bibtex-extra; `.ci/run` installs them), typeset a document citing every
    entry (pdflatex, biber, pdflatex, pdflatex) on the original and on the BibLaTeX
@@ -94,6 +95,15 @@ def biber_names(folder, name):
             if field and key:
                 names[(key, field.group(1))] = unicodedata.normalize("NFC", field.group(2))
     return names
+
+
+def biber_entries(folder, name):
+    """How many entries `biber --tool` wrote for NAME (none when it failed)."""
+    try:
+        with open(os.path.join(folder, name + ".out"), encoding="utf-8") as out:
+            return sum(1 for line in out if re.match(r"@\w+\{", line))
+    except OSError:
+        return 0
 
 
 def biber(folder, name):
@@ -223,11 +233,19 @@ def check(binary, path):
                     continue
                 if ours.get((key, field)) != written:
                     failures.append(f"{label} {key}: biber reads the export's {field} as {ours.get((key, field))!r}, the original's as {written!r}")
-        if seconds_export > 1.5 * seconds_original + 2:
+        # Timed per entry biber reads: reader keeps entries biber never reaches in the
+        # original (after a brace `Thi\{'ebaux` leaves open), and its export holds them.
+        # Where biber fails on the original, it reads part of it: not timed.
+        readable = status == 0 and not errors
+        scale = max(1.0, biber_entries(folder, "exportlatex.bib") / max(1, biber_entries(folder, "original.bib")))
+        if readable and seconds_export > 1.5 * seconds_original * scale + 2:
             seconds_original = min(seconds_original, biber(folder, "original.bib")[0])
             seconds_export = min(seconds_export, biber(folder, "exportlatex.bib")[0])
-        if seconds_export > 1.5 * seconds_original + 2:
+        if readable and seconds_export > 1.5 * seconds_original * scale + 2:
             failures.append(f"{label}: biber takes {seconds_export:.2f} s on the export, {seconds_original:.2f} s on the original")
+        elif not readable:
+            explained.append(f"{label}: biber's time is not compared: it fails on the original ({seconds_original:.2f} s), "
+                             f"and on the export takes {seconds_export:.2f} s")
         # 3. The whole document: pdflatex and biber on the original and on the BibLaTeX export.
         # (Files of more than READER_LATEX_MAX_ENTRIES entries, 1,000 by default, are
         # left to a run that asks for them: tugboat.bib and the 7,166-entry library take
