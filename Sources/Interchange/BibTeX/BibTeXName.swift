@@ -151,23 +151,24 @@ enum BibTeXName {
     static func words(in part: ArraySlice<UInt8>) -> [String] {
         var words: [String] = []
         var depth = 0
-        var current: [UInt8] = []
+        // A word is the bytes between two separators, made into a string once.
+        var start = part.startIndex
         var i = part.startIndex
-        func flush() {
-            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
-            current.removeAll(keepingCapacity: true)
+        func flush(skipping count: Int) {
+            if start < i { words.append(String(decoding: part[start..<i], as: UTF8.self)) }
+            i += count
+            start = i
         }
         while i < part.endIndex {
             let b = part[i]
             if depth == 0 {
-                if UTF8Bytes.isSpace(b) || (b == 0x7E && (i == part.startIndex || part[i - 1] != 0x5C)) { flush(); i += 1; continue }
-                if b == 0x5C, i + 1 < part.endIndex, part[i + 1] == 0x20 { flush(); i += 2; continue }
+                if UTF8Bytes.isSpace(b) || (b == 0x7E && (i == part.startIndex || part[i - 1] != 0x5C)) { flush(skipping: 1); continue }
+                if b == 0x5C, i + 1 < part.endIndex, part[i + 1] == 0x20 { flush(skipping: 2); continue }
             }
             if b == 0x7B { depth += 1 } else if b == 0x7D { depth = max(0, depth - 1) }
-            current.append(b)
             i += 1
         }
-        flush()
+        flush(skipping: 0)
         return words
     }
 

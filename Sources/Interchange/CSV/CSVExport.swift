@@ -42,23 +42,30 @@ public struct CSVExport<Output: TextOutput> {
 
 /// RFC 4180 row encoding.
 enum CSVRow {
+    /// The fields as one row with its line end, each quoted when it holds a comma,
+    /// a quote or a line break (quotes doubled), written into one buffer.
     static func encode(_ fields: [String]) -> String {
-        fields.map(quote).joined(separator: ",") + "\r\n"
-    }
-
-    static func quote(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { bytes -> String? in
-            guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return nil }
-            var out: [UInt8] = [0x22]
-            out.reserveCapacity(bytes.count + 8)
-            for b in bytes {
-                if b == 0x22 { out.append(0x22) }
-                out.append(b)
+        var out: [UInt8] = []
+        out.reserveCapacity(fields.reduce(2 + fields.count) { $0 + $1.utf8.count + 2 })
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            var field = field
+            field.withUTF8 { bytes in
+                guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+                    out.append(contentsOf: bytes)
+                    return
+                }
+                out.append(0x22)
+                for byte in bytes {
+                    if byte == 0x22 { out.append(0x22) }
+                    out.append(byte)
+                }
+                out.append(0x22)
             }
-            out.append(0x22)
-            return String(decoding: out, as: UTF8.self)
-        } ?? text
+        }
+        out.append(0x0D)
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

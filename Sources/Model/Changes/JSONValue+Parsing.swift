@@ -284,3 +284,55 @@ package struct JSONParser {
         return value
     }
 }
+
+extension JSONValue {
+    /// The strings of a JSON array that holds only strings (`["Vaswani, Ashish","Shazeer, Noam"]`),
+    /// read without a value per element; nil when the text is anything else.
+    ///
+    /// What a store reading a list column calls for each row (``FieldValues/texts(_:)``);
+    /// other JSON goes through ``init(parsing:)``.
+    package static func strings(inArray text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            var parser = JSONParser(bytes: bytes)
+            do throws(JSONParseError) {
+                try parser.expect(UInt8(ascii: "["), "'['")
+                var strings: [String] = []
+                if parser.peek() == UInt8(ascii: "]") { parser.position += 1; try parser.finish(); return strings }
+                repeat {
+                    guard parser.peek() == UInt8(ascii: "\"") else { return nil }
+                    strings.append(try parser.parseString())
+                } while try parser.another(closing: UInt8(ascii: "]"), in: "an array")
+                try parser.finish()
+                return strings
+            } catch {
+                return nil
+            }
+        }
+    }
+
+    /// The members of a JSON object whose values are all strings (`{"title":"{BERT}"}`),
+    /// read without a value per member; nil when the text is anything else.
+    package static func strings(inObject text: String) -> [String: String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String: String]? in
+            var parser = JSONParser(bytes: bytes)
+            do throws(JSONParseError) {
+                try parser.expect(UInt8(ascii: "{"), "'{'")
+                var members: [String: String] = [:]
+                if parser.peek() == UInt8(ascii: "}") { parser.position += 1; try parser.finish(); return members }
+                repeat {
+                    guard parser.peek() == UInt8(ascii: "\"") else { return nil }
+                    let key = try parser.parseString()
+                    try parser.expect(UInt8(ascii: ":"), "':'")
+                    guard parser.peek() == UInt8(ascii: "\"") else { return nil }
+                    members[key] = try parser.parseString()
+                } while try parser.another(closing: UInt8(ascii: "}"), in: "an object")
+                try parser.finish()
+                return members
+            } catch {
+                return nil
+            }
+        }
+    }
+}

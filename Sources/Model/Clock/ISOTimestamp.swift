@@ -21,14 +21,15 @@ public enum ISOTimestamp {
     /// `2026-11-27T00:12:26.123Z`.
     public static func text(millis: Int64) -> String {
         let (days, rest) = floorDivision(millis, 86_400_000)
-        var text = day(days: days)
-        let (hour, minute, second, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000)
-        text.append("T")
-        text.append(padded(hour, 2)); text.append(":")
-        text.append(padded(minute, 2)); text.append(":")
-        text.append(padded(second, 2)); text.append(".")
-        text.append(padded(milli, 3)); text.append("Z")
-        return text
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        appendDay(days: days, to: &text)
+        text.append(UInt8(ascii: "T"))
+        append(rest / 3_600_000, width: 2, to: &text); text.append(UInt8(ascii: ":"))
+        append(rest / 60_000 % 60, width: 2, to: &text); text.append(UInt8(ascii: ":"))
+        append(rest / 1000 % 60, width: 2, to: &text); text.append(UInt8(ascii: "."))
+        append(rest % 1000, width: 3, to: &text); text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `2026-11-27`: the day in UTC.
@@ -36,8 +37,18 @@ public enum ISOTimestamp {
         day(days: floorDivision(milliseconds(date), 86_400_000).quotient)
     }
 
-    /// The day `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    /// The day `days` after 1970-01-01.
     static func day(days: Int64) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(10)
+        appendDay(days: days, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends `YYYY-MM-DD` for the day `days` after 1970-01-01 (Howard Hinnant's
+    /// `civil_from_days`); a year before 1 is written with a minus, one after 9999
+    /// with all its digits. (Written into bytes: an export writes two per paper.)
+    private static func appendDay(days: Int64, to text: inout [UInt8]) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -47,8 +58,30 @@ public enum ISOTimestamp {
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let yearText = year < 0 ? "-" + padded(-year, 4) : padded(year, 4)
-        return yearText + "-" + padded(month, 2) + "-" + padded(day, 2)
+        if year < 0 { text.append(UInt8(ascii: "-")) }
+        append(year < 0 ? -year : year, width: 4, to: &text)
+        text.append(UInt8(ascii: "-"))
+        append(month, width: 2, to: &text)
+        text.append(UInt8(ascii: "-"))
+        append(day, width: 2, to: &text)
+    }
+
+    /// Appends a non-negative `value` in decimal, with leading zeros to `width` digits.
+    private static func append(_ value: Int64, width: Int, to text: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = UInt64(value)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            for _ in count..<max(width, count) { text.append(UInt8(ascii: "0")) }
+            for index in stride(from: count - 1, through: 0, by: -1) { text.append(buffer[index]) }
+        }
     }
 
     static func milliseconds(_ date: Date) -> Int64 {
@@ -62,8 +95,4 @@ public enum ISOTimestamp {
         return (quotient, value - quotient * divisor)
     }
 
-    private static func padded(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
 }

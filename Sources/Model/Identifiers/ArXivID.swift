@@ -55,38 +55,50 @@ public struct ArXivID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { version.map { "\(id)v\($0)" } ?? id }
 
     private static func parseBare(_ text: Substring) -> (id: String, version: Int?)? {
-        var body = text
+        // Every valid form is ASCII: read it as bytes (this runs for every paper read
+        // from the library, so it avoids Character-by-Character work).
+        var utf8 = Array(text.utf8)
         var version: Int?
-        if let v = body.lastIndex(where: { $0 == "v" || $0 == "V" }) {
-            let digits = body[body.index(after: v)...]
-            if !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let number = Int(digits) {
-                version = number
-                body = body[..<v]
+        if let v = utf8.lastIndex(where: { $0 == UInt8(ascii: "v") || $0 == UInt8(ascii: "V") }) {
+            let digits = utf8[(v + 1)...]
+            if !digits.isEmpty, digits.count <= 18, digits.allSatisfy(isDigit) {
+                version = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+                utf8.removeSubrange(v...)
             }
         }
-        if let slash = body.firstIndex(of: "/") {
+        if let slash = utf8.firstIndex(of: UInt8(ascii: "/")) {
             // Old style: archive(.SUBJ)?/YYMMNNN
-            let archive = body[..<slash]
-            let number = body[body.index(after: slash)...]
-            guard number.count == 7, number.allSatisfy(\.isASCIIDigit),
-                  !archive.isEmpty,
-                  archive.allSatisfy({ $0.isASCIILetter || $0 == "-" || $0 == "." }),
-                  archive.first?.isASCIILetter == true
+            let archive = utf8[..<slash]
+            let number = utf8[(slash + 1)...]
+            guard number.count == 7, number.allSatisfy(isDigit),
+                  let first = archive.first, isLetter(first),
+                  archive.allSatisfy({ isLetter($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
             else { return nil }
-            var parts = archive.split(separator: ".", maxSplits: 1)
-            parts[0] = Substring(parts[0].lowercased())
-            if parts.count == 2 { parts[1] = Substring(parts[1].uppercased()) }
-            return (parts.joined(separator: ".") + "/" + number, version)
+            // The archive in lower case, its subject class (after a dot) in upper case;
+            // a dot with nothing after it is dropped.
+            let dot = archive.firstIndex(of: UInt8(ascii: ".")) ?? archive.endIndex
+            var normalized = archive[..<dot].map(lower)
+            if dot + 1 < archive.endIndex {
+                normalized.append(UInt8(ascii: "."))
+                normalized.append(contentsOf: archive[(dot + 1)...].map(upper))
+            }
+            normalized.append(UInt8(ascii: "/"))
+            normalized.append(contentsOf: number)
+            return (String(decoding: normalized, as: UTF8.self), version)
         }
         // New style: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015 on).
-        let pieces = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard pieces.count == 2,
-              pieces[0].count == 4, pieces[0].allSatisfy(\.isASCIIDigit),
-              pieces[1].count == 4 || pieces[1].count == 5, pieces[1].allSatisfy(\.isASCIIDigit),
-              let month = Int(pieces[0].suffix(2)), (1...12).contains(month)
+        guard utf8.count == 9 || utf8.count == 10, utf8[4] == UInt8(ascii: "."),
+              utf8[..<4].allSatisfy(isDigit), utf8[5...].allSatisfy(isDigit)
         else { return nil }
-        return (String(body), version)
+        let month = Int(utf8[2] - UInt8(ascii: "0")) * 10 + Int(utf8[3] - UInt8(ascii: "0"))
+        guard (1...12).contains(month) else { return nil }
+        return (String(decoding: utf8, as: UTF8.self), version)
     }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+    private static func lower(_ byte: UInt8) -> UInt8 { isLetter(byte) ? byte | 0x20 : byte }
+    private static func upper(_ byte: UInt8) -> UInt8 { isLetter(byte) ? byte & ~0x20 : byte }
 }
 
 extension Character {

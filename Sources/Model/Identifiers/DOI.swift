@@ -19,6 +19,7 @@ public struct DOI: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `text`; nil when it is not one.
     public init?(_ text: String) {
+        if let bare = DOI(bareASCII: text) { self = bare; return }
         var rest = Substring(text.trimmingWhitespace())
         var fromURL = false
         for prefix in ["https://", "http://"] where rest.lowercased().hasPrefix(prefix) {
@@ -49,6 +50,29 @@ public struct DOI: Hashable, Sendable, CustomStringConvertible {
               !lower.contains(where: { $0.isWhitespace })
         else { return nil }
         (value, written) = (lower, candidate)
+    }
+
+    /// The common case on bytes: a bare ASCII DOI without spaces (`10.1103/PhysRevLett.116.061102`),
+    /// as the library stores them and most sources write them; nil for anything
+    /// else, which the general reading above decides. (Every stored paper's DOI is
+    /// read this way, so it avoids the general path's Character-by-Character work.)
+    private init?(bareASCII text: String) {
+        var lower = text
+        let valid = lower.withUTF8 { bytes -> Bool in
+            guard bytes.count > 3, bytes[0] == UInt8(ascii: "1"), bytes[1] == UInt8(ascii: "0"), bytes[2] == UInt8(ascii: ".") else { return false }
+            var slash: Int?
+            for (index, byte) in bytes.enumerated() {
+                guard byte > 0x20, byte < 0x7F else { return false }
+                if slash == nil, byte == UInt8(ascii: "/") { slash = index }
+            }
+            guard let slash, slash - 3 >= 4, slash + 1 < bytes.count else { return false }
+            return bytes[3..<slash].allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }
+        }
+        guard valid else { return nil }
+        if text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+            lower = String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        (value, written) = (lower, text)
     }
 
     public static func == (lhs: DOI, rhs: DOI) -> Bool { lhs.value == rhs.value }

@@ -97,45 +97,36 @@ public struct Paper: Hashable, Sendable, Identifiable {
         self.workType = workType; self.bibFields = bibFields
     }
 
-    /// A paper from its record's values, by the field names of ``Entity/paper``:
-    /// the one place that maps stored fields to properties. Fields that are
-    /// missing or of the wrong kind read as empty.
+    /// A paper from its record's values, by the field names of ``Entity/paper``.
     ///
     /// - Parameters:
     ///   - values: the record's fields (``Entity/fields`` of ``Entity/paper``).
     ///   - updatedAt: when any field last changed.
     public init(id: UUID, values: [String: JSONValue], updatedAt: Date? = nil) {
-        self.init(id: id, updatedAt: updatedAt) { values[$0] }
+        self.init(id: id, updatedAt: updatedAt, fields: FieldDictionary(values: values))
     }
 
-    /// A paper from a function that gives each field's value by name (what a store
-    /// reading a row by position passes, without building a dictionary per paper).
-    public init(id: UUID, updatedAt: Date? = nil, field value: (String) -> JSONValue?) {
-        func text(_ name: String) -> String? { value(name)?.stringValue }
-        func int(_ name: String) -> Int? { value(name)?.intValue.map { Int(clamping: $0) } }
-        func date(_ name: String) -> Date? { value(name)?.intValue.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
-        func texts(_ name: String) -> [String] {
-            guard case .array(let items)? = value(name) else { return [] }
-            return items.compactMap(\.stringValue)
-        }
-        func textsByName(_ name: String) -> [String: String] {
-            guard case .object(let fields)? = value(name) else { return [:] }
-            return fields.compactMapValues(\.stringValue)
-        }
+    /// A paper from its stored fields, by the field names of ``Entity/paper``: the one
+    /// place that maps stored fields to properties. Fields that are missing or of the
+    /// wrong kind read as empty.
+    public init(id: UUID, updatedAt: Date? = nil, fields: some FieldValues) {
+        func int(_ name: String) -> Int? { fields.integer(name).map { Int(clamping: $0) } }
+        func date(_ name: String) -> Date? { fields.integer(name).map { Date(timeIntervalSince1970: Double($0) / 1000) } }
         self.init(
-            id: id, title: text("title") ?? "", authors: texts("authors"), abstract: text("abstract"),
-            published: text("published"), year: int("year"),
-            arxiv: text("arxiv_id").flatMap { ArXivID(id: $0, version: int("arxiv_version")) },
-            doi: text("doi").flatMap(DOI.init),
-            url: text("url"), pdfURL: text("pdf_url"), codeURL: text("code_url"), venue: text("venue"), source: text("source"),
+            id: id, title: fields.text("title") ?? "", authors: fields.texts("authors"), abstract: fields.text("abstract"),
+            published: fields.text("published"), year: int("year"),
+            arxiv: fields.text("arxiv_id").flatMap { ArXivID(id: $0, version: int("arxiv_version")) },
+            doi: fields.text("doi").flatMap(DOI.init),
+            url: fields.text("url"), pdfURL: fields.text("pdf_url"), codeURL: fields.text("code_url"),
+            venue: fields.text("venue"), source: fields.text("source"),
             addedAt: date("added_at") ?? Date(timeIntervalSince1970: 0),
-            status: text("status").flatMap(ReadingStatus.init(rawValue:)) ?? .inbox,
-            rating: int("rating"), readAt: date("read_at"), isTrashed: value("trashed") == .bool(true), updatedAt: updatedAt,
-            citeKey: text("cite_key"), categories: texts("categories"), comment: text("comment"),
-            pages: text("pages"), citeAliases: texts("cite_aliases"),
-            authorNames: value("author_names")?.arrayValue?.compactMap(PersonName.init(json:)) ?? [],
-            latex: textsByName("latex"), workType: text("work_type").flatMap(WorkType.init(rawValue:)),
-            bibFields: textsByName("bib_fields")
+            status: fields.text("status").flatMap(ReadingStatus.init(rawValue:)) ?? .inbox,
+            rating: int("rating"), readAt: date("read_at"), isTrashed: fields.value("trashed") == .bool(true), updatedAt: updatedAt,
+            citeKey: fields.text("cite_key"), categories: fields.texts("categories"), comment: fields.text("comment"),
+            pages: fields.text("pages"), citeAliases: fields.texts("cite_aliases"),
+            authorNames: fields.value("author_names")?.arrayValue?.compactMap(PersonName.init(json:)) ?? [],
+            latex: fields.textsByName("latex"), workType: fields.text("work_type").flatMap(WorkType.init(rawValue:)),
+            bibFields: fields.textsByName("bib_fields")
         )
     }
 

@@ -63,11 +63,20 @@ public struct PersonName: Hashable, Sendable {
     /// particles, family name and suffix (`Charles van den Heuvel`, `Martin Luther King Jr.`).
     public var displayName: String {
         if let literal { return literal }
-        return [given, droppingParticle, particle, family, suffix].filter { !$0.isEmpty }.joined(separator: " ")
+        // Appended part by part: exports compute it for every author they write.
+        var name = given
+        for part in [droppingParticle, particle, family, suffix] where !part.isEmpty {
+            if !name.isEmpty { name.append(" ") }
+            name.append(part)
+        }
+        return name
     }
 
     /// Whether the name has no text.
-    public var isEmpty: Bool { displayName.isEmpty }
+    public var isEmpty: Bool {
+        if let literal { return literal.isEmpty }
+        return given.isEmpty && droppingParticle.isEmpty && particle.isEmpty && family.isEmpty && suffix.isEmpty
+    }
 
     /// Whether ``init(parsing:)`` reads these very parts back from ``displayName``,
     /// so that keeping the display name keeps the name.
@@ -99,34 +108,58 @@ extension PersonName {
     /// PersonName(parsing: "Vaswani, Ashish")         // given "Ashish", family "Vaswani"
     /// ```
     public init(parsing name: String) {
-        if let comma = name.firstIndex(of: ",") {
+        // On UTF-8 bytes (words are split at spaces, and the suffixes are ASCII):
+        // exports read every author's name this way.
+        if let comma = name.utf8.firstIndex(of: UInt8(ascii: ",")) {
             let (particle, family) = Self.splitParticle(String(name[..<comma]))
-            self.init(family: family, given: String(name[name.index(after: comma)...]), particle: particle)
+            self.init(family: family, given: String(name[name.utf8.index(after: comma)...]), particle: particle)
             return
         }
-        var words = TextNormalization.singleLine(name).split(separator: " ").map(String.init)
+        let line = TextNormalization.singleLine(name)
+        var words = line.utf8.split(separator: UInt8(ascii: " "))
         var suffix = ""
-        if words.count > 2, let last = words.last, Self.suffixes.contains(last.lowercased()) {
-            suffix = last
+        if words.count > 2, let last = words.last, Self.isSuffix(last) {
+            suffix = String(Substring(last))
             words.removeLast()
         }
         guard words.count > 1 else {
-            self.init(normalizedFamily: words.first ?? "", given: "", particle: "", suffix: suffix)
+            self.init(normalizedFamily: words.first.map { String(Substring($0)) } ?? "", given: "", particle: "", suffix: suffix)
             return
         }
         var start = words.count - 1
-        while start > 1, words[start - 1].first?.isLowercase == true { start -= 1 }
-        self.init(normalizedFamily: words[words.count - 1], given: words[..<start].joined(separator: " "),
-                  particle: words[start..<(words.count - 1)].joined(separator: " "), suffix: suffix)
+        while start > 1, Self.startsLowercase(words[start - 1]) { start -= 1 }
+        // Words are one space apart (``TextNormalization/singleLine(_:)``): a run of
+        // them is the text from the first to the last.
+        func text(_ run: ArraySlice<Substring.UTF8View>) -> String {
+            guard let first = run.first, let last = run.last else { return "" }
+            return String(line[first.startIndex..<last.endIndex])
+        }
+        self.init(normalizedFamily: String(Substring(words[words.count - 1])), given: text(words[..<start]),
+                  particle: text(words[start..<(words.count - 1)]), suffix: suffix)
     }
 
     /// `van der Berg` as particle `van der` and family `Berg`: the leading lower-case
     /// words, keeping at least one word as the family name.
     public static func splitParticle(_ text: String) -> (particle: String, family: String) {
-        let words = TextNormalization.singleLine(text).split(separator: " ")
+        let line = TextNormalization.singleLine(text)
+        let words = line.utf8.split(separator: UInt8(ascii: " "))
         var start = 0
-        while start < words.count - 1, words[start].first?.isLowercase == true { start += 1 }
-        return (words[..<start].joined(separator: " "), words[start...].joined(separator: " "))
+        while start < words.count - 1, startsLowercase(words[start]) { start += 1 }
+        guard start > 0 else { return ("", line) }
+        return (String(line[words[0].startIndex..<words[start - 1].endIndex]), String(line[words[start].startIndex...]))
+    }
+
+    /// Whether a word's first character is lower case (`van`, `de`, `ibn`, `ʻelua`).
+    private static func startsLowercase(_ word: Substring.UTF8View) -> Bool {
+        guard let first = word.first else { return false }
+        if first < 0x80 { return first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") }
+        return Substring(word).first?.isLowercase == true
+    }
+
+    /// Whether a word is one of ``suffixes``, in any case (all of them are ASCII).
+    private static func isSuffix(_ word: Substring.UTF8View) -> Bool {
+        guard word.count <= 3, word.allSatisfy({ $0 < 0x80 }) else { return false }
+        return suffixes.contains(String(decoding: word.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self))
     }
 
     /// The family name of a display name: the part before a comma (`Vaswani,

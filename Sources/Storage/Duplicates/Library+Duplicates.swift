@@ -70,7 +70,7 @@ extension ChangeWriter {
         }
         // Tags, notes and highlights move over.
         for tagID in try String.fetchAll(db, sql: "SELECT tag_id FROM paper_tag WHERE paper_id = ? AND present = 1", arguments: [otherID]) {
-            guard let tag = UUID(uuidString: tagID) else { continue }
+            guard let tag = UUID(parsing: tagID) else { continue }
             try set(.paperTag, id: StableID.paperTag(paper: keep, tag: tag).lowercased,
                            ["paper_id": .string(keepID), "tag_id": .string(tagID), "present": .bool(true)])
         }

@@ -5,7 +5,7 @@ import Model
 extension Library {
     /// The columns ``paper(row:)`` reads, first in every select of papers: the
     /// rowid, the id, every field of ``Model/Entity/paper`` in its order, the time of the last change.
-    static let paperColumns = "p.rowid, p.id, " + paperFields.map { "p." + $0.name }.joined(separator: ", ") + ", p.changed_at"
+    static let paperColumns = "p.rowid, p.id, " + PaperRow.fields.map { "p." + $0.name }.joined(separator: ", ") + ", p.changed_at"
 
     /// The paper with this id, in the trash or not.
     public func paper(_ id: UUID) throws -> Paper? {
@@ -66,7 +66,10 @@ extension Library {
             while let row = try cursor.next() {
                 let paper = Library.paper(row: row)
                 var tags: [TagName] = []
-                if let names: String = row["tag_names"] {
+                // The three columns after the paper's, by position (a name is looked up per row).
+                let tagNames = PaperRow.changedAtColumn + 1, hasNotes = tagNames + 1, hasHighlights = tagNames + 2
+                if !row.hasNull(atIndex: tagNames) {
+                    let names = row[tagNames] as String
                     for name in names.split(separator: "\u{1F}") {
                         if let tag = tagCache[String(name)] {
                             tags.append(tag)
@@ -77,7 +80,7 @@ extension Library {
                     }
                 }
                 var detail = PaperDetail(paper: paper, tags: tags)
-                if annotations, row["has_notes"] == true || row["has_highlights"] == true {
+                if annotations, row[hasNotes] as Bool || row[hasHighlights] as Bool {
                     let full = try Library.detail(db, paper: paper)
                     detail.notes = full.notes
                     detail.highlights = full.highlights
@@ -107,7 +110,7 @@ extension Library {
                 """, arguments: StatementArguments(shared)) {
                 let key: String = row["cite_key"]
                 let idText: String = row["id"]
-                guard let id = UUID(uuidString: idText) else { continue }
+                guard let id = UUID(parsing: idText) else { continue }
                 if !seen.insert(key.lowercased()).inserted { renames[id] = key + "-" + idText.prefix(8) }
             }
             return renames
@@ -296,33 +299,23 @@ extension Library {
         millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 
-    /// The paper fields in column order, and each one's column, computed once.
-    static let paperFields = Entity.paper.fields
-    static let paperFieldColumns = Dictionary(uniqueKeysWithValues: paperFields.enumerated().map { ($1.name, $0 + 2) })
-
     /// A paper from a row that starts with ``paperColumns``, read by position.
-    static func paper(row: Row) -> Paper {
-        let idText: String = row[1]
-        return Paper(id: UUID(uuidString: idText) ?? UUID(uuid: UUID_NULL_BYTES), updatedAt: date(row[paperFields.count + 2])) { name in
-            guard let column = paperFieldColumns[name] else { return nil }
-            return try? JSONValue(databaseValue: row[column], kind: paperFields[column - 2].kind)
-        }
-    }
+    static func paper(row: Row) -> Paper { PaperRow(row: row).paper }
 
     static func note(row: Row) -> Note {
-        Note(id: UUID(uuidString: row["id"]) ?? UUID(uuid: UUID_NULL_BYTES),
-             paperID: (row["paper_id"] as String?).flatMap(UUID.init(uuidString:)) ?? UUID(uuid: UUID_NULL_BYTES),
+        Note(id: UUID(parsing: row["id"]) ?? UUID(uuid: UUID_NULL_BYTES),
+             paperID: (row["paper_id"] as String?).flatMap(UUID.init(parsing:)) ?? UUID(uuid: UUID_NULL_BYTES),
              body: row["body"] ?? "",
              createdAt: date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
              updatedAt: date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0),
              isTrashed: (row["trashed"] as Int64?) == 1,
-             conflictOf: (row["conflict_of"] as String?).flatMap(UUID.init(uuidString:)),
+             conflictOf: (row["conflict_of"] as String?).flatMap(UUID.init(parsing:)),
              title: row["title"])
     }
 
     static func highlight(row: Row) -> Highlight {
-        Highlight(id: UUID(uuidString: row["id"]) ?? UUID(uuid: UUID_NULL_BYTES),
-                  paperID: (row["paper_id"] as String?).flatMap(UUID.init(uuidString:)) ?? UUID(uuid: UUID_NULL_BYTES),
+        Highlight(id: UUID(parsing: row["id"]) ?? UUID(uuid: UUID_NULL_BYTES),
+                  paperID: (row["paper_id"] as String?).flatMap(UUID.init(parsing:)) ?? UUID(uuid: UUID_NULL_BYTES),
                   text: row["text"] ?? "",
                   page: row["page"], location: row["location"], comment: row["comment"],
                   createdAt: date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),

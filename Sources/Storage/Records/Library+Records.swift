@@ -186,7 +186,7 @@ extension Library {
 
     /// Refuses a record id that is not a lower-case UUID.
     static func checkRecordID(_ entity: String, _ id: String) throws {
-        guard UUID(uuidString: id) != nil, id == id.lowercased() else {
+        guard UUID(parsing: id) != nil, id == id.lowercased() else {
             throw StorageError.invalidRecord(entity: entity, id: id, reason: "the id is not a lower-case UUID")
         }
     }

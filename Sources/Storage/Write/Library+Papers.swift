@@ -163,7 +163,7 @@ extension ChangeWriter {
             if try addCiteAlias(draft.citeKey, to: existing) { missing["cite_aliases"] = .null }
             let tagged = try addTags(draft.tags, to: existing)
             session.keys[existing] = .some(draft.citeKey)
-            let uuid = UUID(uuidString: existing) ?? draft.stableID
+            let uuid = UUID(parsing: existing) ?? draft.stableID
             return missing.isEmpty && !tagged ? .unchanged(uuid) : .merged(uuid, fields: missing.keys.sorted() + (tagged ? ["tags"] : []))
         }
         var fields = values
@@ -181,7 +181,7 @@ extension ChangeWriter {
     }
 
     private func addTags(_ tags: [TagName], to paper: String) throws -> Bool {
-        guard let paperUUID = UUID(uuidString: paper) else { return false }
+        guard let paperUUID = UUID(parsing: paper) else { return false }
         var changed = false
         for name in tags {
             let tag = StableID.tag(name)
@@ -241,7 +241,7 @@ extension ChangeWriter {
             case .near(let differences):
                 near.append(NearMatch(
                     title: draft.title, line: draft.line, citeKey: draft.citeKey,
-                    paperID: UUID(uuidString: id) ?? draft.stableID, paperTitle: row["title"] ?? "", paperCiteKey: row["cite_key"],
+                    paperID: UUID(parsing: id) ?? draft.stableID, paperTitle: row["title"] ?? "", paperCiteKey: row["cite_key"],
                     differences: differences))
             case .distinct: continue
             }
