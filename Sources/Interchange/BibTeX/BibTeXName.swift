@@ -265,7 +265,7 @@ extension BibTeXName {
         func guarded(_ text: String, family: Bool) -> String {
             let escaped = LaTeX.escape(text)
             let words = text.split(separator: " ")
-            let needsBraces = text.contains(",") || words.contains { $0.lowercased() == "and" }
+            let needsBraces = text.utf8.contains(UInt8(ascii: ",")) || words.contains { $0.utf8.count == 3 && $0.lowercased() == "and" }
                 || (family && words.count > 1 && words.dropLast().contains { isVon(String($0)) })
                 || (family && !particleIsVon)
             return needsBraces ? "{" + escaped + "}" : escaped
@@ -274,7 +274,7 @@ extension BibTeXName {
         if particleIsVon, !particle.isEmpty { familyPart = LaTeX.escape(particle) + " " + familyPart }
         if name.given.isEmpty, name.suffix.isEmpty {
             // One word alone is read as a last name; more would be First and Last.
-            return name.family.contains(" ") && particle.isEmpty ? "{" + LaTeX.escape(name.family) + "}" : familyPart
+            return name.family.utf8.contains(0x20) && particle.isEmpty ? "{" + LaTeX.escape(name.family) + "}" : familyPart
         }
         if !name.suffix.isEmpty {
             return familyPart + ", " + guarded(name.suffix, family: false) + ", " + guarded(name.given, family: false)
@@ -283,8 +283,8 @@ extension BibTeXName {
         // not to biber; written `Gerard 't Hooft`, as sources write it, both read it as
         // they read the source.
         if particleIsVon, particle.split(separator: " ").contains(where: { $0.first?.isLetter == false }),
-           !LaTeX.escape(name.given).split(separator: " ").contains(where: { isVon(String($0)) }), !name.given.contains(","),
-           !familyPart.hasPrefix("{"), !familyPart.contains("{"), !name.family.contains(" ") {
+           !LaTeX.escape(name.given).split(separator: " ").contains(where: { isVon(String($0)) }), !name.given.utf8.contains(UInt8(ascii: ",")),
+           !familyPart.hasPrefix("{"), !familyPart.utf8.contains(0x7B), !name.family.utf8.contains(0x20) {
             return LaTeX.escape(name.given) + " " + familyPart
         }
         return familyPart + ", " + guarded(name.given, family: false)
