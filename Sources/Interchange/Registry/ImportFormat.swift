@@ -16,11 +16,11 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
     let recognises: @Sendable (String) -> Bool
     /// Reads the papers of a whole file; nil for the backup, which is restored
     /// record by record (``ReaderBackup/forEachItem(in:file:_:)``).
-    let read: (@Sendable (Data, String, ImportProblems) throws(ImportError) -> [PaperDraft])?
+    let read: (@Sendable (consuming Data, String, ImportProblems) throws(ImportError) -> [PaperDraft])?
 
     /// Declares a format.
     public init(name: String, recognises: @escaping @Sendable (String) -> Bool,
-                read: (@Sendable (Data, String, ImportProblems) throws(ImportError) -> [PaperDraft])?) {
+                read: (@Sendable (consuming Data, String, ImportProblems) throws(ImportError) -> [PaperDraft])?) {
         self.name = name; self.recognises = recognises; self.read = read
     }
 
@@ -31,15 +31,15 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
     /// handed to it and the rest read; without, the first bad record is thrown.
     /// Records with a problem bibtex only warns about are bad records here; pass
     /// ``ImportProblems`` with a `warning` to keep them.
-    public func drafts(from data: Data, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
+    public func drafts(from data: consuming Data, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
         try drafts(from: data, file: file, problems: ImportProblems(skipping: skipping))
     }
 
     /// The papers of a file in this format, its problems handed to `problems`.
     /// A UTF-8 byte order mark at the start is read past.
-    public func drafts(from data: Data, file: String, problems: ImportProblems) throws(ImportError) -> [PaperDraft] {
+    public func drafts(from data: consuming Data, file: String, problems: ImportProblems) throws(ImportError) -> [PaperDraft] {
         guard let read else { throw ImportError(file: file, line: nil, reason: "a backup is restored, not read as papers") }
-        return try read(data.withoutByteOrderMark, file, problems)
+        return try read((consume data).withoutByteOrderMark, file, problems)
     }
 
     public var description: String { name }
@@ -57,9 +57,11 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads a text format: the bytes as UTF-8, then `parse`.
     static func text(_ parse: @escaping @Sendable (String, String, ImportProblems) throws(ImportError) -> [PaperDraft])
-        -> @Sendable (Data, String, ImportProblems) throws(ImportError) -> [PaperDraft] {
-        { data, file, problems throws(ImportError) in
+        -> @Sendable (consuming Data, String, ImportProblems) throws(ImportError) -> [PaperDraft] {
+        { (data: consuming Data, file: String, problems: ImportProblems) throws(ImportError) in
             guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: file, line: nil, reason: "not UTF-8 text") }
+            // The bytes are not needed once they are text: a large file is not held twice while it is parsed.
+            _ = consume data
             return try parse(text, file, problems)
         }
     }

@@ -108,7 +108,9 @@ struct Import: AsyncParsableCommand {
         }
         var skipped: [ImportError] = []
         var warnings: [ImportError] = []
-        let parsed = try chosen.drafts(from: data, file: name, problems: ImportProblems(
+        // The file's bytes go to the reader (`consume`): they are freed as soon as they
+        // are text, not held while the papers are parsed and stored.
+        let parsed = try chosen.drafts(from: consume data, file: name, problems: ImportProblems(
             skipping: skipInvalid ? { skipped.append($0) } : nil,
             warning: strict ? nil : { warnings.append($0) }))
         // Every value is checked by the rules sync applies before anything is stored:
