@@ -31,7 +31,7 @@ struct BadInputTests {
         try "just a line\n".write(toFile: file, atomically: true, encoding: .utf8)
         let result = try reader.run(["import", file])
         #expect(result.status == 1)
-        #expect(result.stderr == "Error: \(file): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, RIS, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup. Use --format to choose\n")
+        #expect(result.stderr == "Error: \(file): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, RIS, a Web of Science export (savedrecs.txt), Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup. Use --format to choose\n")
         let binary = reader.folder.appendingPathComponent("bin.dat").path
         try Data([0xff, 0xfe, 0x00, 0x41]).write(to: URL(fileURLWithPath: binary))
         #expect(try reader.run(["import", binary]).stderr == "Error: \(binary):1: not UTF-8 text (byte 0xFF) at byte 1; name its encoding, for example `reader import --encoding latin1 \(binary)`\n")

@@ -47,7 +47,7 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
     /// Every format, in the order detection tries them: the most particular first.
-    public static let all: [ImportFormat] = [.json, .hfDaily, .csl, .ris, .arxivAtom, .bibtex, .listing]
+    public static let all: [ImportFormat] = [.json, .hfDaily, .csl, .ris, .webOfScience, .arxivAtom, .bibtex, .listing]
 
     /// The format with this name.
     public static func named(_ name: String) -> ImportFormat? { all.first { $0.name == name } }

@@ -8,7 +8,7 @@ import Storage
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX, CSL-JSON, RIS, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup.",
+        abstract: "Import papers from a file: a pasted papers listing, BibTeX/BibLaTeX, CSL-JSON, RIS, a Web of Science export, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup.",
         discussion: """
             The whole file is imported in one transaction: if any record is bad, nothing is \
             stored and the error names its line. Papers already in the library (same arXiv id \
@@ -92,7 +92,7 @@ struct Import: AsyncParsableCommand {
             chosen = .hfDaily
         } else if format == "auto" {
             guard let detected = ImportFormat.detect(head) else {
-                throw CLIError("\(name): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, RIS, Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup. Use --format to choose")
+                throw CLIError("\(name): cannot tell the format; reader reads a papers listing (title line, blank line, abstract), BibTeX, CSL-JSON, RIS, a Web of Science export (savedrecs.txt), Hugging Face daily papers JSON, an arXiv API Atom feed or a reader JSON backup. Use --format to choose")
             }
             chosen = detected
         } else {
