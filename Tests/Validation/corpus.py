@@ -4,7 +4,9 @@ By default only TeX Live's xampl.bib (texlive-base), so that the quick test run
 reads the same files on every machine. `READER_CORPUS=all` (the slow "Real-world
 corpus" suite, and CI) adds Better BibTeX's import fixtures, which are users' real
 Zotero, JabRef, Mendeley, EndNote and Calibre libraries (MIT, committed in
-Tests/Fixtures/corpus/better-bibtex), and TeX Live's biblatex-examples.bib and
+Tests/Fixtures/corpus/better-bibtex), the machine-learning bibliography of the book
+Dive into Deep Learning (CC BY-SA 4.0, Tests/Fixtures/corpus/d2l), and TeX Live's
+biblatex-examples.bib and
 tugboat.bib where texlive-bibtex-extra is installed (found with `kpsewhich`, so
 that their licences need not be copied here)."""
 import glob
@@ -30,16 +32,25 @@ def installed_corpus():
             found.append(path)
     if everything:
         found += sorted(glob.glob(os.path.join(ROOT, "Tests/Fixtures/corpus/better-bibtex/*.bib")))
+        found += sorted(glob.glob(os.path.join(ROOT, "Tests/Fixtures/corpus/d2l/*.bib")))
     return found
 
 
 def csl_and_ris_corpus():
-    """Manubot's CSL-JSON (Crossref, DataCite, PubMed, greycite), rispy's RIS, and
-    JabRef's RIS (Scopus, ScienceDirect, PubMed Central, Cell Press exports), all MIT
-    and committed in Tests/Fixtures/corpus."""
+    """Manubot's CSL-JSON (Crossref, DataCite, PubMed, greycite), rispy's RIS,
+    JabRef's RIS (Scopus, ScienceDirect, PubMed Central, Cell Press exports) and
+    citation-js's Zotero RIS, committed with their licences in Tests/Fixtures/corpus."""
     folder = os.path.join(ROOT, "Tests/Fixtures/corpus")
     return (sorted(glob.glob(os.path.join(folder, "manubot", "*.json"))) + sorted(glob.glob(os.path.join(folder, "rispy", "*.ris")))
-            + sorted(glob.glob(os.path.join(folder, "jabref", "*.ris"))))
+            + sorted(glob.glob(os.path.join(folder, "jabref", "*.ris")))
+            + sorted(glob.glob(os.path.join(folder, "citation-js", "*.ris"))))
+
+
+def wos_corpus():
+    """Web of Science's tagged export (rispy's test data, `example_wos.txt`): read by
+    wostools, not a RIS reader."""
+    folder = os.path.join(ROOT, "Tests/Fixtures/corpus")
+    return sorted(glob.glob(os.path.join(folder, "rispy", "*.txt")))
 
 
 def known_differences():

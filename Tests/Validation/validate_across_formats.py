@@ -5,10 +5,11 @@ each export is read by that format's own tools and compared with the original.
 The other validators hold each file to its own family exactly (BibTeX through
 pybtex, bibtex and biber; CSL-JSON through citeproc-py; RIS through rispy). This
 one crosses families: a BibTeX file exported as CSL-JSON and RIS, a CSL-JSON file
-as BibTeX, BibLaTeX and RIS, a RIS file as BibTeX, BibLaTeX and CSL-JSON, and each
-as CSV. Both sides are read by independent parsers (pybtex with pylatexenc for
-BibTeX and BibLaTeX, json and citeproc-py for CSL-JSON, rispy for RIS, Python's
-csv for CSV) into the same record, and compared:
+as BibTeX, BibLaTeX and RIS, a RIS file as BibTeX, BibLaTeX and CSL-JSON, a Web of
+Science export to all four, and each as CSV. Both sides are read by independent
+parsers (pybtex with pylatexenc for BibTeX and BibLaTeX, json and citeproc-py for
+CSL-JSON, rispy for RIS, wostools for Web of Science, Python's csv for CSV) into the
+same record, and compared:
 
 - entry counts and keys: every original entry is in every export under its key
   (CSL `id`, RIS `ID`, BibTeX key); an entry merged into another (a shared DOI or
@@ -26,12 +27,13 @@ difference. Usage: validate_across_formats.py PATH/TO/reader [FILE ...]
 """
 import csv, io, json, os, re, sys, tempfile, unicodedata
 
-from corpus import csl_and_ris_corpus, installed_corpus, run_reader, set_known_apart
+from corpus import csl_and_ris_corpus, installed_corpus, run_reader, set_known_apart, wos_corpus
 
 import pybtex.database
 import pybtex.errors
 import rispy
 from citeproc.source.json import CiteProcJSON
+from wostools.article import Article as WoSArticle
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 pybtex.errors.set_strict_mode(False)
@@ -226,17 +228,55 @@ def read_ris(text):
     return records
 
 
+# Web of Science's `PT` (J journal, B book, S series, P patent), refined by `DT`.
+def wos_kind(pt, dt):
+    document = (dt or "").lower()
+    if "proceedings paper" in document:
+        return "paper"
+    if "book chapter" in document:
+        return "chapter"
+    return {"J": "article", "B": "book", "P": "patent"}.get((pt or "").upper())
+
+
+def read_wos(text):
+    """Web of Science's tagged export, each record (`PT` to `ER`) read by wostools."""
+    records, lines = [], []
+    for line in text.splitlines():
+        if line.startswith(("FN ", "VR ")) or line.strip() == "EF":
+            continue
+        if line.strip() == "ER":
+            if lines:
+                article = WoSArticle.from_isi_text("\n".join(lines))
+                extra = article.extra
+
+                def one(tag):
+                    value = extra.get(tag)
+                    return "; ".join(value) if isinstance(value, list) else value
+                authors = extra.get("AF") or article.authors
+                editors = extra.get("BE") or extra.get("ED") or []
+                records.append(record(
+                    None, wos_kind(one("PT"), one("DT")), article.title, [ris_family(a) for a in authors if ris_family(a)],
+                    article.year, article.doi, article.volume, article.issue, article.page or one("AR"), one("PU"),
+                    one("SO"), one("SN"), [ris_family(e) for e in editors if ris_family(e)]))
+            lines = []
+        elif line.strip():
+            lines.append(line)
+    return records
+
+
 def read_csv(text):
     rows = list(csv.DictReader(io.StringIO(text)))
     return [record(None, None, row["title"], [a for a in row["authors"].split("; ") if a != "et al."], row["year"],
                    row["doi"], container=row["venue"]) for row in rows]
 
 
-READERS = {"bibtex": read_bibtex, "biblatex": read_bibtex, "csl-json": read_csl, "ris": read_ris, "csv": read_csv}
+READERS = {"bibtex": read_bibtex, "biblatex": read_bibtex, "csl-json": read_csl, "ris": read_ris, "csv": read_csv,
+           "wos": read_wos}
 
 
 def family_of(path):
-    return "csl-json" if path.endswith(".json") else "ris" if path.endswith(".ris") else "bibtex"
+    return ("csl-json" if path.endswith(".json") else "ris" if path.endswith(".ris")
+            else "wos" if path.endswith(".txt") else "bibtex")
 
 
 def original(path):
@@ -271,6 +311,8 @@ def differences(o, out, target):
 
 def explanation(o, out, target, field, theirs, ours, source):
     """Why a field differs, where reader means it to."""
+    if field in ("authors", "editors") and theirs and theirs[-1] == "etal" and authors_match(theirs[:-1], ours, target):
+        return f"its {field} end `and et al.` (as Google Scholar writes them), which pybtex reads as a person and reader as BibTeX's `and others`"
     if field in ("container", "publisher") and not ours and theirs.startswith("arxiv"):
         return f"its {field} names arXiv: it is the arXiv id (eprint, AN/DB, archive), not a venue"
     if field == "issue" and not ours and source["csl-json"] and re.fullmatch(r"\d{4}\d{5}v?\d*", theirs):
@@ -403,7 +445,7 @@ def check(binary, path, failures, explained):
 def main():
     binary = sys.argv[1]
     files = [p for p in installed_corpus() if p.endswith(".bib")]
-    files += csl_and_ris_corpus()
+    files += csl_and_ris_corpus() + wos_corpus()
     files += sys.argv[2:]
     failures, explained, total = [], [], 0
     for path in files:
