@@ -21,13 +21,21 @@ public protocol FieldValues {
 extension FieldValues {
     public func text(_ name: String) -> String? { value(name)?.stringValue }
     public func integer(_ name: String) -> Int64? { value(name)?.intValue }
-    public func texts(_ name: String) -> [String] {
-        guard case .array(let items)? = value(name) else { return [] }
+    public func texts(_ name: String) -> [String] { value(name)?.stringElements ?? [] }
+    public func textsByName(_ name: String) -> [String: String] { value(name)?.stringMembers ?? [:] }
+}
+
+extension JSONValue {
+    /// The string elements of an array, in order (others skipped); empty for anything else.
+    package var stringElements: [String] {
+        guard case .array(let items) = self else { return [] }
         return items.compactMap(\.stringValue)
     }
-    public func textsByName(_ name: String) -> [String: String] {
-        guard case .object(let fields)? = value(name) else { return [:] }
-        return fields.compactMapValues(\.stringValue)
+
+    /// The string members of an object (others skipped); empty for anything else.
+    package var stringMembers: [String: String] {
+        guard case .object(let members) = self else { return [:] }
+        return members.compactMapValues(\.stringValue)
     }
 }
 

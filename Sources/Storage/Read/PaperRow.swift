@@ -42,16 +42,12 @@ struct PaperRow: FieldValues {
 
     func texts(_ name: String) -> [String] {
         guard let json = json(name) else { return [] }
-        if let strings = JSONValue.strings(inArray: json) { return strings }
-        guard case .array(let items)? = try? JSONValue(parsing: json) else { return [] }
-        return items.compactMap(\.stringValue)
+        return JSONValue.strings(inArray: json) ?? (try? JSONValue(parsing: json))?.stringElements ?? []
     }
 
     func textsByName(_ name: String) -> [String: String] {
         guard let json = json(name) else { return [:] }
-        if let members = JSONValue.strings(inObject: json) { return members }
-        guard case .object(let members)? = try? JSONValue(parsing: json) else { return [:] }
-        return members.compactMapValues(\.stringValue)
+        return JSONValue.strings(inObject: json) ?? (try? JSONValue(parsing: json))?.stringMembers ?? [:]
     }
 
     /// The JSON text of a structured field.
