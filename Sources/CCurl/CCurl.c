@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 // The functions reader calls, resolved once.
 static struct {
@@ -143,6 +145,13 @@ struct reader_transfer {
     long status;
     buffer response;
     buffer response_headers;
+    // Output to a file (reader_transfer_set_output): fd < 0 when none.
+    int fd;
+    long long offset, max_bytes;
+    long current_status;     // the status line of the response being received
+    int body_started;        // the first body byte of the final response was seen
+    atomic_llong received, expected;
+    atomic_int too_large, bad_range;
 };
 
 reader_transfer *reader_transfer_create(const char *method, const char *url) {
@@ -158,6 +167,11 @@ reader_transfer *reader_transfer_create(const char *method, const char *url) {
     transfer->idle_ms = 30000;
     transfer->total_ms = 120000;
     atomic_init(&transfer->cancelled, 0);
+    transfer->fd = -1;
+    atomic_init(&transfer->received, 0);
+    atomic_init(&transfer->expected, -1);
+    atomic_init(&transfer->too_large, 0);
+    atomic_init(&transfer->bad_range, 0);
     return transfer;
 }
 
@@ -184,9 +198,87 @@ void reader_transfer_set_timeouts(reader_transfer *transfer, long connect_ms, lo
     transfer->total_ms = total_ms;
 }
 
+static int writes_to_file(const reader_transfer *transfer) {
+    return transfer->fd >= 0 && (transfer->current_status == 200 || transfer->current_status == 206);
+}
+
 static size_t on_body(char *bytes, size_t size, size_t count, void *context) {
     reader_transfer *transfer = context;
-    return buffer_append(&transfer->response, bytes, size * count) == 0 ? size * count : 0;
+    size_t length = size * count;
+    if (!writes_to_file(transfer)) {
+        // An error page: keep its start, for the message.
+        if (transfer->fd >= 0 && transfer->response.length >= 65536) return length;
+        return buffer_append(&transfer->response, bytes, length) == 0 ? length : 0;
+    }
+    if (!transfer->body_started) {
+        transfer->body_started = 1;
+        // A 200 is the whole file: whatever an earlier attempt left goes.
+        if (transfer->current_status == 200 && transfer->offset > 0) {
+            if (ftruncate(transfer->fd, 0) != 0) return 0;
+            transfer->offset = 0;
+        }
+        if (lseek(transfer->fd, transfer->offset, SEEK_SET) < 0) return 0;
+    }
+    long long received = atomic_load(&transfer->received);
+    if (transfer->max_bytes >= 0 && transfer->offset + received + (long long)length > transfer->max_bytes) {
+        atomic_store(&transfer->too_large, 1);
+        return 0;
+    }
+    size_t written = 0;
+    while (written < length) {
+        ssize_t result = write(transfer->fd, bytes + written, length - written);
+        if (result < 0) return 0;
+        written += (size_t)result;
+    }
+    atomic_store(&transfer->received, received + (long long)length);
+    return length;
+}
+
+// The number after `name:` in a header line, or -1.
+static long long header_number(const char *line, size_t length, const char *name) {
+    size_t name_length = strlen(name);
+    if (length <= name_length || strncasecmp(line, name, name_length) != 0) return -1;
+    const char *p = line + name_length;
+    const char *end = line + length;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    long long value = -1;
+    for (; p < end && *p >= '0' && *p <= '9'; p++) value = (value < 0 ? 0 : value) * 10 + (*p - '0');
+    return value;
+}
+
+// Reads the status line and the sizes of a response bound for a file.
+static int watch_header(reader_transfer *transfer, const char *line, size_t length) {
+    if (length >= 12 && memcmp(line, "HTTP/", 5) == 0) {
+        const char *space = memchr(line, ' ', length);
+        transfer->current_status = space ? strtol(space + 1, NULL, 10) : 0;
+        return 1;
+    }
+    if (!writes_to_file(transfer)) return 1;
+    long long content_length = header_number(line, length, "content-length:");
+    if (content_length >= 0 && transfer->current_status == 200) atomic_store(&transfer->expected, content_length);
+    if (length > 14 && strncasecmp(line, "content-range:", 14) == 0 && transfer->current_status == 206) {
+        // "Content-Range: bytes START-END/TOTAL"
+        const char *p = line + 14, *end = line + length;
+        while (p < end && (*p < '0' || *p > '9')) p++;
+        long long start = 0;
+        for (; p < end && *p >= '0' && *p <= '9'; p++) start = start * 10 + (*p - '0');
+        const char *slash = memchr(line, '/', length);
+        long long total = -1;
+        if (slash) {
+            for (p = slash + 1; p < end && *p >= '0' && *p <= '9'; p++) total = (total < 0 ? 0 : total) * 10 + (*p - '0');
+        }
+        if (start != transfer->offset) {
+            atomic_store(&transfer->bad_range, 1);
+            return 0;
+        }
+        if (total >= 0) atomic_store(&transfer->expected, total);
+    }
+    long long expected = atomic_load(&transfer->expected);
+    if (transfer->max_bytes >= 0 && expected > transfer->max_bytes) {
+        atomic_store(&transfer->too_large, 1);
+        return 0;
+    }
+    return 1;
 }
 
 static size_t on_header(char *bytes, size_t size, size_t count, void *context) {
@@ -194,6 +286,7 @@ static size_t on_header(char *bytes, size_t size, size_t count, void *context) {
     size_t length = size * count;
     // A new status line starts the headers of the next response (a redirect, 100 Continue).
     if (length >= 5 && memcmp(bytes, "HTTP/", 5) == 0) transfer->response_headers.length = 0;
+    if (transfer->fd >= 0 && !watch_header(transfer, bytes, length)) return 0;
     return buffer_append(&transfer->response_headers, bytes, length) == 0 ? length : 0;
 }
 
@@ -217,6 +310,8 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
     message[0] = 0;
     transfer->response.length = 0;
     transfer->response_headers.length = 0;
+    transfer->current_status = 0;
+    transfer->body_started = 0;
     // "Expect:" keeps libcurl from waiting for a 100 Continue before a large body.
     struct curl_slist *headers = curl.slist_append(transfer->headers, "Expect:");
     if (headers != NULL) transfer->headers = headers;
@@ -227,7 +322,8 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
     curl.easy_setopt(handle, CURLOPT_HTTPHEADER, transfer->headers);
     curl.easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
     curl.easy_setopt(handle, CURLOPT_MAXREDIRS, 10L);
-    curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
+    // A file is asked for as it is stored (byte ranges count its bytes).
+    if (transfer->fd < 0) curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
     curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, transfer->connect_ms);
     curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, transfer->total_ms);
     curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -264,6 +360,28 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
     curl.easy_setopt(handle, CURLOPT_HTTPHEADER, NULL);
     return_handle(handle);
     return (int)code;
+}
+
+void reader_transfer_set_output(reader_transfer *transfer, int fd, long long offset, long long max_bytes) {
+    transfer->fd = fd;
+    transfer->offset = offset;
+    transfer->max_bytes = max_bytes;
+}
+
+long long reader_transfer_received(const reader_transfer *transfer) {
+    return atomic_load(&transfer->received);
+}
+
+long long reader_transfer_expected(const reader_transfer *transfer) {
+    return atomic_load(&transfer->expected);
+}
+
+int reader_transfer_too_large(const reader_transfer *transfer) {
+    return atomic_load(&transfer->too_large);
+}
+
+int reader_transfer_bad_range(const reader_transfer *transfer) {
+    return atomic_load(&transfer->bad_range);
 }
 
 void reader_transfer_cancel(reader_transfer *transfer) {

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// HTTP requests over libcurl, which is loaded on the first request.
 ///
@@ -20,6 +21,41 @@ public enum HTTPClient {
     /// A cancelled task stops the transfer. Redirects are followed; compressed
     /// answers are decompressed.
     public static func send(_ request: HTTPRequest) async throws(HTTPFailure) -> HTTPResponse {
+        try await perform(request, output: nil, progress: nil)
+    }
+
+    /// Where a download writes, and how far it may go.
+    public struct FileOutput: Sendable {
+        /// An open file, written from `offset` on.
+        public var descriptor: Int32
+        /// The bytes the file already holds from an earlier attempt: a 206 answer
+        /// is written after them, a 200 answer replaces them.
+        public var offset: Int64
+        /// The largest the whole file may be.
+        public var maxSize: Int64
+
+        /// Creates an output.
+        public init(descriptor: Int32, offset: Int64, maxSize: Int64) {
+            self.descriptor = descriptor; self.offset = offset; self.maxSize = maxSize
+        }
+    }
+
+    /// Downloads a response body into a file (the caller sends `Range` when
+    /// `output.offset` is not zero); the response's ``HTTPResponse/body`` is then
+    /// only the start of an error page. `progress` is called about ten times a
+    /// second, from another thread, with the bytes written and the whole file's
+    /// size when the server said it.
+    ///
+    /// - Throws: ``HTTPFailure`` with ``HTTPFailure/Kind/tooLarge`` when the file
+    ///   would pass `output.maxSize`, ``HTTPFailure/Kind/badRange`` when a 206 does
+    ///   not start where asked, or how the transfer failed.
+    public static func download(_ request: HTTPRequest, into output: FileOutput,
+                                progress: (@Sendable (_ received: Int64, _ expected: Int64?) -> Void)? = nil) async throws(HTTPFailure) -> HTTPResponse {
+        try await perform(request, output: output, progress: progress)
+    }
+
+    private static func perform(_ request: HTTPRequest, output: FileOutput?,
+                                progress: (@Sendable (Int64, Int64?) -> Void)?) async throws(HTTPFailure) -> HTTPResponse {
         var reason = [CChar](repeating: 0, count: 512)
         guard reader_curl_load(&reason, reason.count) == 0 else {
             throw HTTPFailure(kind: .notInstalled, reason: text(reason))
@@ -37,6 +73,9 @@ public enum HTTPClient {
             let stored = body.withUnsafeBytes { reader_transfer_set_body(transfer, $0.baseAddress, $0.count) }
             guard stored == 0 else { throw HTTPFailure(kind: .other, reason: "out of memory") }
         }
+        if let output {
+            reader_transfer_set_output(transfer, output.descriptor, output.offset, output.maxSize)
+        }
         func milliseconds(_ seconds: TimeInterval) -> Int {
             Int(min(max(seconds, 0.001), 86_400) * 1000)
         }
@@ -48,16 +87,33 @@ public enum HTTPClient {
                 // A thread of its own: a transfer blocks for as long as the server takes,
                 // and Dispatch's global queue runs only as many blocks at once as there
                 // are cores (two blocked transfers would hold up every other request).
+                let done = Atomic<Bool>(false)
                 let thread = Thread {
                     var reason = [CChar](repeating: 0, count: 512)
                     let code = reader_transfer_perform(handle.transfer, &reason, reason.count)
+                    done.store(true, ordering: .releasing)
                     continuation.resume(returning: (code, text(reason)))
                 }
                 thread.name = "reader-http"
                 thread.start()
+                if let progress {
+                    let reporter = Thread {
+                        while !done.load(ordering: .acquiring) {
+                            Thread.sleep(forTimeInterval: 0.1)
+                            let expected = reader_transfer_expected(handle.transfer)
+                            progress(reader_transfer_received(handle.transfer), expected >= 0 ? expected : nil)
+                        }
+                    }
+                    reporter.name = "reader-http-progress"
+                    reporter.start()
+                }
             }
         } onCancel: {
             reader_transfer_cancel(handle.transfer)
+        }
+        if output != nil {
+            if reader_transfer_too_large(transfer) != 0 { throw HTTPFailure(kind: .tooLarge, reason: "") }
+            if reader_transfer_bad_range(transfer) != 0 { throw HTTPFailure(kind: .badRange, reason: "") }
         }
         guard code == 0 else {
             throw HTTPFailure(code: code, reason: message)

@@ -17,6 +17,12 @@ public struct HTTPFailure: Error, Sendable, CustomStringConvertible {
         case cancelled
         /// libcurl is not installed on this machine.
         case notInstalled
+        /// The file being downloaded is larger than allowed.
+        case tooLarge
+        /// The server answered another byte range than the one asked for.
+        case badRange
+        /// Redirects led to more redirects, ten times.
+        case redirectLoop
         /// Anything else (TLS, a bad URL, ...); see ``HTTPFailure/reason``.
         case other
     }
@@ -41,6 +47,7 @@ public struct HTTPFailure: Error, Sendable, CustomStringConvertible {
         case Int32(READER_CURL_ABORTED_BY_CALLBACK): .cancelled
         case Int32(READER_CURL_PARTIAL_FILE), Int32(READER_CURL_GOT_NOTHING), Int32(READER_CURL_SEND_ERROR), Int32(READER_CURL_RECV_ERROR): .cut
         case Int32(READER_CURL_NOT_LOADED): .notInstalled
+        case Int32(READER_CURL_TOO_MANY_REDIRECTS): .redirectLoop
         default: .other
         }
         self.init(kind: kind, reason: reason)
@@ -54,6 +61,9 @@ public struct HTTPFailure: Error, Sendable, CustomStringConvertible {
         case .timedOut: "the request timed out"
         case .cut: "the connection was cut"
         case .cancelled: "the request was cancelled"
+        case .tooLarge: "the file is larger than allowed"
+        case .badRange: "the server answered another part of the file than the one asked for"
+        case .redirectLoop: "the server redirected too many times (a redirect loop)"
         case .notInstalled, .other: reason
         }
     }

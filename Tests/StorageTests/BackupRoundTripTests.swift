@@ -84,7 +84,7 @@ struct BackupRoundTripTests {
                 let target = pick(papers)?.lowercased ?? String(format: "00000000-0000-5000-8000-%012d", step)
                 try library.applyPulled([
                     PulledChange(seq: 0, entity: "paper", id: target, field: "reading_minutes", value: .int(Int64(step)), hlc: hlc),
-                    PulledChange(seq: 0, entity: "attachment", id: String(format: "00000000-0000-5000-9000-%012d", step), field: "sha256",
+                    PulledChange(seq: 0, entity: "figure", id: String(format: "00000000-0000-5000-9000-%012d", step), field: "caption",
                                    value: .string("ab\(step)"), hlc: hlc),
                 ], cursor: Int64(step), epoch: "e")
             }
@@ -95,7 +95,7 @@ struct BackupRoundTripTests {
         let source = try TemporaryLibrary()
         try Self.fill(source.library, seed: 7, operations: 300)
         let text = try Self.backup(source.library)
-        for needle in [#""purged""#, #""conflict_of""#, #""reading_minutes""#, #""entity":"attachment""#, #"{"history":"#] {
+        for needle in [#""purged""#, #""conflict_of""#, #""reading_minutes""#, #""entity":"figure""#, #"{"history":"#] {
             #expect(text.contains(needle), "the backup has no \(needle): the case is not exercised")
         }
         #expect(try !source.library.orphanNotes().isEmpty)

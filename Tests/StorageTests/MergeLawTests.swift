@@ -10,10 +10,15 @@ import Testing
 struct MergeLawTests {
     static let ids = (1...4).map { String(format: "00000000-0000-5000-8000-%012d", $0) }
 
-    /// A random value of a field's kind.
-    static func value(_ kind: Entity.FieldKind, _ random: inout SplitMix64) -> JSONValue {
+    /// A random value of a field's kind that the field's rules accept.
+    static func value(_ entity: Entity, _ field: Entity.Field, _ random: inout SplitMix64) -> JSONValue {
         if random.next() % 8 == 0 { return .null }
-        switch kind {
+        switch (entity, field.name) {
+        case (.attachment, "sha256"): return .string(String(repeating: ["ab", "cd", "0f"][Int(random.next() % 3)], count: 32))
+        case (.attachment, "size"): return .int(Int64(random.next() % 2000))
+        default: break
+        }
+        switch field.kind {
         case .text: return .string(["alpha", "beta gamma", "Ünïcode 🙂", "line\nbreak", ""][Int(random.next() % 5)])
         case .integer: return .int(Int64(random.next() % 2000) - 1000)
         case .boolean: return .bool(random.next() % 2 == 0)
@@ -30,7 +35,7 @@ struct MergeLawTests {
             // Few distinct milliseconds, so that ties are broken by counter and node.
             let hlc = HLC(millis: 1_700_000_000_000 + random.next() % 5, counter: UInt16(i), node: NodeID(rawValue: random.next() % 3))
             return SyncRecord(entity: entity, id: ids[Int(random.next() % UInt64(ids.count))],
-                              fields: [field.name: Stamped(value(field.kind, &random), at: hlc)])
+                              fields: [field.name: Stamped(value(entity, field, &random), at: hlc)])
         }
     }
 

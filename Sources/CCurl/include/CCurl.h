@@ -41,6 +41,23 @@ const unsigned char *reader_transfer_body(const reader_transfer *transfer, size_
 /// The response headers after `perform`, as received: lines separated by CRLF
 /// (owned by the transfer; only the last response's headers after redirects).
 const char *reader_transfer_headers(const reader_transfer *transfer, size_t *length);
+/// Sends the body of a successful response (200 or 206) to the open file `fd`
+/// instead of memory: a 206 is appended after the `offset` bytes the file holds,
+/// a 200 replaces them (the server sent the whole file). Other responses' bodies
+/// are kept in memory as usual (at most 64 KiB). The transfer stops when the file
+/// would grow past `max_bytes` (also when a Content-Length says it would), and
+/// `reader_transfer_too_large` then says so.
+void reader_transfer_set_output(reader_transfer *transfer, int fd, long long offset, long long max_bytes);
+/// Bytes of the body written to the output file so far (any thread, while it runs).
+long long reader_transfer_received(const reader_transfer *transfer);
+/// The size of the whole file when the response said it (Content-Length, or the
+/// total of a Content-Range), else -1 (any thread, while it runs).
+long long reader_transfer_expected(const reader_transfer *transfer);
+/// Whether the transfer stopped because the file is larger than allowed.
+int reader_transfer_too_large(const reader_transfer *transfer);
+/// Whether a 206 answered another range than the one asked for (nothing written).
+int reader_transfer_bad_range(const reader_transfer *transfer);
+
 /// Frees the transfer and everything it owns.
 void reader_transfer_free(reader_transfer *transfer);
 
@@ -49,6 +66,8 @@ enum {
     READER_CURL_COULDNT_RESOLVE_HOST = 6,
     READER_CURL_COULDNT_CONNECT = 7,
     READER_CURL_PARTIAL_FILE = 18,
+    READER_CURL_WRITE_ERROR = 23,
+    READER_CURL_TOO_MANY_REDIRECTS = 47,
     READER_CURL_OPERATION_TIMEDOUT = 28,
     READER_CURL_ABORTED_BY_CALLBACK = 42,
     READER_CURL_GOT_NOTHING = 52,

@@ -6,6 +6,7 @@
 public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, CustomStringConvertible {
     case paper, note, highlight, tag
     case paperTag = "paper_tag"
+    case attachment
 
     /// The fields of this entity, in a fixed order.
     public var fields: [Field] {
@@ -33,6 +34,9 @@ public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, Custom
             [.init("name", .text)]
         case .paperTag:
             [.init("paper_id", .text), .init("tag_id", .text), .init("present", .boolean)]
+        case .attachment:
+            [.init("paper_id", .text), .init("sha256", .text), .init("size", .integer), .init("kind", .text),
+             .init("name", .text), .init("source_url", .text), .init("added_at", .integer), .init("trashed", .boolean)]
         }
     }
 
@@ -48,10 +52,10 @@ public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, Custom
     /// a tombstone with the clock of its purge.
     public static let purgedField = "purged"
 
-    /// Whether records of this entity can be purged (papers, notes, highlights).
+    /// Whether records of this entity can be purged (papers, notes, highlights, attachments).
     public var isPurgeable: Bool {
         switch self {
-        case .paper, .note, .highlight: true
+        case .paper, .note, .highlight, .attachment: true
         case .tag, .paperTag: false
         }
     }

@@ -58,6 +58,12 @@ public enum StableID {
         uuid5(namespace: namespace, name: "paper_tag:" + paper.lowercased + "/" + tag.lowercased)
     }
 
+    /// The id of one file attached to one paper: the same bytes attached to the same
+    /// paper on two machines are one record.
+    public static func attachment(paper: UUID, sha256: FileHash) -> UUID {
+        uuid5(namespace: namespace, name: "attachment:" + paper.lowercased + "/" + sha256.hex)
+    }
+
     /// A UUIDv5 (RFC 9562): SHA-1 of namespace bytes and name, version and variant set.
     public static func uuid5(namespace: UUID, name: String) -> UUID {
         var hasher = SHA1()

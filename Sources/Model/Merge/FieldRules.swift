@@ -47,6 +47,12 @@ public enum FieldRules {
         if let entity = Entity(rawValue: name), let known = entity.field(named: field), !known.kind.accepts(value) {
             return Problem(part: "value", reason: "\(name).\(field) cannot hold \(value.canonicalJSON.prefix(40))")
         }
+        if name == Entity.attachment.rawValue, field == "sha256", case .string(let text) = value, FileHash(text) == nil {
+            return Problem(part: "value", reason: "attachment.sha256 must be 64 lowercase hex digits (a SHA-256), not \(JSONValue.string(text).canonicalJSON.prefix(40))")
+        }
+        if name == Entity.attachment.rawValue, field == "size", case .int(let size) = value, size < 0 {
+            return Problem(part: "value", reason: "attachment.size cannot be negative (\(size))")
+        }
         if case .string(let text) = value { return textProblem(text) }
         return nil
     }

@@ -10,6 +10,10 @@ public struct PaperDetail: Hashable, Sendable {
     public var notes: [Note]
     /// Its highlights, in page order.
     public var highlights: [Highlight]
+    /// Its files, oldest first.
+    public var attachments: [Attachment] = []
+    /// Which of its files are on this machine (local state).
+    public var filesHere: Set<FileHash> = []
     /// The citation key the paper would get if it were exported now, when it has
     /// none yet: generated keys are fixed at the first export (or when the user
     /// sets one), so that a key made before `refresh` filled the authors

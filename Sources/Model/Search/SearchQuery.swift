@@ -21,8 +21,12 @@ public struct SearchQuery: Hashable, Sendable {
     }
 
     /// What a paper can be required to have.
-    public enum Attachment: String, CaseIterable, Hashable, Sendable {
+    public enum Feature: String, CaseIterable, Hashable, Sendable {
         case notes, highlights, code, pdf, abstract, tags, doi, arxiv
+        /// A file of the paper is in this machine's file store.
+        case file
+        /// Text extracted from one of the paper's files is indexed for search.
+        case text
     }
 
     /// Terms every result must match.
@@ -42,9 +46,9 @@ public struct SearchQuery: Hashable, Sendable {
     /// Texts that an author name of every result must contain, one per `author:` term.
     public var authors: [String] = []
     /// What every result must have.
-    public var has: [Attachment] = []
+    public var has: [Feature] = []
     /// What no result may have.
-    public var lacks: [Attachment] = []
+    public var lacks: [Feature] = []
     /// Search the trash instead of the reading list.
     public var inTrash = false
     /// Terms that were dropped because they hold no letter or digit (`🙂`, `-`):
@@ -122,11 +126,11 @@ public struct SearchQuery: Hashable, Sendable {
             guard !token.negated else { throw fail("an author filter cannot be negated") }
             authors.append(value)
         case "has", "no":
-            guard let attachment = Attachment(rawValue: value.lowercased()) else {
-                let names = Attachment.allCases.map(\.rawValue).joined(separator: ", ")
-                throw fail("unknown attachment '\(value)'; use one of \(names)")
+            guard let feature = Feature(rawValue: value.lowercased()) else {
+                let names = Feature.allCases.map(\.rawValue).joined(separator: ", ")
+                throw fail("unknown feature '\(value)'; use one of \(names)")
             }
-            if token.negated != (key == "no") { lacks.append(attachment) } else { has.append(attachment) }
+            if token.negated != (key == "no") { lacks.append(feature) } else { has.append(feature) }
         case "in":
             guard value.lowercased() == "trash", !token.negated else {
                 throw fail("only 'in:trash' is supported")

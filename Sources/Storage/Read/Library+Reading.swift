@@ -258,7 +258,13 @@ extension Library {
         let id = paper.id.lowercased
         let notes = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, paper_id, body, created_at, updated_at, trashed, conflict_of, title FROM note WHERE paper_id = ? AND coalesce(trashed, 0) = 0 ORDER BY created_at, id"), arguments: [id]).map(note(row:))
         let highlights = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, paper_id, text, page, location, comment, created_at, updated_at, trashed FROM highlight WHERE paper_id = ? AND coalesce(trashed, 0) = 0 ORDER BY page IS NULL, page, created_at, id"), arguments: [id]).map(highlight(row:))
-        return PaperDetail(paper: paper, tags: try tagNames(db, paper: id), notes: notes, highlights: highlights)
+        var detail = PaperDetail(paper: paper, tags: try tagNames(db, paper: id), notes: notes, highlights: highlights)
+        detail.attachments = try attachments(db, paper: id)
+        if !detail.attachments.isEmpty {
+            detail.filesHere = Set(try String.fetchAll(db, sql: "SELECT f.sha256 FROM local_file f JOIN attachment a ON a.sha256 = f.sha256 WHERE a.paper_id = ?", arguments: [id])
+                .compactMap(FileHash.init))
+        }
+        return detail
     }
 
     static func tagNames(_ db: Database, paper: String) throws -> [TagName] {

@@ -190,6 +190,43 @@ enum Schema {
                 CREATE INDEX paper_by_doi ON paper(doi COLLATE NOCASE) WHERE doi IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v9: attachments and the file store") { db in
+            try db.execute(sql: """
+                -- Files that belong to papers (synced); their bytes are in the file store.
+                CREATE TABLE attachment (
+                    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+                    paper_id TEXT, sha256 TEXT, size INTEGER, kind TEXT, name TEXT, source_url TEXT,
+                    added_at INTEGER, trashed INTEGER,
+                    clocks TEXT NOT NULL, changed_at INTEGER NOT NULL
+                );
+                CREATE INDEX attachment_by_paper ON attachment(paper_id);
+                CREATE INDEX attachment_by_sha256 ON attachment(sha256);
+
+                -- Local state of the file store, never synced.
+                -- The files on this machine: how each came (`fetched` from a URL, so that it
+                -- can be fetched again, or `attached`: perhaps the only copy anywhere) and
+                -- when it was last opened (the budget evicts the least recently opened).
+                CREATE TABLE local_file (
+                    sha256 TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL, origin TEXT NOT NULL,
+                    stored_at INTEGER NOT NULL, opened_at INTEGER
+                ) WITHOUT ROWID;
+                -- Papers whose files stay whatever the policy and the budget say.
+                CREATE TABLE local_pin (paper_id TEXT PRIMARY KEY NOT NULL, pinned_at INTEGER NOT NULL) WITHOUT ROWID;
+                -- Text extracted from files, page by page; it stays when the file is evicted.
+                CREATE TABLE file_text (
+                    sha256 TEXT PRIMARY KEY NOT NULL, pages INTEGER NOT NULL, chars INTEGER NOT NULL,
+                    tool TEXT, extracted_at INTEGER NOT NULL, problem TEXT
+                ) WITHOUT ROWID;
+                CREATE TABLE file_page (
+                    rowid INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL,
+                    UNIQUE (sha256, page)
+                );
+                CREATE VIRTUAL TABLE page_fts USING fts5(
+                    text, content = 'file_page', content_rowid = 'rowid',
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+                """)
+        }
         return migrator
     }
 

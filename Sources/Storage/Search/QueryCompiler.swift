@@ -56,11 +56,11 @@ struct QueryCompiler {
             paperConditions.append("EXISTS (SELECT 1 FROM json_each(p.authors) a WHERE \(Library.foldFunction.name)(a.value) LIKE ? ESCAPE '\\')")
             arguments.append("%" + QueryCompiler.escapeLike(TextNormalization.matchKey(author)) + "%")
         }
-        for attachment in query.has {
-            paperConditions.append(QueryCompiler.condition(attachment))
+        for feature in query.has {
+            paperConditions.append(QueryCompiler.condition(feature))
         }
-        for attachment in query.lacks {
-            paperConditions.append("NOT (" + QueryCompiler.condition(attachment) + ")")
+        for feature in query.lacks {
+            paperConditions.append("NOT (" + QueryCompiler.condition(feature) + ")")
         }
     }
 
@@ -82,8 +82,8 @@ struct QueryCompiler {
     /// Whether filtering needs the paper rows beyond what the FTS index knows.
     var needsPaperRow: Bool { !paperConditions.isEmpty }
 
-    static func condition(_ attachment: SearchQuery.Attachment) -> String {
-        switch attachment {
+    static func condition(_ feature: SearchQuery.Feature) -> String {
+        switch feature {
         case .notes: "EXISTS (SELECT 1 FROM note n WHERE n.paper_id = p.id AND coalesce(n.trashed, 0) = 0)"
         case .highlights: "EXISTS (SELECT 1 FROM highlight h WHERE h.paper_id = p.id AND coalesce(h.trashed, 0) = 0)"
         case .tags: "EXISTS (SELECT 1 FROM paper_tag pt WHERE pt.paper_id = p.id AND pt.present = 1)"
@@ -92,6 +92,14 @@ struct QueryCompiler {
         case .abstract: "coalesce(p.abstract, '') <> ''"
         case .doi: "p.doi IS NOT NULL"
         case .arxiv: "p.arxiv_id IS NOT NULL"
+        case .file: """
+            EXISTS (SELECT 1 FROM attachment a JOIN local_file f ON f.sha256 = a.sha256
+                    WHERE a.paper_id = p.id AND coalesce(a.trashed, 0) = 0)
+            """
+        case .text: """
+            EXISTS (SELECT 1 FROM attachment a JOIN file_text t ON t.sha256 = a.sha256
+                    WHERE a.paper_id = p.id AND coalesce(a.trashed, 0) = 0 AND t.pages > 0)
+            """
         }
     }
 

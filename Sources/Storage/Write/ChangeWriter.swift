@@ -397,6 +397,9 @@ final class ChangeWriter {
         case .tag:
             guard updates["name"] != nil else { return [] }
             return try String.fetchAll(db.cachedStatement(sql: "SELECT paper_id FROM paper_tag WHERE tag_id = ? AND present = 1"), arguments: [id])
+        case .attachment:
+            // A file's text has an index of its own (`page_fts`), by hash.
+            return []
         }
     }
 

@@ -44,7 +44,14 @@ struct FieldRulesTests {
         #expect(FieldRules.problem(entity: "tag", field: Entity.purgedField, value: .bool(true), hlc: good)?.description == "field: a tag cannot be purged")
         #expect(FieldRules.problem(entity: "paper", field: Entity.purgedField, value: .bool(false), hlc: good)?.part == "value")
         // A field of a newer version is checked for its text only.
-        #expect(FieldRules.problem(entity: "attachment", field: "sha256", value: .int(3), hlc: good) == nil)
-        #expect(FieldRules.problem(entity: "attachment", field: "name", value: .string("\u{0}"), hlc: good) != nil)
+        #expect(FieldRules.problem(entity: "figure", field: "caption", value: .int(3), hlc: good) == nil)
+        #expect(FieldRules.problem(entity: "figure", field: "caption", value: .string("\u{0}"), hlc: good) != nil)
+        // A file's hash names a file: it is a SHA-256 or nothing, on every side.
+        let hash = String(repeating: "ab", count: 32)
+        #expect(FieldRules.problem(entity: "attachment", field: "sha256", value: .string(hash), hlc: good) == nil)
+        #expect(FieldRules.problem(entity: "attachment", field: "sha256", value: .string("../../etc/passwd"), hlc: good)?.description
+            == #"value: attachment.sha256 must be 64 lowercase hex digits (a SHA-256), not "../../etc/passwd""#)
+        #expect(FieldRules.problem(entity: "attachment", field: "sha256", value: .string(hash.uppercased()), hlc: good) != nil)
+        #expect(FieldRules.problem(entity: "attachment", field: "size", value: .int(-1), hlc: good)?.description == "value: attachment.size cannot be negative (-1)")
     }
 }
