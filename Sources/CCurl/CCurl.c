@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 // The functions reader calls, resolved once.
@@ -151,7 +152,8 @@ struct reader_transfer {
     long current_status;     // the status line of the response being received
     int body_started;        // the first body byte of the final response was seen
     atomic_llong received, expected;
-    atomic_int too_large, bad_range;
+    atomic_int too_large, bad_range, stalled;
+    long long last_bytes, last_activity_ms;
 };
 
 reader_transfer *reader_transfer_create(const char *method, const char *url) {
@@ -172,6 +174,7 @@ reader_transfer *reader_transfer_create(const char *method, const char *url) {
     atomic_init(&transfer->expected, -1);
     atomic_init(&transfer->too_large, 0);
     atomic_init(&transfer->bad_range, 0);
+    atomic_init(&transfer->stalled, 0);
     return transfer;
 }
 
@@ -290,10 +293,30 @@ static size_t on_header(char *bytes, size_t size, size_t count, void *context) {
     return buffer_append(&transfer->response_headers, bytes, length) == 0 ? length : 0;
 }
 
-static int on_progress(void *context, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d) {
-    (void)a; (void)b; (void)c; (void)d;
+static long long monotonic_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+// Called about once a second, and whenever bytes move: stops a cancelled transfer,
+// and one that received nothing for the idle time (libcurl's own low-speed check
+// averages over several seconds, so a server that stalls after a first burst
+// would be waited for much longer).
+static int on_progress(void *context, curl_off_t download_total, curl_off_t downloaded, curl_off_t upload_total, curl_off_t uploaded) {
+    (void)download_total; (void)upload_total;
     reader_transfer *transfer = context;
-    return atomic_load(&transfer->cancelled) ? 1 : 0;
+    if (atomic_load(&transfer->cancelled)) return 1;
+    long long now = monotonic_ms();
+    long long moved = (long long)downloaded + (long long)uploaded;
+    if (moved != transfer->last_bytes || transfer->last_activity_ms == 0) {
+        transfer->last_bytes = moved;
+        transfer->last_activity_ms = now;
+    } else if (transfer->idle_ms > 0 && now - transfer->last_activity_ms > transfer->idle_ms) {
+        atomic_store(&transfer->stalled, 1);
+        return 1;
+    }
+    return 0;
 }
 
 int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error_length) {
@@ -312,6 +335,8 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
     transfer->response_headers.length = 0;
     transfer->current_status = 0;
     transfer->body_started = 0;
+    transfer->last_bytes = 0;
+    transfer->last_activity_ms = 0;
     // "Expect:" keeps libcurl from waiting for a 100 Continue before a large body.
     struct curl_slist *headers = curl.slist_append(transfer->headers, "Expect:");
     if (headers != NULL) transfer->headers = headers;
@@ -378,6 +403,10 @@ long long reader_transfer_expected(const reader_transfer *transfer) {
 
 int reader_transfer_too_large(const reader_transfer *transfer) {
     return atomic_load(&transfer->too_large);
+}
+
+int reader_transfer_stalled(const reader_transfer *transfer) {
+    return atomic_load(&transfer->stalled);
 }
 
 int reader_transfer_bad_range(const reader_transfer *transfer) {

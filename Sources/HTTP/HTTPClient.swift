@@ -111,6 +111,7 @@ public enum HTTPClient {
         } onCancel: {
             reader_transfer_cancel(handle.transfer)
         }
+        if reader_transfer_stalled(transfer) != 0 { throw HTTPFailure(kind: .timedOut, reason: "") }
         if output != nil {
             if reader_transfer_too_large(transfer) != 0 { throw HTTPFailure(kind: .tooLarge, reason: "") }
             if reader_transfer_bad_range(transfer) != 0 { throw HTTPFailure(kind: .badRange, reason: "") }

@@ -6,6 +6,8 @@ import Foundation
 /// - `READER_ARXIV_API` (default `https://export.arxiv.org/api/query`)
 /// - `READER_CROSSREF_API` (default `https://api.crossref.org/works`)
 /// - `READER_HF_API` (default `https://huggingface.co/api/daily_papers`)
+/// - `READER_ARXIV_PDF` where arXiv serves PDFs (default `https://arxiv.org/pdf`),
+///   paced with the API: one request every `READER_ARXIV_INTERVAL` seconds
 /// - `READER_HTTP_TIMEOUT` seconds per request (default 20)
 /// - `READER_ARXIV_INTERVAL` seconds between arXiv requests (default 3, as arXiv asks)
 /// - `READER_CONTACT` an e-mail address for the User-Agent, which puts Crossref
@@ -17,6 +19,8 @@ public struct MetadataServices: Sendable {
     public var crossref: URL
     /// Hugging Face's daily papers URL.
     public var huggingFace: URL
+    /// Where arXiv serves PDFs: `<arxivPDF>/<id>v<version>`.
+    public var arxivPDF: URL
     /// Seconds one request may take.
     public var timeout: TimeInterval
     /// The least time between two arXiv requests, across processes.
@@ -51,6 +55,7 @@ public struct MetadataServices: Sendable {
             arxiv: try url("READER_ARXIV_API", "https://export.arxiv.org/api/query"),
             crossref: try url("READER_CROSSREF_API", "https://api.crossref.org/works"),
             huggingFace: try url("READER_HF_API", "https://huggingface.co/api/daily_papers"),
+            arxivPDF: try url("READER_ARXIV_PDF", "https://arxiv.org/pdf"),
             timeout: try seconds("READER_HTTP_TIMEOUT", 20),
             arxivInterval: .milliseconds(Int64(try seconds("READER_ARXIV_INTERVAL", 3) * 1000)),
             userAgent: "reader/\(version) (local-first reading list for papers\(contact))"

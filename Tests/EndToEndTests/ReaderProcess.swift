@@ -87,6 +87,24 @@ struct ReaderProcess {
                       stderr: try String(contentsOf: err, encoding: .utf8))
     }
 
+    /// Starts `reader ARGS --library <temp>` without waiting for it (to be killed
+    /// midway); its output goes nowhere.
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments + ["--library", library]
+        var env = ProcessInfo.processInfo.environment
+        env["READER_LIBRARY"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.currentDirectoryURL = repositoryRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs and requires success; returns standard output.
     @discardableResult
     func ok(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {

@@ -38,7 +38,13 @@ public final class FixtureServer {
     /// The environment that points `reader` at this server.
     public var environment: [String: String] {
         ["READER_ARXIV_API": "http://127.0.0.1:\(port)/api/query", "READER_CROSSREF_API": "http://127.0.0.1:\(port)/works",
-         "READER_HF_API": "http://127.0.0.1:\(port)/api/daily_papers", "READER_ARXIV_INTERVAL": "0.2"]
+         "READER_HF_API": "http://127.0.0.1:\(port)/api/daily_papers", "READER_ARXIV_INTERVAL": "0.2",
+         "READER_ARXIV_PDF": "http://127.0.0.1:\(port)/arxiv-pdf"]
+    }
+
+    /// A URL on this server.
+    public func url(_ path: String) -> URL {
+        URL(string: "http://127.0.0.1:\(port)" + path)!
     }
 
     /// The requests served so far: `GET PATH USER-AGENT`.

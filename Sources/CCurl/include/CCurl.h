@@ -55,6 +55,8 @@ long long reader_transfer_received(const reader_transfer *transfer);
 long long reader_transfer_expected(const reader_transfer *transfer);
 /// Whether the transfer stopped because the file is larger than allowed.
 int reader_transfer_too_large(const reader_transfer *transfer);
+/// Whether the transfer stopped because nothing moved for the idle time.
+int reader_transfer_stalled(const reader_transfer *transfer);
 /// Whether a 206 answered another range than the one asked for (nothing written).
 int reader_transfer_bad_range(const reader_transfer *transfer);
 

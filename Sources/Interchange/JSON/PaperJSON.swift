@@ -51,7 +51,24 @@ public enum PaperJSON {
         if let key = detail.provisionalCiteKey { object["provisional_cite_key"] = .string(key) }
         object["notes"] = .array(detail.notes.map(note))
         object["highlights"] = .array(detail.highlights.map(highlight))
+        object["attachments"] = .array(detail.attachments.map { attachment($0, here: detail.filesHere.contains($0.sha256)) })
         return .object(object)
+    }
+
+    /// A paper's file: the shape of `reader attach --json`; `here` is whether the
+    /// bytes are on this machine.
+    public static func attachment(_ attachment: Attachment, here: Bool) -> JSONValue {
+        .object([
+            "id": .string(attachment.id.lowercased),
+            "paper_id": .string(attachment.paperID.lowercased),
+            "sha256": .string(attachment.sha256.hex),
+            "size": .int(attachment.size),
+            "kind": .string(attachment.kind.rawValue),
+            "name": attachment.name.map(JSONValue.string) ?? .null,
+            "source_url": attachment.sourceURL.map(JSONValue.string) ?? .null,
+            "added_at": date(attachment.addedAt),
+            "here": .bool(here),
+        ])
     }
 
     /// A note: the shape of `reader note list --json`.

@@ -51,6 +51,8 @@ public struct SearchQuery: Hashable, Sendable {
     public var lacks: [Feature] = []
     /// Search the trash instead of the reading list.
     public var inTrash = false
+    /// Only matches inside the papers' own text (their files), not their metadata.
+    public var inText = false
     /// Terms that were dropped because they hold no letter or digit (`🙂`, `-`):
     /// a query made only of them asks for nothing that can be searched.
     public var ignoredTerms: [String] = []
@@ -71,7 +73,7 @@ public struct SearchQuery: Hashable, Sendable {
     /// Whether the query asks for nothing: no term, no filter (every paper matches).
     public var isEmpty: Bool {
         terms.isEmpty && excludedTerms.isEmpty && tags.isEmpty && excludedTags.isEmpty && statuses.isEmpty
-            && excludedStatuses.isEmpty && years == nil && authors.isEmpty && has.isEmpty && lacks.isEmpty && !inTrash
+            && excludedStatuses.isEmpty && years == nil && authors.isEmpty && has.isEmpty && lacks.isEmpty && !inTrash && !inText
     }
 
     /// The same query with every phrase taken as separate words: what a search
@@ -132,10 +134,11 @@ public struct SearchQuery: Hashable, Sendable {
             }
             if token.negated != (key == "no") { lacks.append(feature) } else { has.append(feature) }
         case "in":
-            guard value.lowercased() == "trash", !token.negated else {
-                throw fail("only 'in:trash' is supported")
+            switch (value.lowercased(), token.negated) {
+            case ("trash", false): inTrash = true
+            case ("text", false): inText = true
+            default: throw fail("only 'in:trash' and 'in:text' are supported")
             }
-            inTrash = true
         default:
             addTerm(key + ":" + value, quoted: token.quoted, negated: token.negated)
         }

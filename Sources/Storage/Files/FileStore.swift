@@ -171,18 +171,22 @@ public struct FileStore: Sendable {
         return (files, strays)
     }
 
-    /// Removes the temporary files of processes that are no longer running (killed
-    /// while they stored a file); returns how many were removed.
+    /// The temporary files of processes that are no longer running (killed while
+    /// they stored a file).
+    public func abandonedTemporaries() -> [URL] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporaryFolder.path) else { return [] }
+        return names.sorted().compactMap { name in
+            let owner = name.split(separator: "-").first.flatMap { Int32($0) }
+            if let owner, owner == getpid() || kill(owner, 0) == 0 || errno == EPERM { return nil }
+            return temporaryFolder.appendingPathComponent(name)
+        }
+    }
+
+    /// Removes the temporary files of processes that are no longer running; returns
+    /// how many were removed.
     @discardableResult
     public func removeAbandonedTemporaries() -> Int {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporaryFolder.path) else { return 0 }
-        var removed = 0
-        for name in names {
-            let owner = name.split(separator: "-").first.flatMap { Int32($0) }
-            if let owner, owner == getpid() || kill(owner, 0) == 0 || errno == EPERM { continue }
-            if unlink(temporaryFolder.appendingPathComponent(name).path) == 0 { removed += 1 }
-        }
-        return removed
+        abandonedTemporaries().filter { unlink($0.path) == 0 }.count
     }
 
     // MARK: - Writing
@@ -230,7 +234,7 @@ public struct FileStore: Sendable {
         if directory >= 0 { fsync(directory); close(directory) }
     }
 
-    func makeFolder(_ folder: URL) throws(FileStoreError) {
+    package func makeFolder(_ folder: URL) throws(FileStoreError) {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {

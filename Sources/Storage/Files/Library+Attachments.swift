@@ -37,6 +37,13 @@ extension Library {
         return try read { db in try Library.attachment(db, id: id) }
     }
 
+    /// Records that a stored file is on this machine (local state), for a file found
+    /// in the store that was not counted (`reader doctor --repair`).
+    public func noteFilePresent(_ hash: FileHash, size: Int64, origin: FileOrigin) throws {
+        let now = wallClock()
+        try dbQueue.write { db in try Library.noteFilePresent(db, hash, size: size, origin: origin, at: now) }
+    }
+
     /// Records that a stored file is on this machine (local state).
     static func noteFilePresent(_ db: Database, _ hash: FileHash, size: Int64, origin: FileOrigin, at millis: UInt64) throws {
         // An attached copy stays attached: fetching the same bytes later does not make it evictable.
@@ -70,6 +77,18 @@ extension Library {
                                         openedAt: Library.date(row["opened_at"]))
             }
             return files
+        }
+    }
+
+    /// Which of these papers have a file on this machine.
+    public func papersWithFilesHere(_ paperIDs: [UUID]) throws -> Set<UUID> {
+        guard !paperIDs.isEmpty else { return [] }
+        return try read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM local_file)") == true else { return [] }
+            let wanted = Set(paperIDs.map(\.lowercased))
+            return Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT a.paper_id FROM attachment a JOIN local_file f ON f.sha256 = a.sha256 WHERE coalesce(a.trashed, 0) = 0
+                """).filter(wanted.contains).compactMap(UUID.init(parsing:)))
         }
     }
 

@@ -99,21 +99,27 @@ extension Library {
             let indexed = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper_fts_docsize") ?? -1
             let papers = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper") ?? -2
             guard indexed == papers else { return false }
-            // SQLite 3.44+ compares an external-content index with its content only
-            // when asked with rank = 1; older versions reject that form and always compare.
-            for sql in ["INSERT INTO paper_fts(paper_fts, rank) VALUES ('integrity-check', 1)",
-                        "INSERT INTO paper_fts(paper_fts) VALUES ('integrity-check')"] {
-                do {
-                    try db.execute(sql: sql)
-                    return true
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
-                    return false
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
-                    continue
-                }
-            }
-            return false
+            return try Library.indexMatchesContent(db, table: "paper_fts")
         }
+    }
+
+    /// FTS5's own integrity check of an external-content index against its content.
+    /// It is issued as an INSERT, so `db` must be in a write transaction (it changes nothing).
+    static func indexMatchesContent(_ db: Database, table: String) throws -> Bool {
+        // SQLite 3.44+ compares an external-content index with its content only
+        // when asked with rank = 1; older versions reject that form and always compare.
+        for sql in ["INSERT INTO \(table)(\(table), rank) VALUES ('integrity-check', 1)",
+                    "INSERT INTO \(table)(\(table)) VALUES ('integrity-check')"] {
+            do {
+                try db.execute(sql: sql)
+                return true
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+                return false
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+                continue
+            }
+        }
+        return false
     }
 
     /// Counts of papers, statuses, tags, notes and highlights.
@@ -141,7 +147,11 @@ extension Library {
     /// Copies the library to a new file with SQLite's online backup, safe while
     /// other processes use the library. The copy gets its own node id, so that it
     /// can never stamp clocks as this copy.
-    public func backup(to destination: String) throws {
+    ///
+    /// The copy's file store is empty unless `withFiles`: then every file of this
+    /// machine is copied beside it (`<destination>.files`), checked against its hash,
+    /// and the copy knows exactly the files it has.
+    public func backup(to destination: String, withFiles: Bool = false) throws {
         if FileManager.default.fileExists(atPath: destination) {
             throw StorageError.backupTargetExists(path: destination)
         }
@@ -154,6 +164,25 @@ extension Library {
         try dbQueue.backup(to: target)
         try target.write { db in
             try Schema.setMeta(db, "node_id", NodeID.random().description)
+        }
+        var copied: [String] = []
+        if withFiles {
+            let targetStore = FileStore(libraryPath: destination)
+            for hash in try localFiles().keys.sorted() where files.contains(hash) {
+                let stored = try targetStore.store(copying: files.path(of: hash))
+                if stored.hash == hash {
+                    copied.append(hash.hex)
+                } else {
+                    // Damaged here: not copied (`reader doctor` finds it).
+                    targetStore.remove(stored.hash)
+                }
+            }
+        }
+        try target.write { db in
+            let keep = Set(copied)
+            for hash in try String.fetchAll(db, sql: "SELECT sha256 FROM local_file") where !keep.contains(hash) {
+                try db.execute(sql: "DELETE FROM local_file WHERE sha256 = ?", arguments: [hash])
+            }
         }
         try target.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
         try target.close()

@@ -16,6 +16,11 @@ struct QueryCompiler {
     /// excluded words, restricted to the trash or to the list through the `state`
     /// column, so that ranking needs no paper rows.
     var matchExpression: String?
+    /// The FTS5 expression over the text of papers' files (`page_fts`): the words
+    /// minus the excluded words.
+    var pageMatchExpression: String?
+    /// Whether the words are looked for in the metadata index (not with `in:text`).
+    var searchesMetadata = true
 
     init(_ query: SearchQuery) {
         trashCondition = query.inTrash ? "coalesce(p.trashed, 0) = 1" : "coalesce(p.trashed, 0) = 0"
@@ -24,6 +29,7 @@ struct QueryCompiler {
             if !query.excludedTerms.isEmpty {
                 expression += " NOT (" + query.excludedTerms.map(QueryCompiler.fts).joined(separator: " OR ") + ")"
             }
+            pageMatchExpression = expression
             expression += query.inTrash ? " AND state:trashed" : " NOT state:trashed"
             matchExpression = expression
         } else if !query.excludedTerms.isEmpty {
@@ -62,6 +68,20 @@ struct QueryCompiler {
         for feature in query.lacks {
             paperConditions.append("NOT (" + QueryCompiler.condition(feature) + ")")
         }
+        if query.inText {
+            if let pageMatchExpression {
+                // Words inside the papers' files only: the metadata index is not asked.
+                searchesMetadata = false
+                paperConditions.append("""
+                    EXISTS (SELECT 1 FROM attachment a JOIN file_page pg ON pg.sha256 = a.sha256
+                            WHERE a.paper_id = p.id AND coalesce(a.trashed, 0) = 0
+                              AND pg.rowid IN (SELECT rowid FROM page_fts WHERE page_fts MATCH ?))
+                    """)
+                arguments.append(pageMatchExpression)
+            } else {
+                paperConditions.append(QueryCompiler.condition(.text))
+            }
+        }
     }
 
     /// Every condition on `paper p`, the trash included; binds ``arguments``.
@@ -72,7 +92,7 @@ struct QueryCompiler {
     func select(_ columns: String) -> (sql: String, arguments: StatementArguments) {
         var sql = "SELECT \(columns) FROM paper p WHERE \(whereClause)"
         var arguments = self.arguments
-        if let matchExpression {
+        if let matchExpression, searchesMetadata {
             sql += " AND p.rowid IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
             arguments.append(matchExpression)
         }

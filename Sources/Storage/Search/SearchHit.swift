@@ -12,6 +12,9 @@ public struct SearchHit: Hashable, Sendable {
     public var rawSnippet: String
     /// bm25 score: lower is better.
     public var score: Double
+    /// The page of the paper's own text the snippet is from, when the words matched
+    /// only there (not in its title, abstract, notes, highlights or tags).
+    public var page: Int? = nil
 
     /// Marks SQLite puts around matched words in ``rawSnippet``.
     public static let markStart = "\u{1}"

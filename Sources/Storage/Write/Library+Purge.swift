@@ -4,16 +4,38 @@ import Model
 
 extension Library {
     /// Purges papers for good: their rows go and a tombstone stays, which every
-    /// replica honours after its next sync. Their notes and highlights are kept as
-    /// orphans (``orphanNotes()``), to be purged one by one if wanted.
+    /// replica honours after its next sync. Their attachment records are purged
+    /// with them (``purgeUnreferencedFiles()`` then removes the bytes); their notes
+    /// and highlights are kept as orphans (``orphanNotes()``), to be purged one by
+    /// one if wanted.
     ///
     /// ```swift
     /// try library.purge([paper.id])
     /// ```
     public func purge(_ paperIDs: [UUID]) throws {
         try write { writer in
-            for id in paperIDs { try writer.purge(.paper, id: id.lowercased) }
+            for id in paperIDs {
+                try writer.purge(.paper, id: id.lowercased)
+                let attachments = try String.fetchAll(writer.db, sql: "SELECT id FROM attachment WHERE paper_id = ?", arguments: [id.lowercased])
+                for attachment in attachments { try writer.purge(.attachment, id: attachment) }
+            }
         }
+    }
+
+    /// Removes the stored files, and their text, that no attachment record names
+    /// any more (a trashed attachment still names its file: it can come back).
+    /// Returns the hashes and sizes removed.
+    @discardableResult
+    public func purgeUnreferencedFiles() throws -> [FileHash: Int64] {
+        let named = try read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM attachment WHERE sha256 IS NOT NULL").compactMap(FileHash.init)) }
+        let inventory = files.inventory().files
+        let unreferenced = inventory.filter { !named.contains($0.key) }
+        for hash in unreferenced.keys { files.remove(hash) }
+        let known = try localFiles().keys.filter { !named.contains($0) }
+        try forgetFiles(Array(Set(known).union(unreferenced.keys)))
+        let texts = try textStates().keys.filter { !named.contains($0) }
+        try removeText(of: texts)
+        return unreferenced
     }
 
     /// Purges a note for good.

@@ -39,7 +39,8 @@ struct List: ParsableCommand {
             Render.json(.array(papers.map { PaperJSON.paper($0.paper, tags: $0.tags) }))
             return
         }
-        for listed in papers { print(Render.line(listed.paper, tags: listed.tags)) }
+        let filesHere = try store.papersWithFilesHere(papers.map(\.paper.id))
+        for listed in papers { print(Render.line(listed.paper, tags: listed.tags, fileHere: filesHere.contains(listed.paper.id))) }
         if papers.isEmpty { printError(try noMatchMessage(parsed, in: store)) }
     }
 }

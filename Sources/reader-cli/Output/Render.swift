@@ -19,10 +19,12 @@ enum Render {
 
     static func day(_ date: Date) -> String { ISOTimestamp.day(date) }
 
-    /// `a1b2c3d4  queued   Title (2024)  #ml #nlp`
-    static func line(_ paper: Paper, tags: [TagName]) -> String {
+    /// `a1b2c3d4  queued   Title (2024)  #ml #nlp`, with `[file]` after the year when
+    /// the paper's file is on this machine.
+    static func line(_ paper: Paper, tags: [TagName], fileHere: Bool = false) -> String {
         var text = term.dim(shortID(paper.id)) + "  " + status(paper.status) + "  " + term.bold(paper.displayTitle)
         if let year = paper.year { text += " (\(year))" }
+        if fileHere { text += "  " + term.green("[file]") }
         if !tags.isEmpty { text += "  " + term.cyan(tags.map { "#\($0.value)" }.joined(separator: " ")) }
         return text
     }
@@ -74,7 +76,19 @@ enum Render {
             out += "\n" + term.bold("Highlights") + "\n"
             for highlight in detail.highlights { out += self.highlight(highlight) }
         }
+        if !detail.attachments.isEmpty {
+            out += "\n" + term.bold("Files") + "\n"
+            for attachment in detail.attachments { out += self.attachment(attachment, here: detail.filesHere.contains(attachment.sha256)) }
+        }
         return out
+    }
+
+    /// `  paper.pdf  PDF, 1.2 MiB, here  3a7f0c1e9b2d…` (or `not on this machine: reader fetch`).
+    static func attachment(_ attachment: Attachment, here: Bool) -> String {
+        let name = attachment.name ?? attachment.sourceURL.map { URL(string: $0)?.lastPathComponent ?? $0 } ?? attachment.sha256.short
+        let kind = attachment.kind == .other ? "file" : attachment.kind.rawValue.uppercased()
+        let place = here ? term.green("here") : term.yellow("not on this machine (reader fetch)")
+        return "  \(name)  \(kind), \(ByteCount.text(attachment.size)), \(place)  " + term.dim(attachment.sha256.short) + "\n"
     }
 
     static func note(_ note: Note) -> String {

@@ -33,7 +33,7 @@ struct SearchQueryTests {
         ("year:2024..2020", "invalid query term 'year:2024..2020': expected a year such as 2024 or a range such as 2020..2023"),
         ("tag:", "invalid query term 'tag:': 'tag:' needs a value"),
         ("has:wings", "invalid query term 'has:wings': unknown feature 'wings'; use one of notes, highlights, code, pdf, abstract, tags, doi, arxiv, file, text"),
-        ("in:inbox", "invalid query term 'in:inbox': only 'in:trash' is supported"),
+        ("in:inbox", "invalid query term 'in:inbox': only 'in:trash' and 'in:text' are supported"),
     ])
     func badFilterValuesSayWhatIsWrong(text: String, message: String) {
         #expect(throws: SearchQueryError.self) { try SearchQuery(text) }

@@ -1,0 +1,141 @@
+import Foundation
+import Model
+import Storage
+
+/// Fetches papers' PDFs into the file store: arXiv by id (the stored version when
+/// known), else the paper's PDF link, else the link Crossref gives for its DOI.
+/// A file an attachment record already names (synced from another machine) is
+/// fetched from its source and must have the record's hash.
+///
+/// arXiv requests share the metadata lookup's pace (one every 3 seconds, across
+/// every `reader` process on the library).
+public struct PaperFetcher: Sendable {
+    /// The library's files.
+    public let files: PaperFiles
+    /// Metadata lookup: its services, its pacing, Crossref's PDF links.
+    public let client: MetadataClient
+    /// Downloads into the store.
+    public let downloader: FileDownloader
+    /// The largest file accepted.
+    public var maxSize: Int64
+
+    /// A fetcher for `files`' library.
+    public init(files: PaperFiles, client: MetadataClient, maxSize: Int64) {
+        self.files = files
+        self.client = client
+        self.downloader = FileDownloader(store: files.store, userAgent: client.services.userAgent, timeout: client.services.timeout)
+        self.maxSize = maxSize
+    }
+
+    /// What fetching one paper came to.
+    public enum Outcome: Sendable {
+        /// Downloaded, stored and recorded; what became of its text.
+        case fetched(Attachment, FileStore.StoredFile, PaperFiles.TextOutcome)
+        /// A PDF of the paper is on this machine already.
+        case alreadyHere(Attachment)
+        /// Nothing was stored; why (every source tried, in order).
+        case failed(String)
+    }
+
+    /// Fetches a paper's PDF unless one is here.
+    ///
+    /// - Parameter progress: bytes on disk of the file being downloaded, and its
+    ///   size when known.
+    public func fetch(_ paper: Paper, progress: (@Sendable (Int64, Int64?) -> Void)? = nil) async -> Outcome {
+        let attachments: [Attachment]
+        let here: [FileHash: LocalFile]
+        do {
+            attachments = try files.library.attachments(of: paper.id)
+            here = try files.library.localFiles()
+        } catch {
+            return .failed("\(error)")
+        }
+        if let present = attachments.first(where: { $0.kind == .pdf && here[$0.sha256] != nil && files.store.contains($0.sha256) }) {
+            return .alreadyHere(present)
+        }
+        var reasons: [String] = []
+        // A file another machine attached: the same bytes, from where they came.
+        for attachment in attachments where attachment.kind == .pdf {
+            guard let source = attachment.sourceURL.flatMap(URL.init(string:)) else { continue }
+            switch await download(source, for: paper, expecting: attachment.sha256, progress: progress) {
+            case .success(let outcome): return outcome
+            case .failure(let failure): reasons.append(failure.reason)
+            }
+        }
+        for source in await sources(for: paper, reasons: &reasons) {
+            switch await download(source, for: paper, expecting: nil, progress: progress) {
+            case .success(let outcome): return outcome
+            case .failure(let failure): reasons.append(failure.reason)
+            }
+        }
+        if reasons.isEmpty {
+            reasons.append(attachments.isEmpty
+                ? "no source for a PDF: the paper has no arXiv id, PDF link or DOI (`reader attach` adds a file you have)"
+                : "its file is not on this machine and has no source to fetch it from")
+        }
+        return .failed(reasons.joined(separator: "; "))
+    }
+
+    /// Where the paper's PDF may be, best first.
+    func sources(for paper: Paper, reasons: inout [String]) async -> [URL] {
+        var urls: [URL] = []
+        if let arxiv = paper.arxiv {
+            let version = arxiv.version.map { "v\($0)" } ?? ""
+            if let url = URL(string: client.services.arxivPDF.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/" + arxiv.id + version) {
+                urls.append(url)
+            }
+        }
+        if let link = paper.pdfURL.flatMap(URL.init(string:)), ["http", "https"].contains(link.scheme?.lowercased() ?? ""), !urls.contains(link) {
+            urls.append(link)
+        }
+        if urls.isEmpty, let doi = paper.doi {
+            do {
+                if let link = try await client.crossref(doi).pdfURL.flatMap(URL.init(string:)) {
+                    urls.append(link)
+                } else {
+                    reasons.append("Crossref gives no PDF link for \(doi.value)")
+                }
+            } catch {
+                reasons.append("\(error)")
+            }
+        }
+        return urls
+    }
+
+    private func isArXiv(_ url: URL) -> Bool {
+        url.host == client.services.arxivPDF.host && url.port == client.services.arxivPDF.port
+            && url.path.hasPrefix(client.services.arxivPDF.path)
+    }
+
+    private func download(_ url: URL, for paper: Paper, expecting hash: FileHash?,
+                          progress: (@Sendable (Int64, Int64?) -> Void)?) async -> Result<Outcome, FetchFailure> {
+        if isArXiv(url) {
+            do {
+                let wait = try files.library.reserveRequestSlot(for: "arxiv", every: client.services.arxivInterval)
+                if wait > .zero { try? await Task.sleep(for: wait) }
+            } catch {
+                return .failure(FetchFailure("the library could not pace the request: \(error)"))
+            }
+        }
+        let stored: FileStore.StoredFile
+        do {
+            stored = try await downloader.download(FileDownloader.Request(url: url, wantsPDF: true, expectedHash: hash, maxSize: maxSize), progress: progress)
+        } catch {
+            return .failure(FetchFailure(error.description))
+        }
+        do {
+            let name = url.lastPathComponent.isEmpty ? nil : url.lastPathComponent
+            let attachment = try files.library.attach(stored, to: paper.id, name: name, sourceURL: url.absoluteString, origin: .fetched)
+            return .success(.fetched(attachment, stored, files.indexText(of: stored.hash, kind: stored.kind)))
+        } catch {
+            return .failure(FetchFailure("\(error)"))
+        }
+    }
+}
+
+/// Why one source failed, in words.
+struct FetchFailure: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+

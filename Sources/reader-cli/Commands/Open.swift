@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Lookup
+import Model
+import Storage
+
+struct Open: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open a paper's file (its PDF), fetching it first when it is not here.",
+        discussion: """
+            Opens with $READER_OPENER, else xdg-open (open on macOS). --path prints the \\
+            file's path instead, for scripts:
+              reader open krylov
+              zathura "$(reader open --path krylov)"
+            """
+    )
+
+    @Argument(help: "The paper.") var paper: String
+    @Flag(help: "Print the file's path instead of opening it.") var path = false
+    @Option(name: .customLong("max-size"), help: "The largest file fetched (default 200MiB).") var maxSize: String = "200MiB"
+    @OptionGroup var library: LibraryOptions
+
+    func run() async throws {
+        let store = try library.open()
+        let found = try store.resolve(paper)
+        let files = PaperFiles(library: store)
+        var file = try Self.fileHere(of: found, in: store)
+        if file == nil {
+            let client = MetadataClient(services: try MetadataServices.fromEnvironment(version: Reader.version), library: store)
+            let fetcher = PaperFetcher(files: files, client: client, maxSize: try FileOptions.size(maxSize, option: "--max-size"))
+            if !path { printError("Fetching the file of \(found.displayTitle)…") }
+            switch await fetcher.fetch(found) {
+            case .fetched(let attachment, _, let text):
+                FileOptions.report(text, for: found)
+                file = attachment
+            case .alreadyHere(let attachment):
+                file = attachment
+            case .failed(let reason):
+                throw CLIError("the file of \(found.displayTitle) is not on this machine, and it could not be fetched: \(reason)")
+            }
+        }
+        guard let file else { return }
+        let location = files.store.path(of: file.sha256)
+        try store.noteOpened(file.sha256)
+        if path { print(location.path); return }
+        try Self.launch(location)
+    }
+
+    /// The paper's file on this machine, its PDF first.
+    static func fileHere(of paper: Paper, in store: Library) throws -> Attachment? {
+        let here = try store.localFiles()
+        let files = try store.attachments(of: paper.id).filter { here[$0.sha256] != nil && store.files.contains($0.sha256) }
+        return files.first { $0.kind == .pdf } ?? files.first
+    }
+
+    /// Runs the opener on a file and waits for it.
+    static func launch(_ file: URL) throws {
+        let environment = ProcessInfo.processInfo.environment
+        #if os(macOS)
+        let fallback = "open"
+        #else
+        let fallback = "xdg-open"
+        #endif
+        let opener = environment["READER_OPENER"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The opener may carry arguments (`READER_OPENER="zathura --fork"`); the path is one word.
+        process.arguments = ["-c", opener + " \"$1\"", "reader-open", file.path]
+        do {
+            try process.run()
+        } catch {
+            throw CLIError("cannot run \(opener): \(error.localizedDescription); set READER_OPENER to your PDF viewer, or use `reader open --path`")
+        }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CLIError("\(opener) could not open \(file.path) (status \(process.terminationStatus)); set READER_OPENER to your PDF viewer, or use `reader open --path`")
+        }
+    }
+}
