@@ -138,6 +138,21 @@ struct PaperFilesTests {
         #expect(server.requests.filter { $0.contains("/arxiv-pdf/2405.21060") }.count == 1)
     }
 
+    @Test func aServerThatStallsIsGivenUpAfterTheIdleTime() throws {
+        let server = try FixtureServer()
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        var env = server.environment
+        env["READER_HTTP_TIMEOUT"] = "1"
+        env["READER_ARXIV_PDF"] = "http://127.0.0.1:\(server.port)/hostile/stall"
+        try reader.ok(["add", "2405.21060", "--offline", "--title", "Stalled Paper"])
+        let started = Date()
+        let result = try reader.run(["fetch", "stalled"], environment: env)
+        #expect(Date().timeIntervalSince(started) < 10, "stopped after the idle time, not when the server gave up after 30 s")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("the request timed out; `reader fetch` again resumes it"), "\(result.stdout)")
+    }
+
     @Test func aFetchKilledMidwayResumesAndLeavesNoPartialFileInTheStore() throws {
         let server = try FixtureServer()
         let reader = try ReaderProcess()
@@ -299,5 +314,73 @@ struct PaperFilesTests {
         let scanned = try reader.run(["attach", "scanned", repositoryRoot.appendingPathComponent("Tests/Fixtures/files/no-text.pdf").path])
         #expect(scanned.stderr.contains("found no text (scanned images only?)"), "\(scanned.stderr)")
         #expect(try reader.ok(["list", "has:file"]).split(separator: "\n").count == 2)
+    }
+}
+
+/// What a PDF brings and what syncs of it.
+@Suite("Papers from their PDFs, and attachments across machines", .serialized)
+struct PaperFromPDFTests {
+    @Test func addingAPDFLooksUpTheArXivIdPrintedInItAndAttachesTheFile() throws {
+        let server = try FixtureServer()
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let pdf = repositoryRoot.appendingPathComponent("Tests/Fixtures/files/with-arxiv-id.pdf").path
+        let added = try reader.run(["add", pdf], environment: server.environment)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.hasPrefix("Added "), "\(added.stdout)")
+        #expect(added.stdout.contains("Attention Is All You Need (2017)"))
+        #expect(added.stdout.hasSuffix("Attached with-arxiv-id.pdf (38.4 KiB)\n"), "\(added.stdout)")
+        let shown = try #require(try reader.json(["show", "1706.03762"]) as? [String: Any])
+        #expect((shown["authors"] as? [String])?.count == 8, "the metadata came from arXiv")
+        #expect((shown["attachments"] as? [[String: Any]])?.first?["here"] as? Bool == true)
+        #expect(server.requests.first?.hasPrefix("GET /api/query?id_list=1706.03762") == true, "\(server.requests)")
+
+        // A PDF naming nothing: said, and nothing kept.
+        let plain = repositoryRoot.appendingPathComponent("Tests/Fixtures/files/one-page.pdf").path
+        let refused = try reader.run(["add", plain], environment: server.environment)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("found no arXiv id or DOI in the first pages of \(plain); add it with --title \"…\" (the file is then attached)"), "\(refused.stderr)")
+        #expect(try reader.ok(["doctor"]).contains("Files           ok (1 checked)"), "the refused file was not left in the store")
+        let titled = try reader.ok(["add", plain, "--title", "A Short Note on Fixtures"], environment: server.environment)
+        #expect(titled.hasSuffix("Attached one-page.pdf (36.4 KiB)\n"))
+        #expect(try reader.ok(["search", "quokkaesque"]).contains("A Short Note on Fixtures"))
+    }
+
+    @Test func anAttachmentSyncsAsARecordAndTheOtherMachineKnowsTheFileIsNotHere() throws {
+        let server = try ServerProcess()
+        _ = try server.admin(["library", "create", "lab"])
+        let tokenA = try server.admin(["token", "create", "--library", "lab", "--device", "laptop"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let tokenB = try server.admin(["token", "create", "--library", "lab", "--device", "desktop"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try server.start()
+        let a = try ReaderProcess(), b = try ReaderProcess()
+        defer { a.remove(); b.remove() }
+        try a.ok(["remote", "set", server.url("lab"), "--token", tokenA])
+        try b.ok(["remote", "set", server.url("lab"), "--token", tokenB])
+        try a.ok(["add", "--title", "Krylov Methods"])
+        try a.ok(["attach", "krylov", PaperFilesTests.twoColumn])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let shown = try #require(try b.json(["show", "krylov"]) as? [String: Any])
+        let attachments = try #require(shown["attachments"] as? [[String: Any]])
+        #expect(attachments.count == 1)
+        #expect(attachments.first?["sha256"] as? String == (try PaperFilesTests.sha256(PaperFilesTests.twoColumn)))
+        #expect(attachments.first?["here"] as? Bool == false)
+        #expect(try b.ok(["show", "krylov"]).contains("two-column.pdf  PDF, 83 KiB, not on this machine (reader fetch)"))
+        #expect(try b.ok(["list", "no:file"]).contains("Krylov Methods"))
+        // The same bytes attached on B too: one record on both machines.
+        try b.ok(["attach", "krylov", PaperFilesTests.twoColumn])
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        for reader in [a, b] {
+            let records = try #require(try reader.json(["show", "krylov"]) as? [String: Any])
+            #expect((records["attachments"] as? [Any])?.count == 1)
+        }
+        // Purged on A: the record goes everywhere, and B's copy of the bytes with it.
+        try a.ok(["purge", "--yes", "krylov"])
+        try a.ok(["sync"])
+        let pulled = try b.ok(["sync"])
+        #expect(!pulled.isEmpty)
+        try b.ok(["purge", "--files"])
+        #expect(PaperFilesTests.storeFiles(b).filter { $0.hasPrefix("sha256/") }.isEmpty)
     }
 }

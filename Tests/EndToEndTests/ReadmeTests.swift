@@ -116,7 +116,12 @@ struct ReadmeTests {
         defer { try? FileManager.default.removeItem(at: home) }
         // What the examples refer to: the bundled papers, a BibTeX file, the server's folder.
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Tests/Fixtures/refs.bib"), to: work.appendingPathComponent("refs.bib"))
-        let environment = ["HOME": home.path, "READER_LIBRARY": work.appendingPathComponent("library.sqlite").path, "EDITOR": "true"]
+        // The file `attach` adds (the page-7 word of `search "in:text zymurgical"` is in it).
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("Downloads"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Tests/Fixtures/files/two-column.pdf"),
+                                         to: home.appendingPathComponent("Downloads/krylov-annotated.pdf"))
+        let environment = ["HOME": home.path, "READER_LIBRARY": work.appendingPathComponent("library.sqlite").path, "EDITOR": "true",
+                           "READER_OPENER": "true"]
         #expect(try Self.shell("reader import \(repositoryRoot.appendingPathComponent(seedListing).path)", in: work, environment: environment).status == 0)
 
         var noteID: String?
@@ -131,6 +136,13 @@ struct ReadmeTests {
             }
             let result = try Self.shell(command, in: work, environment: environment)
             switch example {
+            case "reader fetch":
+                // No network in tests, and the bundled papers have no identifiers: every
+                // queued paper fails with its reason, in the summary.
+                #expect(result.stdout.hasPrefix("Fetched 0 (0 B), already here ") || result.stdout.hasPrefix("Nothing to fetch"), "\(example): \(result.stdout)\(result.stderr)")
+                #expect(result.status == 0 || result.stdout.contains("no source for a PDF"), "\(example): \(result.stdout)")
+            case "reader search \"in:text zymurgical\"":
+                #expect(result.status == 0 && result.stdout.contains("p. 7:"), "\(example): \(result.stdout)\(result.stderr)")
             case "reader refresh":
                 // No network in tests: the paper stays marked, and the command says why.
                 #expect(result.stdout.contains("could not") || result.stderr.contains("reach") || result.stderr.contains("could not"), "\(example): \(result.stdout)\(result.stderr)")

@@ -136,10 +136,10 @@ struct PaperFetcherTests {
         let server = try FixtureServer()
         let temporary = try TemporaryLibrary()
         let paper = try Self.paper(temporary, linking: "/hostile/stall/two-column.pdf", server: server)
-        let started = Date()
+        // How soon it stops is checked on the real process (`PaperFilesTests`): here the
+        // test's own task may wait for a thread of a pool other tests keep busy.
         let reason = Self.failure(try await Self.fetcher(server, temporary, timeout: "1").fetch(paper))
         #expect(reason?.contains("the request timed out") == true, "\(reason ?? "fetched")")
-        #expect(Date().timeIntervalSince(started) < 10, "stopped after the idle time, not when the server gave up")
         #expect(Self.storeContents(temporary).stored.isEmpty)
     }
 

@@ -80,7 +80,7 @@ public enum PDFText {
     }
 
     /// The pages cut to ``maxCharacters`` in all.
-    static func limit(_ pages: [String]) -> [String] {
+    package static func limit(_ pages: [String]) -> [String] {
         var left = maxCharacters
         var kept: [String] = []
         for page in pages.prefix(maxPages) {

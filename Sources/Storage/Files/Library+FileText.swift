@@ -48,6 +48,18 @@ extension Library {
         }
     }
 
+    /// The text of a file's first `count` pages (empty strings for pages without text).
+    public func pageTexts(of hash: FileHash, upTo count: Int) throws -> [String] {
+        try read { db in
+            var pages = [String](repeating: "", count: count)
+            for row in try Row.fetchAll(db, sql: "SELECT page, text FROM file_page WHERE sha256 = ? AND page <= ? ORDER BY page", arguments: [hash.hex, count]) {
+                let page: Int = row["page"]
+                if page >= 1 { pages[page - 1] = row["text"] }
+            }
+            return pages
+        }
+    }
+
     /// Forgets the text of files no attachment names any more.
     public func removeText(of hashes: [FileHash]) throws {
         guard !hashes.isEmpty else { return }

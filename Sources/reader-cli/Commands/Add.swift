@@ -8,7 +8,7 @@ import Storage
 struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add a paper by arXiv id, DOI or URL, or by title.",
+        abstract: "Add a paper by arXiv id, DOI or URL, by title, or from its PDF.",
         discussion: """
             By arXiv id or DOI, the title, authors, abstract, dates, categories, DOI and PDF \
             link are fetched from the arXiv API or Crossref. With no network (or --offline) the \
@@ -16,11 +16,14 @@ struct Add: AsyncParsableCommand {
               reader add 2405.12345
               reader add https://doi.org/10.1145/3442188.3445922 --tag ethics
               reader add --title "Attention Is All You Need" --author "Ashish Vaswani" --year 2017
+              reader add ~/Downloads/1706.03762v7.pdf
+            From a PDF, the arXiv id or DOI printed in its first pages is looked up and the file \
+            attached (kept in the library's file store, its text searchable).
             A paper already in the library is completed with the fields it lacks, never duplicated.
             """
     )
 
-    @Argument(help: "An arXiv id, DOI, or URL (arxiv.org, doi.org or any other page).")
+    @Argument(help: "An arXiv id, DOI, URL (arxiv.org, doi.org or any other page), or a PDF file.")
     var identifier: String?
 
     @Option(help: "The title.") var title: String?
@@ -51,7 +54,30 @@ struct Add: AsyncParsableCommand {
         draft.url = url
         draft.source = "cli"
         draft.tags = try tags.map(tagName)
-        if let identifier {
+        let store = try library.open()
+        var pdf: (stored: FileStore.StoredFile, name: String)?
+        var cleanup: (() -> Void)?
+        defer { cleanup?() }
+        if let identifier, Self.isLocalFile(identifier) {
+            let source = URL(fileURLWithPath: LibraryOptions.expand(identifier))
+            let stored = try store.files.store(copying: source, maxSize: 200 << 20)
+            guard stored.kind == .pdf else {
+                throw CLIError("\(identifier) is not a PDF; `reader attach PAPER FILE` adds any file to a paper")
+            }
+            pdf = (stored, source.lastPathComponent)
+            // Nothing added: the copy goes again (unless the same bytes were stored before).
+            if !stored.wasPresent {
+                cleanup = { try? store.removeText(of: [stored.hash]); store.files.remove(stored.hash) }
+            }
+            let text = PaperFiles(library: store).indexText(of: stored.hash, kind: .pdf)
+            let found = PaperFiles.identifiers(in: try store.pageTexts(of: stored.hash, upTo: 2))
+            draft.arxiv = found.arxiv
+            draft.doi = found.doi
+            if found.arxiv == nil, found.doi == nil, draft.title.isEmpty {
+                if case .noTool(let reason) = text { throw CLIError("cannot read \(identifier) to find its arXiv id or DOI: \(reason); or add it with --title \"…\"") }
+                throw CLIError("found no arXiv id or DOI in the first pages of \(identifier); add it with --title \"…\" (the file is then attached)")
+            }
+        } else if let identifier {
             switch PaperIdentifier(identifier) {
             case .arxiv(let id): draft.arxiv = id
             case .doi(let doi): draft.doi = doi
@@ -63,7 +89,6 @@ struct Add: AsyncParsableCommand {
                 if draft.title.isEmpty { draft.title = identifier }
             }
         }
-        let store = try library.open()
         var needsLookup = false
         var notice: String?
         if draft.arxiv != nil || draft.doi != nil {
@@ -94,6 +119,10 @@ struct Add: AsyncParsableCommand {
             throw CLIError("\(what) was purged on \(StorageError.day(purgedAt)); a purge is for good, so nothing was added. To add it again as a new paper, run `\(command)`")
         }
         if let notice { printError(notice) }
+        if let pdf {
+            try store.attach(pdf.stored, to: outcome.paperID, name: pdf.name, sourceURL: nil, origin: .attached)
+            cleanup = nil
+        }
         guard let detail = try store.detail(outcome.paperID) else { throw CLIError("the paper vanished while it was added; run `reader doctor`") }
         if output.json { Render.json(PaperJSON.detail(detail)); return }
         switch outcome {
@@ -101,5 +130,13 @@ struct Add: AsyncParsableCommand {
         case .merged(_, let fields): print("Already in the library; filled \(fields.joined(separator: ", ")): " + Render.line(detail.paper, tags: detail.tags))
         case .unchanged: print("Already in the library: " + Render.line(detail.paper, tags: detail.tags))
         }
+        if let pdf { print("Attached \(pdf.name) (\(ByteCount.text(pdf.stored.size)))") }
+    }
+
+    /// Whether the argument names a file here rather than an identifier or a URL.
+    static func isLocalFile(_ text: String) -> Bool {
+        guard !text.contains("://") else { return false }
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: LibraryOptions.expand(text), isDirectory: &isFolder) && !isFolder.boolValue
     }
 }

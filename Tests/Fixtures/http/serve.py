@@ -161,9 +161,8 @@ class Handler(BaseHTTPRequestHandler):
                 pass
             self.close_connection = True
             return
-        data = self.file_bytes(name)
-        if data is None:
-            return self.send(404, "text/plain", b"no such file")
+        # An arXiv id (READER_ARXIV_PDF pointed here) gets the two-column paper.
+        data = self.file_bytes(name) or self.file_bytes("two-column.pdf")
         if kind in ("cut", "cut-norange"):
             if first_time(path):
                 self.send_response(200)
