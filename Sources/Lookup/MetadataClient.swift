@@ -51,6 +51,32 @@ public struct MetadataClient: Sendable {
         return drafts
     }
 
+    /// The papers arXiv finds for a title (its words, in its title field), best first:
+    /// candidates for ``TitleLookup`` to judge, paced like every arXiv request.
+    public func arxiv(title: String, maxResults: Int = 10) async throws(LookupError) -> [PaperDraft] {
+        // Quotes and field syntax in the title would change the query: only its words go in.
+        let words = TextNormalization.matchKey(title).split(separator: " ").prefix(30)
+        guard !words.isEmpty else { return [] }
+        guard let url = Self.url(services.arxiv, adding: [
+            URLQueryItem(name: "search_query", value: "ti:\"" + words.joined(separator: " ") + "\""),
+            URLQueryItem(name: "max_results", value: String(maxResults)),
+        ]) else { throw .badResponse(service: "arXiv", reason: "cannot form a query URL") }
+        let wait: Duration
+        do {
+            wait = try library.reserveRequestSlot(for: "arxiv", every: services.arxivInterval)
+        } catch {
+            throw .badResponse(service: "arXiv", reason: "the library could not pace the request: \(error)")
+        }
+        if wait > .zero { try? await Task.sleep(for: wait) }
+        let (status, data) = try await get(url, service: "arXiv")
+        guard status == 200 else { throw .badResponse(service: "arXiv", reason: "HTTP \(status)") }
+        do {
+            return try ArXivAtom.parse(String(decoding: data, as: UTF8.self), file: url.absoluteString, skipping: { _ in })
+        } catch {
+            throw .badResponse(service: "arXiv", reason: error.reason)
+        }
+    }
+
     /// The work with this DOI.
     public func crossref(_ doi: DOI) async throws(LookupError) -> PaperDraft {
         let escaped = doi.value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#"))) ?? doi.value

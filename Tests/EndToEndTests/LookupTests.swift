@@ -100,3 +100,64 @@ struct LookupTests {
         #expect(offline.stderr.hasSuffix("; nothing was imported\n"))
     }
 }
+
+/// Papers without identifiers found on arXiv by their title, against the recorded
+/// search answers (`Tests/Fixtures/http/arxiv-search-*.xml`).
+@Suite("Papers found by title", .serialized)
+struct TitleLookupProcessTests {
+    @Test func refreshFindsTheListingsPapersByTitleReportsNearMissesAndKeepsUserFields() throws {
+        let server = try FixtureServer()
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        var env = server.environment
+        env["READER_ARXIV_INTERVAL"] = "0"
+        try reader.ok(["import", seedListing])
+        try reader.ok(["tag", "krylov subspace", "+pde"])
+        try reader.ok(["start", "krylov subspace"])
+        let result = try reader.run(["refresh"], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Refreshed 1 paper; 95 failed; 0 still waiting for metadata.", "\(result.stdout)")
+        #expect(lines.contains("  found by title: Accelerating Data Generation for Neural Operators via Krylov Subspace Recycling is arXiv 2401.09516v2"))
+        #expect(lines.contains("  near miss, not merged: Spectral-Refiner: Fine-Tuning of Accurate Spatiotemporal Neural Operator for Turbulent Flows"))
+        #expect(lines.contains { $0.hasPrefix("    arXiv 2405.17211v1 \"Spectral-Refiner") && $0.contains("(title 1.00, abstract 0.") }, "\(result.stdout)")
+        #expect(result.stderr.contains("MathFusion: Enhancing Mathematic Problem-solving of LLM through Instruction Fusion: arXiv has no paper with this title"))
+
+        let krylov = try #require(try reader.json(["show", "krylov subspace"]) as? [String: Any])
+        #expect(krylov["arxiv_id"] as? String == "2401.09516")
+        #expect((krylov["authors"] as? [String])?.first == "Hong Wang")
+        #expect(krylov["categories"] as? [String] == ["cs.LG"])
+        #expect(krylov["status"] as? String == "reading", "the user's fields stay")
+        #expect(krylov["tags"] as? [String] == ["pde"])
+        let refiner = try #require(try reader.json(["show", "spectral-refiner"]) as? [String: Any])
+        #expect(refiner["arxiv_id"] is NSNull, "a near miss is never merged")
+
+        // Asked once: a second refresh has nothing to look up.
+        #expect(try reader.ok(["refresh"], environment: env) == "Nothing to refresh.\n")
+        // And the paper's PDF can now be fetched from arXiv.
+        #expect(try reader.ok(["fetch", "krylov subspace"], environment: env).hasPrefix("Fetched 1 (83 KiB)"))
+    }
+
+    @Test func twoPapersWithTheSameTitleGetTheirOwnArXivIds() throws {
+        let server = try FixtureServer()
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        var env = server.environment
+        env["READER_ARXIV_INTERVAL"] = "0"
+        let transformer = "The dominant sequence transduction models are based on complex recurrent or convolutional neural networks in an encoder-decoder configuration. The best performing models also connect the encoder and decoder through an attention mechanism. We propose a new simple network architecture, the Transformer, based solely on attention mechanisms, dispensing with recurrence and convolutions entirely."
+        let namesake = "In recommender systems, the attention of users is the scarce resource; we model how feeds compete for it and show that ranking by predicted dwell time wastes most of it, with a field study of two million sessions."
+        try reader.ok(["add", "--title", "Attention Is All You Need", "--author", "Ashish Vaswani", "--abstract", transformer])
+        try reader.ok(["add", "--title", "Attention Is All You Need", "--author", "A. Namesake", "--abstract", namesake])
+        let ids = try #require(try reader.json(["list"]) as? [[String: Any]]).compactMap { $0["id"] as? String }
+        #expect(ids.count == 2)
+        try reader.ok(["refresh"] + ids.map { String($0.prefix(8)) }, environment: env)
+        let papers = try #require(try reader.json(["list"]) as? [[String: Any]])
+        let byAuthor = Dictionary(uniqueKeysWithValues: papers.map { (($0["authors"] as? [String])?.first ?? "", $0["arxiv_id"] as? String) })
+        #expect(byAuthor["Ashish Vaswani"] == "1706.03762")
+        #expect(byAuthor["A. Namesake"] == "2407.00001")
+        // A title that matches nothing says so, and fetch says it too.
+        try reader.ok(["add", "--title", "A Title No Paper Has", "--abstract", "Nothing at all."])
+        let missing = try reader.run(["fetch", "a title no paper has"], environment: env)
+        #expect(missing.stdout.contains("failed: A Title No Paper Has: arXiv has no paper with this title"), "\(missing.stdout)")
+    }
+}

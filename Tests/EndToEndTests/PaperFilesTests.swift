@@ -133,7 +133,7 @@ struct PaperFilesTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(named.stdout.utf8)) as? [String: Any])
         #expect((json["already_here"] as? [Any])?.count == 2 && (json["fetched"] as? [Any])?.isEmpty == true && (json["failed"] as? [Any])?.isEmpty == true)
         let none = try reader.run(["fetch", "no link paper"], environment: env)
-        #expect(none.stdout.contains("failed: No Link Paper: no source for a PDF: the paper has no arXiv id, PDF link or DOI (`reader attach` adds a file you have)"))
+        #expect(none.stdout.contains("failed: No Link Paper: arXiv has no paper with this title; no source for a PDF: the paper has no arXiv id, PDF link or DOI (`reader attach` adds a file you have)"), "\(none.stdout)")
         #expect(try reader.ok(["search", "quokkaesque"]).contains("Good Paper"))
         #expect(server.requests.filter { $0.contains("/arxiv-pdf/2405.21060") }.count == 1)
     }

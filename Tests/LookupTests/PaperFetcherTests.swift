@@ -181,6 +181,7 @@ struct PaperFetcherTests {
         })
         let reason = Self.failure(try await Self.fetcher(server, bare).fetch(try #require(try bare.library.paper(paper.id))))
         #expect(reason == server.url("/pdf/two-column.pdf").absoluteString
-            + ": the file's SHA-256 is \(try Self.hash("two-column.pdf").short)…, not the \(attachment.sha256.short)… its attachment names")
+            + ": the file's SHA-256 is \(try Self.hash("two-column.pdf").short)…, not the \(attachment.sha256.short)… its attachment names"
+            + "; arXiv has no paper with this title")
     }
 }

@@ -62,13 +62,14 @@ public struct PaperFetcher: Sendable {
             case .failure(let failure): reasons.append(failure.reason)
             }
         }
-        for source in await sources(for: paper, reasons: &reasons) {
+        let urls = await sources(for: paper, reasons: &reasons)
+        for source in urls {
             switch await download(source, for: paper, expecting: nil, progress: progress) {
             case .success(let outcome): return outcome
             case .failure(let failure): reasons.append(failure.reason)
             }
         }
-        if reasons.isEmpty {
+        if urls.isEmpty, !attachments.contains(where: { $0.sourceURL != nil }) {
             reasons.append(attachments.isEmpty
                 ? "no source for a PDF: the paper has no arXiv id, PDF link or DOI (`reader attach` adds a file you have)"
                 : "its file is not on this machine and has no source to fetch it from")
@@ -76,8 +77,16 @@ public struct PaperFetcher: Sendable {
         return .failed(reasons.joined(separator: "; "))
     }
 
-    /// Where the paper's PDF may be, best first.
+    /// Where the paper's PDF may be, best first. A paper with no identifier and no
+    /// link is first looked up on arXiv by its title (``TitleLookup``).
     func sources(for paper: Paper, reasons: inout [String]) async -> [URL] {
+        var paper = paper
+        if paper.arxiv == nil, paper.doi == nil, paper.pdfURL == nil {
+            switch await identify(paper) {
+            case .success(let identified): paper = identified
+            case .failure(let failure): reasons.append(failure.reason)
+            }
+        }
         var urls: [URL] = []
         if let arxiv = paper.arxiv {
             let version = arxiv.version.map { "v\($0)" } ?? ""
@@ -100,6 +109,33 @@ public struct PaperFetcher: Sendable {
             }
         }
         return urls
+    }
+
+    /// The paper with the arXiv id its title and abstract lead to, or why not.
+    private func identify(_ paper: Paper) async -> Result<Paper, FetchFailure> {
+        let outcome: TitleLookup.Outcome
+        do {
+            outcome = try await TitleLookup(client: client).identify(paper)
+        } catch {
+            return .failure(FetchFailure("looking it up by title: \(error)"))
+        }
+        do {
+            switch outcome {
+            case .identified(let draft, _, _):
+                if case .alreadyInLibrary(let other) = try files.library.identify(paper.id, as: draft) {
+                    return .failure(FetchFailure("arXiv \(draft.arxiv?.description ?? "") is this paper, and it is already in the library as \(other.lowercased.prefix(8)); `reader duplicates` shows them"))
+                }
+                return try files.library.paper(paper.id).map { .success($0) } ?? .failure(FetchFailure("the paper vanished"))
+            case .nearMisses(let candidates):
+                try files.library.titleLookupFailed(paper.id, result: "near miss")
+                return .failure(FetchFailure("no arXiv paper matches both its title and abstract; closest: \(candidates[0]) (not merged)"))
+            case .notFound:
+                try files.library.titleLookupFailed(paper.id, result: "not found")
+                return .failure(FetchFailure("arXiv has no paper with this title"))
+            }
+        } catch {
+            return .failure(FetchFailure("\(error)"))
+        }
     }
 
     private func isArXiv(_ url: URL) -> Bool {

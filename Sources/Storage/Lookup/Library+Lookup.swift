@@ -2,6 +2,14 @@ import Foundation
 import GRDB
 import Model
 
+/// What giving a paper the identity arXiv found for its title did.
+public enum IdentifyOutcome: Hashable, Sendable {
+    /// These fields were filled.
+    case filled([String])
+    /// Another paper of the library has that arXiv id already: nothing changed.
+    case alreadyInLibrary(UUID)
+}
+
 /// A paper waiting for its metadata, with what went wrong last time.
 public struct PendingLookup: Hashable, Sendable {
     /// The paper, as stored so far.
@@ -52,6 +60,48 @@ extension Library {
             try writer.db.execute(sql: "DELETE FROM lookup WHERE paper_id IN (?, ?)", arguments: [paperID.lowercased, outcome.paperID.lowercased])
             return outcome
         }
+    }
+
+    /// Gives a paper found by its title the identifiers and the fields it lacks
+    /// (arXiv id, authors, dates, categories, links), keeping every field it has and
+    /// everything the user wrote, in one transaction. When another paper of the
+    /// library already has that arXiv id, nothing is changed and that paper is
+    /// returned (the two are one work: `reader duplicates merge`).
+    public func identify(_ paperID: UUID, as draft: PaperDraft) throws -> IdentifyOutcome {
+        try write { writer in
+            if let arxiv = draft.arxiv,
+               let other = try String.fetchOne(writer.db, sql: "SELECT id FROM paper WHERE arxiv_id = ? AND id <> ?", arguments: [arxiv.id, paperID.lowercased]) {
+                return .alreadyInLibrary(UUID(parsing: other) ?? paperID)
+            }
+            let filled = try writer.fillMissing(paperID.lowercased, from: draft.fieldValues)
+            try writer.db.execute(sql: "DELETE FROM lookup WHERE paper_id = ?", arguments: [paperID.lowercased])
+            try Library.noteTitleLookup(writer.db, paperID, result: "identified", at: writer.wallMillis)
+            return .filled(filled.keys.sorted())
+        }
+    }
+
+    /// Records that a paper was looked up by its title and not identified (so that
+    /// `reader refresh` does not ask again each time), with what came close.
+    public func titleLookupFailed(_ paperID: UUID, result: String) throws {
+        let now = wallClock()
+        try dbQueue.write { db in try Library.noteTitleLookup(db, paperID, result: result, at: now) }
+    }
+
+    /// Papers with neither an arXiv id nor a DOI that were never looked up by title.
+    public func papersToIdentify() throws -> [Paper] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Library.paperColumns) FROM paper p
+                WHERE p.arxiv_id IS NULL AND p.doi IS NULL AND coalesce(p.trashed, 0) = 0 AND coalesce(p.title, '') <> ''
+                  AND NOT EXISTS (SELECT 1 FROM title_lookup t WHERE t.paper_id = p.id)
+                ORDER BY p.rowid
+                """).map(Library.paper(row:))
+        }
+    }
+
+    static func noteTitleLookup(_ db: Database, _ paperID: UUID, result: String, at millis: UInt64) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO title_lookup (paper_id, looked_up_at, result) VALUES (?, ?, ?)",
+                       arguments: [paperID.lowercased, Int64(millis), result])
     }
 
     /// Records a failed lookup; the paper stays marked.

@@ -221,6 +221,11 @@ enum Schema {
                     rowid INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL,
                     UNIQUE (sha256, page)
                 );
+                -- Papers without identifiers looked up by their title (local): when, and
+                -- what came of it, so that `reader refresh` asks arXiv once per paper.
+                CREATE TABLE title_lookup (
+                    paper_id TEXT PRIMARY KEY NOT NULL, looked_up_at INTEGER NOT NULL, result TEXT NOT NULL
+                ) WITHOUT ROWID;
                 CREATE VIRTUAL TABLE page_fts USING fts5(
                     text, content = 'file_page', content_rowid = 'rowid',
                     tokenize = 'porter unicode61 remove_diacritics 2'

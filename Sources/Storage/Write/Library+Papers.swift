@@ -153,12 +153,7 @@ extension ChangeWriter {
             }
         }
         if let existing = match {
-            let current = try load(.paper, id: existing)
-            var missing: [String: JSONValue] = [:]
-            for (name, value) in values where name != "source" && name != "cite_key" {
-                if current?.values[name]?.isBlank ?? true { missing[name] = value }
-            }
-            try set(.paper, id: existing, missing)
+            var missing = try fillMissing(existing, from: values)
             if try assignCiteKey(to: existing, preferring: draft.citeKey, generating: false) { missing["cite_key"] = .null }
             if try addCiteAlias(draft.citeKey, to: existing) { missing["cite_aliases"] = .null }
             let tagged = try addTags(draft.tags, to: existing)
@@ -178,6 +173,19 @@ extension ChangeWriter {
         _ = try addTags(draft.tags, to: id.lowercased)
         session.keys[id.lowercased] = .some(draft.citeKey)
         return .added(id)
+    }
+
+    /// Sets the fields a paper lacks (blank or absent) from `values`, never one it
+    /// has, nor its source or key: the one rule of completing a paper, for a merge
+    /// and for a lookup. Returns what was set.
+    func fillMissing(_ paper: String, from values: [String: JSONValue]) throws -> [String: JSONValue] {
+        let current = try load(.paper, id: paper)
+        var missing: [String: JSONValue] = [:]
+        for (name, value) in values where name != "source" && name != "cite_key" {
+            if current?.values[name]?.isBlank ?? true { missing[name] = value }
+        }
+        try set(.paper, id: paper, missing)
+        return missing
     }
 
     private func addTags(_ tags: [TagName], to paper: String) throws -> Bool {
