@@ -36,9 +36,11 @@ let package = Package(
         ),
         .target(
             name: "Storage",
-            dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Model", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // libcrypto's SHA-256 for files entering the store, opened with dlopen on first use.
+        .target(name: "CCrypto"),
         .target(
             name: "Interchange",
             dependencies: ["Model"],

@@ -153,6 +153,9 @@ struct reader_transfer {
     int body_started;        // the first body byte of the final response was seen
     atomic_llong received, expected;
     atomic_int too_large, bad_range, stalled;
+    unsigned char *out_buffer;   // body bytes not yet written to fd (at most out_capacity)
+    size_t out_length;
+    long long last_flush_ms;     // a slow download reaches the disk at least this often (kill -9, then resume)
     long long last_bytes, last_activity_ms;
 };
 
@@ -201,6 +204,27 @@ void reader_transfer_set_timeouts(reader_transfer *transfer, long connect_ms, lo
     transfer->total_ms = total_ms;
 }
 
+static long long monotonic_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+enum { out_capacity = 1 << 20, out_interval_ms = 200 };
+
+// Writes what the output buffer holds to the file. Returns 0, or -1.
+static int flush_output(reader_transfer *transfer) {
+    size_t written = 0;
+    while (written < transfer->out_length) {
+        ssize_t result = write(transfer->fd, transfer->out_buffer + written, transfer->out_length - written);
+        if (result < 0) return -1;
+        written += (size_t)result;
+    }
+    transfer->out_length = 0;
+    transfer->last_flush_ms = monotonic_ms();
+    return 0;
+}
+
 static int writes_to_file(const reader_transfer *transfer) {
     return transfer->fd >= 0 && (transfer->current_status == 200 || transfer->current_status == 206);
 }
@@ -227,11 +251,24 @@ static size_t on_body(char *bytes, size_t size, size_t count, void *context) {
         atomic_store(&transfer->too_large, 1);
         return 0;
     }
-    size_t written = 0;
-    while (written < length) {
-        ssize_t result = write(transfer->fd, bytes + written, length - written);
-        if (result < 0) return 0;
-        written += (size_t)result;
+    // Gathered into 1 MiB writes: loopback delivers 16 KiB at a time.
+    if (transfer->out_buffer == NULL) {
+        transfer->out_buffer = malloc(out_capacity);
+        if (transfer->out_buffer == NULL) return 0;
+    }
+    if (transfer->out_length + length > out_capacity && flush_output(transfer) != 0) return 0;
+    if (length >= out_capacity) {
+        size_t written = 0;
+        while (written < length) {
+            ssize_t result = write(transfer->fd, bytes + written, length - written);
+            if (result < 0) return 0;
+            written += (size_t)result;
+        }
+    } else {
+        memcpy(transfer->out_buffer + transfer->out_length, bytes, length);
+        transfer->out_length += length;
+        if (transfer->last_flush_ms == 0) transfer->last_flush_ms = monotonic_ms();
+        if (monotonic_ms() - transfer->last_flush_ms >= out_interval_ms && flush_output(transfer) != 0) return 0;
     }
     atomic_store(&transfer->received, received + (long long)length);
     return length;
@@ -293,12 +330,6 @@ static size_t on_header(char *bytes, size_t size, size_t count, void *context) {
     return buffer_append(&transfer->response_headers, bytes, length) == 0 ? length : 0;
 }
 
-static long long monotonic_ms(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 // Called about once a second, and whenever bytes move: stops a cancelled transfer,
 // and one that received nothing for the idle time (libcurl's own low-speed check
 // averages over several seconds, so a server that stalls after a first burst
@@ -348,7 +379,9 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
     curl.easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
     curl.easy_setopt(handle, CURLOPT_MAXREDIRS, 10L);
     // A file is asked for as it is stored (byte ranges count its bytes).
-    if (transfer->fd < 0) curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
+    if (transfer->fd < 0) {
+        curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
+    }
     curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, transfer->connect_ms);
     curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, transfer->total_ms);
     curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -373,6 +406,11 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
     }
 
     CURLcode code = curl.easy_perform(handle);
+    // What arrived stays on disk, also when the transfer failed: the next attempt resumes after it.
+    if (transfer->fd >= 0 && transfer->out_length > 0 && flush_output(transfer) != 0 && code == CURLE_OK) {
+        code = CURLE_WRITE_ERROR;
+        if (error_length > 0) snprintf(error, error_length, "cannot write the file");
+    }
     if (code == CURLE_OK) {
         long status = 0;
         curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
@@ -439,5 +477,6 @@ void reader_transfer_free(reader_transfer *transfer) {
     free(transfer->body);
     free(transfer->response.bytes);
     free(transfer->response_headers.bytes);
+    free(transfer->out_buffer);
     free(transfer);
 }

@@ -62,6 +62,18 @@ struct PaperFilesTests {
         #expect(attachments.first?["name"] as? String == "two-column.pdf")
     }
 
+    @Test func openingAPaperWithNoFileAndNoNetworkSaysExactlyThat() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        try reader.ok(["add", "2405.21060", "--offline", "--title", "Transformers are SSMs"])
+        // Nothing listens on port 9 of this machine: as good as no network.
+        let result = try reader.run(["open", "ssms"], environment: ["READER_ARXIV_PDF": "http://127.0.0.1:9/pdf", "READER_OPENER": "true"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("the file of Transformers are SSMs is not on this machine, and it could not be fetched: http://127.0.0.1:9/pdf/2405.21060: the connection was refused"), "\(result.stderr)")
+        let path = try reader.run(["open", "--path", "ssms"], environment: ["READER_ARXIV_PDF": "http://127.0.0.1:9/pdf"])
+        #expect(path.status != 0 && path.stdout.isEmpty, "no path is printed for a file that is not here")
+    }
+
     @Test func hostileFileNamesNeverDecideWhereAnythingIsWritten() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }

@@ -42,4 +42,20 @@ struct PDFTextTests {
         #expect(pages.map(\.count).reduce(0, +) == PDFText.maxCharacters)
         #expect(pages.count == 2)
     }
+
+    @Test func aProgramThatHangsIsStoppedAtTheTimeLimit() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-hang-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fake = folder.appendingPathComponent("pdftotext")
+        try "#!/bin/sh\nexec sleep 30\n".write(to: fake, atomically: true, encoding: .utf8)
+        chmod(fake.path, 0o755)
+        let started = Date()
+        #expect {
+            try PDFText.extract(from: Self.twoColumn, timeout: 1, environment: ["PATH": folder.path, "READER_PDF_TEXT": "pdftotext"])
+        } throws: { error in
+            (error as? PDFText.Failure)?.reason == "pdftotext: it took more than 1 s and was stopped"
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
 }

@@ -60,8 +60,8 @@ public enum PDFText {
         for tool in tools {
             guard let path = executable(named: tool, environment: environment) else { continue }
             let arguments = tool == "mutool"
-                ? ["draw", "-q", "-F", "txt", "-o", "-", file.path, "1-\(maxPages)"]
-                : ["-q", "-enc", "UTF-8", "-l", String(maxPages), file.path, "-"]
+                ? ["draw", "-q", "-F", "txt", "-o", outputArgument, file.path, "1-\(maxPages)"]
+                : ["-q", "-enc", "UTF-8", "-l", String(maxPages), file.path, outputArgument]
             switch run(path, arguments, timeout: timeout) {
             case .success(let output):
                 var pages = output.split(separator: "\u{0C}", omittingEmptySubsequences: false).map(String.init)
@@ -93,38 +93,70 @@ public enum PDFText {
         return kept
     }
 
-    /// Runs a program, kills it after `timeout` seconds, and gives its standard output.
+    /// Where the program is told to write its text: ``run(_:_:timeout:)`` puts a file there.
+    static let outputArgument = "\u{1}output"
+
+    /// Runs a program that writes its text to a file (``outputArgument`` in its
+    /// arguments stands for it), kills it after `timeout` seconds, and gives the text.
+    ///
+    /// `posix_spawn` directly, not Foundation's `Process`: on Linux, `Process` closes
+    /// every possible descriptor in the child before `exec` (20 ms at a limit of
+    /// 20,000 open files, more than the program itself takes on a short paper).
+    /// reader's own descriptors are opened close-on-exec, so none reaches the program.
     static func run(_ path: String, _ arguments: [String], timeout: TimeInterval) -> Result<String, FailureReason> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return .failure(FailureReason("cannot run it: \(error.localizedDescription)")) }
-        // Read both pipes while the program runs (a full pipe would stop it).
-        let collected = Collected()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { collected.setOutput(output.fileHandleForReading.readDataToEndOfFile()); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { collected.setErrors(errors.fileHandleForReading.readDataToEndOfFile()); group.leave() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            group.wait()
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("reader-text-\(getpid())-\(UUID().uuidString).txt")
+        defer { unlink(output.path) }
+        var errorPipe: [Int32] = [-1, -1]
+        guard pipe(&errorPipe) == 0 else { return .failure(FailureReason("cannot make a pipe: \(String(cString: strerror(errno)))")) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        posix_spawn_file_actions_addclose(&actions, errorPipe[0])
+        posix_spawn_file_actions_addclose(&actions, errorPipe[1])
+        let argv = [path] + arguments.map { $0 == outputArgument ? output.path : $0 }
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, &cArguments, environ)
+        close(errorPipe[1])
+        guard spawned == 0 else {
+            close(errorPipe[0])
+            return .failure(FailureReason("cannot run it: \(String(cString: strerror(spawned)))"))
+        }
+        // A watchdog stops the program at the deadline; the exit itself is waited for, not polled.
+        let timedOut = Atomic<Bool>(false)
+        let watchdog = DispatchWorkItem {
+            timedOut.store(true, ordering: .relaxed)
+            kill(pid, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        // Its error messages, until it exits (the pipe closes with it).
+        var errors: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(errorPipe[0], $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { break }
+            if errors.count < 65_536 { errors.append(contentsOf: chunk.prefix(count)) }
+        }
+        close(errorPipe[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        watchdog.cancel()
+        let signalled = status & 0x7F != 0
+        if timedOut.load(ordering: .relaxed), signalled {
             return .failure(FailureReason("it took more than \(Int(timeout)) s and was stopped"))
         }
-        process.waitUntilExit()
-        group.wait()
-        let (data, errorData) = collected.values
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errorData, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            return .failure(FailureReason("it failed (status \(process.terminationStatus))" + (message.isEmpty ? "" : ": " + message)))
+        let exitCode = signalled ? 128 + (status & 0x7F) : (status >> 8) & 0xFF
+        guard exitCode == 0 else {
+            let message = String(decoding: errors, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            return .failure(FailureReason("it failed (status \(exitCode))" + (message.isEmpty ? "" : ": " + message)))
+        }
+        guard let data = FileManager.default.contents(atPath: output.path) else {
+            return .failure(FailureReason("it wrote no text"))
         }
         return .success(String(decoding: data, as: UTF8.self))
     }
@@ -146,12 +178,4 @@ public enum PDFText {
 
 extension PDFText.FailureReason: CustomStringConvertible {
     var description: String { text }
-}
-
-/// Both outputs of a subprocess, filled by the threads that read them.
-private final class Collected: Sendable {
-    private let state = Mutex<(Data, Data)>((Data(), Data()))
-    func setOutput(_ data: Data) { state.withLock { $0.0 = data } }
-    func setErrors(_ data: Data) { state.withLock { $0.1 = data } }
-    var values: (Data, Data) { state.withLock { $0 } }
 }

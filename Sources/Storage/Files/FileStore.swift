@@ -70,7 +70,7 @@ public struct FileStore: Sendable {
             throw FileStoreError(path: source.path, reason: "it is a folder, not a file")
         }
         let (temporary, output) = try makeTemporaryFile()
-        var hasher = SHA256()
+        let hasher = FileDigest()
         var size: Int64 = 0
         var head: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -88,7 +88,8 @@ public struct FileStore: Sendable {
                 if head.count < 1024 { head.append(contentsOf: buffer.prefix(min(count, 1024 - head.count))) }
                 try writeAll(output, buffer, count: count, path: temporary.path)
             }
-            return try finish(temporary: temporary, descriptor: output, hash: FileHash(hasher), size: size, head: head)
+            guard let hash = hasher.finalize() else { throw FileStoreError(path: source.path, reason: "libcrypto failed to hash it") }
+            return try finish(temporary: temporary, descriptor: output, hash: hash, size: size, head: head)
         } catch {
             close(output)
             unlink(temporary.path)
@@ -101,7 +102,7 @@ public struct FileStore: Sendable {
     public func adopt(_ file: URL) throws(FileStoreError) -> StoredFile {
         let input = open(file.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw FileStoreError(path: file.path, reason: "cannot read it: \(Errno.text)") }
-        var hasher = SHA256()
+        let hasher = FileDigest()
         var size: Int64 = 0
         var head: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -117,7 +118,7 @@ public struct FileStore: Sendable {
         // Flushed before the rename: the name must never point at bytes still in a cache.
         guard fsync(input) == 0 || errno == EINVAL else { close(input); throw FileStoreError(path: file.path, reason: "cannot flush it to disk: \(Errno.text)") }
         close(input)
-        let hash = FileHash(hasher)
+        guard let hash = hasher.finalize() else { throw FileStoreError(path: file.path, reason: "libcrypto failed to hash it") }
         let kind = Attachment.Kind(firstBytes: head)
         if contains(hash) {
             unlink(file.path)
@@ -133,7 +134,7 @@ public struct FileStore: Sendable {
         let input = open(file.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw FileStoreError(path: file.path, reason: "cannot read it: \(Errno.text)") }
         defer { close(input) }
-        var hasher = SHA256()
+        let hasher = FileDigest()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
@@ -142,7 +143,7 @@ public struct FileStore: Sendable {
             if count == 0 { break }
             buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
         }
-        return FileHash(hasher) == hash
+        return hasher.finalize() == hash
     }
 
     /// Removes a stored file (nothing if it is not here).
