@@ -43,15 +43,11 @@ public struct PaperFetcher: Sendable {
     ///   size when known.
     public func fetch(_ paper: Paper, progress: (@Sendable (Int64, Int64?) -> Void)? = nil) async -> Outcome {
         let attachments: [Attachment]
-        let here: [FileHash: LocalFile]
         do {
+            if let present = try files.fileHere(of: paper.id), present.kind == .pdf { return .alreadyHere(present) }
             attachments = try files.library.attachments(of: paper.id)
-            here = try files.library.localFiles()
         } catch {
             return .failed("\(error)")
-        }
-        if let present = attachments.first(where: { $0.kind == .pdf && here[$0.sha256] != nil && files.store.contains($0.sha256) }) {
-            return .alreadyHere(present)
         }
         var reasons: [String] = []
         // A file another machine attached: the same bytes, from where they came.

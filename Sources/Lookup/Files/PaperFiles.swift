@@ -55,6 +55,22 @@ public struct PaperFiles: Sendable {
         }
     }
 
+    /// The paper's file on this machine, its PDF first; nil when none is here.
+    /// `here` is ``Storage/Library/localFiles()``, read once by callers that ask for many papers.
+    public func fileHere(of paperID: UUID, here: [FileHash: LocalFile]? = nil) throws -> Attachment? {
+        let local = try here ?? library.localFiles()
+        let present = try library.attachments(of: paperID).filter { local[$0.sha256] != nil && store.contains($0.sha256) }
+        return present.first { $0.kind == .pdf } ?? present.first
+    }
+
+    /// The papers the offline policy keeps, and those of them whose PDF is not here.
+    public func keptAndMissing() throws -> (kept: [Paper], missing: [Paper]) {
+        let here = try library.localFiles()
+        let kept = try library.papersKeptOffline()
+        let missing = try kept.filter { try fileHere(of: $0.id, here: here)?.kind != .pdf }
+        return (kept, missing)
+    }
+
     /// The arXiv id and DOI a PDF's first pages name (an arXiv PDF carries its id in
     /// the margin of page 1: `arXiv:1706.03762v7 [cs.CL]`).
     public static func identifiers(in pages: [String]) -> (arxiv: ArXivID?, doi: DOI?) {

@@ -77,12 +77,7 @@ struct Fetch: AsyncParsableCommand {
 
     /// The papers named, else those a query finds, else what the policy wants and is missing.
     static func papers(_ arguments: [String], in store: Library) throws -> [Paper] {
-        guard !arguments.isEmpty else {
-            let here = try store.localFiles()
-            return try store.papersKeptOffline().filter { paper in
-                try !store.attachments(of: paper.id).contains { $0.kind == .pdf && here[$0.sha256] != nil }
-            }
-        }
+        guard !arguments.isEmpty else { return try PaperFiles(library: store).keptAndMissing().missing }
         var named: [Paper] = []
         for argument in arguments {
             guard let paper = try? store.resolve(argument) else { named = []; break }

@@ -32,8 +32,7 @@ struct Offline: ParsableCommand {
             let budget = try store.offlineBudget()
             let here = try store.localFiles()
             let pins = try store.pinnedPapers()
-            let kept = try store.papersKeptOffline()
-            let missing = try kept.filter { paper in try !store.attachments(of: paper.id).contains { $0.kind == .pdf && here[$0.sha256] != nil } }
+            let (kept, missing) = try PaperFiles(library: store).keptAndMissing()
             let size = here.values.reduce(Int64(0)) { $0 + $1.size }
             if output.json {
                 Render.json(.object([

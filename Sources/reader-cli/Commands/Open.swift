@@ -25,7 +25,7 @@ struct Open: AsyncParsableCommand {
         let store = try library.open()
         let found = try store.resolve(paper)
         let files = PaperFiles(library: store)
-        var file = try Self.fileHere(of: found, in: store)
+        var file = try files.fileHere(of: found.id)
         if file == nil {
             let client = MetadataClient(services: try MetadataServices.fromEnvironment(version: Reader.version), library: store)
             let fetcher = PaperFetcher(files: files, client: client, maxSize: try FileOptions.size(maxSize, option: "--max-size"))
@@ -45,13 +45,6 @@ struct Open: AsyncParsableCommand {
         try store.noteOpened(file.sha256)
         if path { print(location.path); return }
         try Self.launch(location)
-    }
-
-    /// The paper's file on this machine, its PDF first.
-    static func fileHere(of paper: Paper, in store: Library) throws -> Attachment? {
-        let here = try store.localFiles()
-        let files = try store.attachments(of: paper.id).filter { here[$0.sha256] != nil && store.files.contains($0.sha256) }
-        return files.first { $0.kind == .pdf } ?? files.first
     }
 
     /// Runs the opener on a file and waits for it.
