@@ -77,6 +77,21 @@ public struct MetadataClient: Sendable {
         }
     }
 
+    /// The papers Hugging Face's papers search finds for a title: more candidates
+    /// for ``TitleLookup`` (its answers have the daily papers list's shape).
+    public func huggingFace(title: String) async throws(LookupError) -> [PaperDraft] {
+        guard let url = Self.url(services.huggingFaceSearch, adding: [URLQueryItem(name: "q", value: title)]) else {
+            throw .badResponse(service: "Hugging Face", reason: "cannot form a query URL")
+        }
+        let (status, data) = try await get(url, service: "Hugging Face")
+        guard status == 200 else { throw .badResponse(service: "Hugging Face", reason: "HTTP \(status)") }
+        do {
+            return try DailyPapers.parse(data, file: url.absoluteString, skipping: { _ in })
+        } catch {
+            throw .badResponse(service: "Hugging Face", reason: error.reason)
+        }
+    }
+
     /// The work with this DOI.
     public func crossref(_ doi: DOI) async throws(LookupError) -> PaperDraft {
         let escaped = doi.value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#"))) ?? doi.value

@@ -6,6 +6,8 @@ import Foundation
 /// - `READER_ARXIV_API` (default `https://export.arxiv.org/api/query`)
 /// - `READER_CROSSREF_API` (default `https://api.crossref.org/works`)
 /// - `READER_HF_API` (default `https://huggingface.co/api/daily_papers`)
+/// - `READER_HF_SEARCH` (default `https://huggingface.co/api/papers/search`), asked by
+///   title when arXiv's search finds no match
 /// - `READER_ARXIV_PDF` where arXiv serves PDFs (default `https://arxiv.org/pdf`),
 ///   paced with the API: one request every `READER_ARXIV_INTERVAL` seconds
 /// - `READER_HTTP_TIMEOUT` seconds per request (default 20)
@@ -19,6 +21,8 @@ public struct MetadataServices: Sendable {
     public var crossref: URL
     /// Hugging Face's daily papers URL.
     public var huggingFace: URL
+    /// Hugging Face's papers search (`?q=`), which answers as the daily papers list does.
+    public var huggingFaceSearch: URL
     /// Where arXiv serves PDFs: `<arxivPDF>/<id>v<version>`.
     public var arxivPDF: URL
     /// Seconds one request may take.
@@ -55,6 +59,7 @@ public struct MetadataServices: Sendable {
             arxiv: try url("READER_ARXIV_API", "https://export.arxiv.org/api/query"),
             crossref: try url("READER_CROSSREF_API", "https://api.crossref.org/works"),
             huggingFace: try url("READER_HF_API", "https://huggingface.co/api/daily_papers"),
+            huggingFaceSearch: try url("READER_HF_SEARCH", "https://huggingface.co/api/papers/search"),
             arxivPDF: try url("READER_ARXIV_PDF", "https://arxiv.org/pdf"),
             timeout: try seconds("READER_HTTP_TIMEOUT", 20),
             arxivInterval: .milliseconds(Int64(try seconds("READER_ARXIV_INTERVAL", 3) * 1000)),

@@ -4,9 +4,10 @@ import Model
 import Storage
 
 /// Gives a paper without identifiers (pasted from a listing, typed by title) its
-/// arXiv id: arXiv is searched by the title, and a candidate is taken only when its
-/// title and its abstract both match (``Model/TitleLookupMatch``). A candidate that
-/// comes close is reported, never merged.
+/// arXiv id: arXiv is searched by the title, then (when arXiv has no match)
+/// Hugging Face's papers search where it can be reached, and a candidate is taken
+/// only when its title and its abstract both match (``Model/TitleLookupMatch``). A
+/// candidate that comes close is reported, never merged.
 public struct TitleLookup: Sendable {
     /// The metadata client (its arXiv service and pacing).
     public let client: MetadataClient
@@ -41,9 +42,24 @@ public struct TitleLookup: Sendable {
         }
     }
 
-    /// Searches arXiv for the paper's title and judges every candidate.
+    /// Searches arXiv for the paper's title and judges every candidate; asks Hugging
+    /// Face when arXiv has no match (its failures are not the lookup's: arXiv answered).
     public func identify(_ paper: Paper) async throws(LookupError) -> Outcome {
-        let candidates = try await client.arxiv(title: paper.title)
+        let fromArXiv = judge(paper, try await client.arxiv(title: paper.title))
+        if case .identified = fromArXiv { return fromArXiv }
+        guard let fromHuggingFace = try? await client.huggingFace(title: paper.title) else { return fromArXiv }
+        switch (fromArXiv, judge(paper, fromHuggingFace)) {
+        case (_, .identified(let draft, let title, let abstract)): return .identified(draft, title: title, abstract: abstract)
+        case (.nearMisses(let first), .nearMisses(let second)):
+            var seen = Set<String>()
+            return .nearMisses((first + second).filter { seen.insert($0.draft.arxiv?.id ?? $0.draft.title).inserted })
+        case (.notFound, let other): return other
+        case (let arxiv, _): return arxiv
+        }
+    }
+
+    /// The best candidate that matches, else those that came close.
+    func judge(_ paper: Paper, _ candidates: [PaperDraft]) -> Outcome {
         var best: (PaperDraft, Double, Double)?
         var near: [NearMiss] = []
         for candidate in candidates where candidate.arxiv != nil {

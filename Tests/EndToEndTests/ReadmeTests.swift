@@ -62,6 +62,8 @@ struct ReadmeTests {
         env["READER_ARXIV_API"] = "http://127.0.0.1:9/api/query"
         env["READER_CROSSREF_API"] = "http://127.0.0.1:9/works"
         env["READER_HF_API"] = "http://127.0.0.1:9/api/daily_papers"
+        env["READER_HF_SEARCH"] = "http://127.0.0.1:9/api/papers/search"
+        env["READER_ARXIV_PDF"] = "http://127.0.0.1:9/pdf"
         env["READER_TOKEN"] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env

@@ -39,7 +39,7 @@ public final class FixtureServer {
     public var environment: [String: String] {
         ["READER_ARXIV_API": "http://127.0.0.1:\(port)/api/query", "READER_CROSSREF_API": "http://127.0.0.1:\(port)/works",
          "READER_HF_API": "http://127.0.0.1:\(port)/api/daily_papers", "READER_ARXIV_INTERVAL": "0.2",
-         "READER_ARXIV_PDF": "http://127.0.0.1:\(port)/arxiv-pdf"]
+         "READER_ARXIV_PDF": "http://127.0.0.1:\(port)/arxiv-pdf", "READER_HF_SEARCH": "http://127.0.0.1:\(port)/api/papers/search"]
     }
 
     /// A URL on this server.

@@ -2,7 +2,10 @@
 """Writes the arXiv title-search answers (`arxiv-search-<slug>.xml`) that the
 title lookup tests are served, in the arXiv API's Atom format, from the real
 abstracts of the bundled listing (Examples/trending-papers.txt) and the recorded
-entry of 1706.03762. The namesakes and near misses are made up, and say so.
+entry of 1706.03762, and one Hugging Face papers search answer
+(`hf-search-<slug>.json`, the daily papers list's shape). The namesakes and near
+misses are made up, and say so; the arXiv ids of the listing's papers are
+placeholders where the real one was not at hand.
 
     python3 Tests/Fixtures/http/make-search-answers.py
 """
@@ -92,3 +95,12 @@ write("Attention Is All You Need", [
           ["A. Namesake"], "cs.IR", "2024-07-01"),
     transformer,
 ])
+
+# Found on Hugging Face only (arXiv's search has no answer for it here).
+import json
+hf = [{"paper": {"id": "2311.04465", "title": gaussian, "summary": papers[gaussian],
+                 "authors": [{"name": "Shikai Fang"}, {"name": "Madison Cooley"}],
+                 "publishedAt": "2023-11-08T00:00:00.000Z"}, "title": gaussian}]
+path = os.path.join(HERE, f"hf-search-{slug(gaussian)}.json")
+open(path, "w", encoding="utf-8").write(json.dumps(hf, indent=1, ensure_ascii=False) + "\n")
+print(path)
