@@ -159,9 +159,16 @@ extension Library {
     /// The papers a reference fits at the first stage that finds any (identifiers,
     /// citation key, id prefix, exact title, title words, title fragment), in the
     /// list and the trash; at most 102, so that 51 of either side are there.
+    /// The papers that have `?` as the key of an entry merged into them.
+    static let aliasCondition = "p.cite_aliases IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(p.cite_aliases) WHERE value = ? COLLATE NOCASE)"
+
     static func candidates(_ db: Database, reference: String) throws -> [Paper] {
-        func fetch(_ condition: String, _ arguments: StatementArguments) throws -> [Paper] {
-            try Row.fetchAll(db, sql: "SELECT \(Library.paperColumns) FROM paper p WHERE \(condition) ORDER BY p.added_at, p.rowid LIMIT 102", arguments: arguments)
+        // `sortedByIndex: false` keeps SQLite from walking `paper_by_added` to avoid a
+        // sort, when the condition has an index of its own (a partial one) that finds
+        // the few rows at once: walking it read every paper (0.35 s at 100,000 papers).
+        func fetch(_ condition: String, _ arguments: StatementArguments, sortedByIndex: Bool = true) throws -> [Paper] {
+            let order = sortedByIndex ? "p.added_at" : "+p.added_at"
+            return try Row.fetchAll(db, sql: "SELECT \(Library.paperColumns) FROM paper p WHERE \(condition) ORDER BY \(order), p.rowid LIMIT 102", arguments: arguments)
                 .map(Library.paper(row:))
         }
         var candidates: [Paper] = []
@@ -174,7 +181,7 @@ extension Library {
             candidates = try fetch("p.cite_key = ? COLLATE NOCASE", [reference])
             if candidates.isEmpty {
                 // The key of an entry merged into a paper (read from the few papers that have any).
-                candidates = try fetch("p.cite_aliases IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(p.cite_aliases) WHERE value = ? COLLATE NOCASE)", [reference])
+                candidates = try fetch(aliasCondition, [reference], sortedByIndex: false)
             }
         }
         let lower = reference.lowercased()
