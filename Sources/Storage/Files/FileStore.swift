@@ -89,7 +89,9 @@ public struct FileStore: Sendable {
                 try writeAll(output, buffer, count: count, path: temporary.path)
             }
             guard let hash = hasher.finalize() else { throw FileStoreError(path: source.path, reason: "libcrypto failed to hash it") }
-            return try finish(temporary: temporary, descriptor: output, hash: hash, size: size, head: head)
+            let stored = try finish(temporary: temporary, descriptor: output, hash: hash, size: size, head: head)
+            close(output)
+            return stored
         } catch {
             close(output)
             unlink(temporary.path)
@@ -202,12 +204,12 @@ public struct FileStore: Sendable {
         return (url, descriptor)
     }
 
+    /// Flushes and places a written temporary file; `descriptor` stays open (the caller closes it).
     private func finish(temporary: URL, descriptor: Int32, hash: FileHash, size: Int64, head: [UInt8]) throws(FileStoreError) -> StoredFile {
         let kind = Attachment.Kind(firstBytes: head)
         guard fsync(descriptor) == 0 else {
             throw FileStoreError(path: temporary.path, reason: "cannot flush it to disk: \(Errno.text)")
         }
-        close(descriptor)
         if contains(hash) {
             unlink(temporary.path)
             return StoredFile(hash: hash, size: size, kind: kind, wasPresent: true)
