@@ -2,6 +2,7 @@ import Foundation
 import Interchange
 import Model
 import Testing
+import TestSupport
 @testable import Storage
 
 /// The merge laws the sync design relies on: applying the same field changes in
@@ -9,22 +10,6 @@ import Testing
 @Suite("Merge laws")
 struct MergeLawTests {
     static let ids = (1...4).map { String(format: "00000000-0000-5000-8000-%012d", $0) }
-
-    /// A random value of a field's kind that the field's rules accept.
-    static func value(_ entity: Entity, _ field: Entity.Field, _ random: inout SplitMix64) -> JSONValue {
-        if random.next() % 8 == 0 { return .null }
-        switch (entity, field.name) {
-        case (.attachment, "sha256"): return .string(String(repeating: ["ab", "cd", "0f"][Int(random.next() % 3)], count: 32))
-        case (.attachment, "size"): return .int(Int64(random.next() % 2000))
-        default: break
-        }
-        switch field.kind {
-        case .text: return .string(["alpha", "beta gamma", "Ünïcode 🙂", "line\nbreak", ""][Int(random.next() % 5)])
-        case .integer: return .int(Int64(random.next() % 2000) - 1000)
-        case .boolean: return .bool(random.next() % 2 == 0)
-        case .json: return .array((0..<Int(random.next() % 3)).map { .string("author \($0)") })
-        }
-    }
 
     /// `count` field changes with distinct clocks over a few records of each entity.
     static func changes(count: Int, seed: UInt64) -> [SyncRecord] {
@@ -35,7 +20,7 @@ struct MergeLawTests {
             // Few distinct milliseconds, so that ties are broken by counter and node.
             let hlc = HLC(millis: 1_700_000_000_000 + random.next() % 5, counter: UInt16(i), node: NodeID(rawValue: random.next() % 3))
             return SyncRecord(entity: entity, id: ids[Int(random.next() % UInt64(ids.count))],
-                              fields: [field.name: Stamped(value(entity, field, &random), at: hlc)])
+                              fields: [field.name: Stamped(RandomFieldValue.value(entity, field, &random), at: hlc)])
         }
     }
 

@@ -46,18 +46,8 @@ struct MergeLawsOverSyncTests {
                 let entity = Entity.allCases[Int(random.next() % UInt64(Entity.allCases.count))]
                 let fields = entity.fields.filter { !entity.isMergedText($0.name) }
                 let field = fields[Int(random.next() % UInt64(fields.count))]
-                return PulledChange(seq: 0, entity: entity.rawValue, id: id, field: field.name, value: value(field.kind, &random), hlc: hlc)
+                return PulledChange(seq: 0, entity: entity.rawValue, id: id, field: field.name, value: RandomFieldValue.value(entity, field, &random), hlc: hlc)
             }
-        }
-    }
-
-    static func value(_ kind: Entity.FieldKind, _ random: inout SplitMix64) -> JSONValue {
-        if random.next() % 8 == 0 { return .null }
-        switch kind {
-        case .text: return .string(["alpha", "beta gamma", "Ünïcode 🙂", "line\nbreak", ""][Int(random.next() % 5)])
-        case .integer: return .int(Int64(random.next() % 2000) - 1000)
-        case .boolean: return .bool(random.next() % 2 == 0)
-        case .json: return .array((0..<Int(random.next() % 3)).map { .string("author \($0)") })
         }
     }
 
