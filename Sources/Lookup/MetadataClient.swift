@@ -23,12 +23,11 @@ public struct MetadataClient: Sendable {
         self.services = services; self.library = library
     }
 
-    /// The papers with these arXiv ids, in one request of at most 100 ids.
-    public func arxiv(_ ids: [ArXivID]) async throws(LookupError) -> [PaperDraft] {
-        guard let url = Self.url(services.arxiv, adding: [
-            URLQueryItem(name: "id_list", value: ids.map(\.description).joined(separator: ",")),
-            URLQueryItem(name: "max_results", value: String(ids.count)),
-        ]) else { throw .badResponse(service: "arXiv", reason: "cannot form a query URL") }
+    /// Waits for this process's turn to send arXiv a request: at most one every
+    /// `READER_ARXIV_INTERVAL` seconds (3 by default, as arXiv asks), across every
+    /// `reader` process on the library. Every arXiv request waits here: lookups by
+    /// id and by title, and PDF downloads.
+    public func waitForArXiv() async throws(LookupError) {
         let wait: Duration
         do {
             wait = try library.reserveRequestSlot(for: "arxiv", every: services.arxivInterval)
@@ -36,6 +35,15 @@ public struct MetadataClient: Sendable {
             throw .badResponse(service: "arXiv", reason: "the library could not pace the request: \(error)")
         }
         if wait > .zero { try? await Task.sleep(for: wait) }
+    }
+
+    /// The papers with these arXiv ids, in one request of at most 100 ids.
+    public func arxiv(_ ids: [ArXivID]) async throws(LookupError) -> [PaperDraft] {
+        guard let url = Self.url(services.arxiv, adding: [
+            URLQueryItem(name: "id_list", value: ids.map(\.description).joined(separator: ",")),
+            URLQueryItem(name: "max_results", value: String(ids.count)),
+        ]) else { throw .badResponse(service: "arXiv", reason: "cannot form a query URL") }
+        try await waitForArXiv()
         let (status, data) = try await get(url, service: "arXiv")
         guard status == 200 else { throw .badResponse(service: "arXiv", reason: "HTTP \(status)") }
         var errors: [ImportError] = []
@@ -61,13 +69,7 @@ public struct MetadataClient: Sendable {
             URLQueryItem(name: "search_query", value: "ti:\"" + words.joined(separator: " ") + "\""),
             URLQueryItem(name: "max_results", value: String(maxResults)),
         ]) else { throw .badResponse(service: "arXiv", reason: "cannot form a query URL") }
-        let wait: Duration
-        do {
-            wait = try library.reserveRequestSlot(for: "arxiv", every: services.arxivInterval)
-        } catch {
-            throw .badResponse(service: "arXiv", reason: "the library could not pace the request: \(error)")
-        }
-        if wait > .zero { try? await Task.sleep(for: wait) }
+        try await waitForArXiv()
         let (status, data) = try await get(url, service: "arXiv")
         guard status == 200 else { throw .badResponse(service: "arXiv", reason: "HTTP \(status)") }
         do {

@@ -143,10 +143,9 @@ public struct PaperFetcher: Sendable {
                           progress: (@Sendable (Int64, Int64?) -> Void)?) async -> Result<Outcome, FetchFailure> {
         if isArXiv(url) {
             do {
-                let wait = try files.library.reserveRequestSlot(for: "arxiv", every: client.services.arxivInterval)
-                if wait > .zero { try? await Task.sleep(for: wait) }
+                try await client.waitForArXiv()
             } catch {
-                return .failure(FetchFailure("the library could not pace the request: \(error)"))
+                return .failure(FetchFailure("\(error)"))
             }
         }
         let stored: FileStore.StoredFile
