@@ -1,11 +1,13 @@
 // libcurl through dlopen: see include/CCurl.h for why.
 
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 
 #include "CCurl.h"
 
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -157,6 +159,9 @@ struct reader_transfer {
     size_t out_length;
     long long last_flush_ms;     // a slow download reaches the disk at least this often (kill -9, then resume)
     long long last_bytes, last_activity_ms;
+    reader_body_observer observer;
+    void *observer_context;
+    long long flushed_to;        // the file offset the next written byte goes to
 };
 
 reader_transfer *reader_transfer_create(const char *method, const char *url) {
@@ -212,14 +217,30 @@ static long long monotonic_ms(void) {
 
 enum { out_capacity = 1 << 20, out_interval_ms = 200 };
 
-// Writes what the output buffer holds to the file. Returns 0, or -1.
-static int flush_output(reader_transfer *transfer) {
+// Writes bytes to the output file where the body has reached, shows them to the
+// observer, and starts their way to the disk (the fsync before the file enters the
+// store then has less left to wait for). Returns 0, or -1.
+static int write_output(reader_transfer *transfer, const unsigned char *bytes, size_t length) {
     size_t written = 0;
-    while (written < transfer->out_length) {
-        ssize_t result = write(transfer->fd, transfer->out_buffer + written, transfer->out_length - written);
-        if (result < 0) return -1;
+    while (written < length) {
+        ssize_t result = write(transfer->fd, bytes + written, length - written);
+        if (result < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
         written += (size_t)result;
     }
+    if (transfer->observer != NULL) transfer->observer(transfer->observer_context, transfer->flushed_to, bytes, length);
+#ifdef __linux__
+    sync_file_range(transfer->fd, transfer->flushed_to, (off_t)length, SYNC_FILE_RANGE_WRITE);
+#endif
+    transfer->flushed_to += (long long)length;
+    return 0;
+}
+
+// Writes what the output buffer holds to the file. Returns 0, or -1.
+static int flush_output(reader_transfer *transfer) {
+    if (write_output(transfer, transfer->out_buffer, transfer->out_length) != 0) return -1;
     transfer->out_length = 0;
     transfer->last_flush_ms = monotonic_ms();
     return 0;
@@ -245,6 +266,7 @@ static size_t on_body(char *bytes, size_t size, size_t count, void *context) {
             transfer->offset = 0;
         }
         if (lseek(transfer->fd, transfer->offset, SEEK_SET) < 0) return 0;
+        transfer->flushed_to = transfer->offset;
     }
     long long received = atomic_load(&transfer->received);
     if (transfer->max_bytes >= 0 && transfer->offset + received + (long long)length > transfer->max_bytes) {
@@ -258,12 +280,7 @@ static size_t on_body(char *bytes, size_t size, size_t count, void *context) {
     }
     if (transfer->out_length + length > out_capacity && flush_output(transfer) != 0) return 0;
     if (length >= out_capacity) {
-        size_t written = 0;
-        while (written < length) {
-            ssize_t result = write(transfer->fd, bytes + written, length - written);
-            if (result < 0) return 0;
-            written += (size_t)result;
-        }
+        if (write_output(transfer, (const unsigned char *)bytes, length) != 0) return 0;
     } else {
         memcpy(transfer->out_buffer + transfer->out_length, bytes, length);
         transfer->out_length += length;
@@ -423,6 +440,11 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
     curl.easy_setopt(handle, CURLOPT_HTTPHEADER, NULL);
     return_handle(handle);
     return (int)code;
+}
+
+void reader_transfer_set_observer(reader_transfer *transfer, reader_body_observer observer, void *context) {
+    transfer->observer = observer;
+    transfer->observer_context = context;
 }
 
 void reader_transfer_set_output(reader_transfer *transfer, int fd, long long offset, long long max_bytes) {

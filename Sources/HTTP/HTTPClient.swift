@@ -33,10 +33,15 @@ public enum HTTPClient {
         public var offset: Int64
         /// The largest the whole file may be.
         public var maxSize: Int64
+        /// Sees every chunk of the body as it is written, with the file offset it
+        /// goes to (0 after an earlier attempt's bytes: a 200 replaced them), on
+        /// the transfer's thread: a download is hashed as it arrives.
+        public var observer: (@Sendable (_ offset: Int64, _ bytes: UnsafeRawBufferPointer) -> Void)?
 
         /// Creates an output.
-        public init(descriptor: Int32, offset: Int64, maxSize: Int64) {
-            self.descriptor = descriptor; self.offset = offset; self.maxSize = maxSize
+        public init(descriptor: Int32, offset: Int64, maxSize: Int64,
+                    observer: (@Sendable (_ offset: Int64, _ bytes: UnsafeRawBufferPointer) -> Void)? = nil) {
+            self.descriptor = descriptor; self.offset = offset; self.maxSize = maxSize; self.observer = observer
         }
     }
 
@@ -75,6 +80,15 @@ public enum HTTPClient {
         }
         if let output {
             reader_transfer_set_output(transfer, output.descriptor, output.offset, output.maxSize)
+        }
+        // The observer's box lives until the transfer is freed (after `perform` returns).
+        let observer = output?.observer.map { Unmanaged.passRetained(ObserverBox($0)) }
+        defer { observer?.release() }
+        if let observer {
+            reader_transfer_set_observer(transfer, { context, offset, bytes, length in
+                guard let context else { return }
+                Unmanaged<ObserverBox>.fromOpaque(context).takeUnretainedValue().observe(offset, UnsafeRawBufferPointer(start: bytes, count: length))
+            }, observer.toOpaque())
         }
         func milliseconds(_ seconds: TimeInterval) -> Int {
             Int(min(max(seconds, 0.001), 86_400) * 1000)
@@ -132,6 +146,12 @@ public enum HTTPClient {
 /// The text of a NUL-terminated C buffer.
 private func text(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// An output observer, passed through C as a context pointer.
+private final class ObserverBox: Sendable {
+    let observe: @Sendable (Int64, UnsafeRawBufferPointer) -> Void
+    init(_ observe: @escaping @Sendable (Int64, UnsafeRawBufferPointer) -> Void) { self.observe = observe }
 }
 
 /// The C transfer, handed to the thread that runs it and to the cancellation handler;

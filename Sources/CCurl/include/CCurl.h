@@ -48,6 +48,13 @@ const char *reader_transfer_headers(const reader_transfer *transfer, size_t *len
 /// would grow past `max_bytes` (also when a Content-Length says it would), and
 /// `reader_transfer_too_large` then says so.
 void reader_transfer_set_output(reader_transfer *transfer, int fd, long long offset, long long max_bytes);
+/// Called with every chunk of the body as it goes to the output file, with the
+/// file offset it is written at (an offset of 0 after earlier bytes: a 200 replaced
+/// them), on the thread that runs the transfer: a download is hashed while it
+/// arrives instead of read again.
+typedef void (*reader_body_observer)(void *context, long long offset, const void *bytes, size_t length);
+/// Sets the observer of the bytes written to the output file (`context` is passed back).
+void reader_transfer_set_observer(reader_transfer *transfer, reader_body_observer observer, void *context);
 /// Bytes of the body written to the output file so far (any thread, while it runs).
 long long reader_transfer_received(const reader_transfer *transfer);
 /// The size of the whole file when the response said it (Content-Length, or the

@@ -42,11 +42,42 @@ public struct FileDownloader: Sendable {
         }
     }
 
-    /// Downloads a file into the store, resuming an earlier attempt.
+    /// A file received whole and checked, waiting in the `partial` folder to enter
+    /// the store (``keep(_:)``).
+    public struct Received: Sendable {
+        /// Where it came from.
+        public var url: URL
+        /// Where it waits.
+        public var partial: URL
+        /// What it holds.
+        public var contents: FileStore.Contents
+    }
+
+    /// Downloads a file into the store, resuming an earlier attempt: ``receive(_:progress:)``
+    /// then ``keep(_:)``.
     ///
     /// - Parameter progress: bytes of this file on disk so far and its whole size
     ///   when known, about ten times a second.
     public func download(_ request: Request, progress: (@Sendable (_ received: Int64, _ expected: Int64?) -> Void)? = nil) async throws(DownloadError) -> FileStore.StoredFile {
+        try keep(try await receive(request, progress: progress))
+    }
+
+    /// Puts a received file into the store: flushed to disk, then renamed under its
+    /// hash. Apart from receiving, so that a caller can receive the next file while
+    /// this one reaches the disk.
+    public func keep(_ received: Received) throws(DownloadError) -> FileStore.StoredFile {
+        do {
+            return try store.adopt(received.partial, contents: received.contents)
+        } catch {
+            unlink(received.partial.path)
+            throw DownloadError(url: received.url, reason: error.description, resumable: false)
+        }
+    }
+
+    /// Downloads a file into the `partial` folder, resuming an earlier attempt, hashes
+    /// it as it arrives and checks it: a PDF where a PDF is wanted, whole, with the
+    /// expected hash when one is known. A file that fails is removed.
+    public func receive(_ request: Request, progress: (@Sendable (_ received: Int64, _ expected: Int64?) -> Void)? = nil) async throws(DownloadError) -> Received {
         do {
             try store.makeFolder(store.partialFolder)
         } catch {
@@ -60,13 +91,15 @@ public struct FileDownloader: Sendable {
                 throw DownloadError(url: request.url, reason: "cannot write \(partial.path): \(String(cString: strerror(errno)))", resumable: false)
             }
             let offset = Int64(lseek(descriptor, 0, SEEK_END))
+            // Hashed as it arrives (after the bytes an earlier attempt left): not read again.
+            let incoming = IncomingFile(resuming: partial)
             var headers: [(name: String, value: String)] = [("User-Agent", userAgent), ("Accept", request.wantsPDF ? "application/pdf,*/*;q=0.5" : "*/*")]
             if offset > 0 { headers.append(("Range", "bytes=\(offset)-")) }
             let response: HTTPResponse
             do {
                 response = try await HTTPClient.download(
                     HTTPRequest(url: request.url, headers: headers, timeout: timeout, totalTimeout: 24 * 3600),
-                    into: HTTPClient.FileOutput(descriptor: descriptor, offset: offset, maxSize: request.maxSize),
+                    into: HTTPClient.FileOutput(descriptor: descriptor, offset: offset, maxSize: request.maxSize, observer: incoming.wrote),
                     progress: progress.map { report in { @Sendable received, expected in report(offset + received, expected) } })
             } catch {
                 close(descriptor)
@@ -94,24 +127,29 @@ public struct FileDownloader: Sendable {
             guard response.status == 200 || response.status == 206 else {
                 throw DownloadError(url: request.url, reason: "the server answered HTTP \(response.status)", resumable: false)
             }
-            return try check(partial, request: request, response: response)
+            return try check(partial, incoming: incoming, request: request, response: response)
         }
         throw DownloadError(url: request.url, reason: "the server does not answer the part of the file asked for", resumable: false)
     }
 
-    /// Checks a finished download and moves it into the store; a file that fails is removed.
-    private func check(_ partial: URL, request: Request, response: HTTPResponse) throws(DownloadError) -> FileStore.StoredFile {
+    /// Checks a finished download; a file that fails is removed.
+    private func check(_ partial: URL, incoming: IncomingFile, request: Request, response: HTTPResponse) throws(DownloadError) -> Received {
         func fail(_ reason: String) -> DownloadError {
             unlink(partial.path)
             return DownloadError(url: request.url, reason: reason, resumable: false)
         }
-        guard let handle = FileHandle(forReadingAtPath: partial.path) else { throw fail("the downloaded file is gone") }
-        let size = (try? handle.seekToEnd()).map(Int64.init) ?? 0
-        try? handle.seek(toOffset: 0)
-        let head = [UInt8]((try? handle.read(upToCount: 1024)) ?? Data())
-        try? handle.seek(toOffset: UInt64(max(0, size - 4096)))
-        let tail = [UInt8]((try? handle.read(upToCount: 4096)) ?? Data())
-        try? handle.close()
+        let input = open(partial.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw fail("the downloaded file is gone") }
+        var information = stat()
+        let size = fstat(input, &information) == 0 ? Int64(information.st_size) : 0
+        func bytes(_ count: Int, at offset: Int64) -> [UInt8] {
+            var buffer = [UInt8](repeating: 0, count: count)
+            let read = buffer.withUnsafeMutableBytes { pread(input, $0.baseAddress, count, off_t(offset)) }
+            return Array(buffer.prefix(max(0, read)))
+        }
+        let head = bytes(1024, at: 0)
+        let tail = bytes(4096, at: max(0, size - 4096))
+        close(input)
         if request.wantsPDF {
             guard Attachment.isPDF(head) else {
                 let type = response.header("Content-Type").map { " (\($0.split(separator: ";").first.map(String.init) ?? $0))" } ?? ""
@@ -124,17 +162,16 @@ public struct FileDownloader: Sendable {
            declared != size {
             throw fail("the server said the file has \(declared) bytes and sent \(size)")
         }
-        let stored: FileStore.StoredFile
-        do {
-            stored = try store.adopt(partial)
-        } catch {
-            throw fail(error.description)
+        let contents: FileStore.Contents
+        if let seen = incoming.contents(ifSize: size) {
+            contents = seen
+        } else {
+            do { contents = try store.contents(of: partial) } catch { throw fail(error.description) }
         }
-        if let expected = request.expectedHash, expected != stored.hash {
-            if !stored.wasPresent { store.remove(stored.hash) }
-            throw DownloadError(url: request.url, reason: "the file's SHA-256 is \(stored.hash.short)…, not the \(expected.short)… its attachment names", resumable: false)
+        if let expected = request.expectedHash, expected != contents.hash {
+            throw fail("the file's SHA-256 is \(contents.hash.short)…, not the \(expected.short)… its attachment names")
         }
-        return stored
+        return Received(url: request.url, partial: partial, contents: contents)
     }
 }
 

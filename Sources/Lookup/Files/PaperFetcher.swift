@@ -37,31 +37,58 @@ public struct PaperFetcher: Sendable {
         case failed(String)
     }
 
-    /// Fetches a paper's PDF unless one is here.
+    /// A paper's PDF received from one of its sources and checked, not yet in the store.
+    public struct Received: Sendable {
+        /// The paper.
+        public var paper: Paper
+        /// The file, waiting to enter the store.
+        public var file: FileDownloader.Received
+    }
+
+    /// How receiving a paper's PDF went: received, or already finished (here before, or failed).
+    public enum Reception: Sendable {
+        /// Received: ``keep(_:)`` stores and records it.
+        case received(Received)
+        /// Nothing to keep.
+        case finished(Outcome)
+    }
+
+    /// Fetches a paper's PDF unless one is here: ``receive(_:progress:)`` then ``keep(_:)``.
     ///
     /// - Parameter progress: bytes on disk of the file being downloaded, and its
     ///   size when known.
     public func fetch(_ paper: Paper, progress: (@Sendable (Int64, Int64?) -> Void)? = nil) async -> Outcome {
+        switch await receive(paper, progress: progress) {
+        case .received(let received): keep(received)
+        case .finished(let outcome): outcome
+        }
+    }
+
+    /// Downloads a paper's PDF from the first of its sources that gives a whole PDF
+    /// (with the hash an attachment record names, when one does), unless one is here.
+    /// The file reaches the disk and the library in ``keep(_:)``, so that `reader
+    /// fetch` receives the next paper meanwhile.
+    public func receive(_ paper: Paper, progress: (@Sendable (Int64, Int64?) -> Void)? = nil) async -> Reception {
         let attachments: [Attachment]
         do {
-            if let present = try files.fileHere(of: paper.id), present.kind == .pdf { return .alreadyHere(present) }
+            if let present = try files.fileHere(of: paper.id), present.kind == .pdf { return .finished(.alreadyHere(present)) }
             attachments = try files.library.attachments(of: paper.id)
         } catch {
-            return .failed("\(error)")
+            return .finished(.failed("\(error)"))
         }
         var reasons: [String] = []
         // A file another machine attached: the same bytes, from where they came.
         for attachment in attachments where attachment.kind == .pdf {
             guard let source = attachment.sourceURL.flatMap(URL.init(string:)) else { continue }
             switch await download(source, for: paper, expecting: attachment.sha256, progress: progress) {
-            case .success(let outcome): return outcome
+            case .success(let file): return .received(Received(paper: paper, file: file))
             case .failure(let failure): reasons.append(failure.reason)
             }
         }
         let urls = await sources(for: paper, reasons: &reasons)
         for source in urls {
             switch await download(source, for: paper, expecting: nil, progress: progress) {
-            case .success(let outcome): return outcome
+            case .success(let file): return .received(Received(paper: paper, file: file))
             case .failure(let failure): reasons.append(failure.reason)
             }
         }
@@ -70,7 +97,26 @@ public struct PaperFetcher: Sendable {
                 ? "no source for a PDF: the paper has no arXiv id, PDF link or DOI (`reader attach` adds a file you have)"
                 : "its file is not on this machine and has no source to fetch it from")
         }
-        return .failed(reasons.joined(separator: "; "))
+        return .finished(.failed(reasons.joined(separator: "; ")))
+    }
+
+    /// Puts a received PDF into the store (flushed to disk), records it as the
+    /// paper's attachment and reads its text.
+    public func keep(_ received: Received) -> Outcome {
+        let stored: FileStore.StoredFile
+        do {
+            stored = try downloader.keep(received.file)
+        } catch {
+            return .failed(error.description)
+        }
+        do {
+            let url = received.file.url
+            let name = url.lastPathComponent.isEmpty ? nil : url.lastPathComponent
+            let attachment = try files.library.attach(stored, to: received.paper.id, name: name, sourceURL: url.absoluteString, origin: .fetched)
+            return .fetched(attachment, stored, files.indexText(of: stored.hash, kind: stored.kind))
+        } catch {
+            return .failed("\(error)")
+        }
     }
 
     /// Where the paper's PDF may be, best first. A paper with no identifier and no
@@ -140,7 +186,7 @@ public struct PaperFetcher: Sendable {
     }
 
     private func download(_ url: URL, for paper: Paper, expecting hash: FileHash?,
-                          progress: (@Sendable (Int64, Int64?) -> Void)?) async -> Result<Outcome, FetchFailure> {
+                          progress: (@Sendable (Int64, Int64?) -> Void)?) async -> Result<FileDownloader.Received, FetchFailure> {
         if isArXiv(url) {
             do {
                 try await client.waitForArXiv()
@@ -148,18 +194,10 @@ public struct PaperFetcher: Sendable {
                 return .failure(FetchFailure("\(error)"))
             }
         }
-        let stored: FileStore.StoredFile
         do {
-            stored = try await downloader.download(FileDownloader.Request(url: url, wantsPDF: true, expectedHash: hash, maxSize: maxSize), progress: progress)
+            return .success(try await downloader.receive(FileDownloader.Request(url: url, wantsPDF: true, expectedHash: hash, maxSize: maxSize), progress: progress))
         } catch {
             return .failure(FetchFailure(error.description))
-        }
-        do {
-            let name = url.lastPathComponent.isEmpty ? nil : url.lastPathComponent
-            let attachment = try files.library.attach(stored, to: paper.id, name: name, sourceURL: url.absoluteString, origin: .fetched)
-            return .success(.fetched(attachment, stored, files.indexText(of: stored.hash, kind: stored.kind)))
-        } catch {
-            return .failure(FetchFailure("\(error)"))
         }
     }
 }

@@ -41,7 +41,7 @@ public struct PaperFiles: Sendable {
     /// Reads a stored file's text into the page index, unless it is there already.
     public func indexText(of hash: FileHash, kind: Attachment.Kind, again: Bool = false) -> TextOutcome {
         guard kind == .pdf else { return .notPDF }
-        if !again, let state = try? library.textStates()[hash], state.problem == nil { return .alreadyIndexed }
+        if !again, let state = try? library.textState(of: hash), state.problem == nil { return .alreadyIndexed }
         do {
             let text = try PDFText.extract(from: store.path(of: hash))
             try library.storeText(of: hash, pages: text.pages, tool: text.tool)
@@ -58,8 +58,9 @@ public struct PaperFiles: Sendable {
     /// The paper's file on this machine, its PDF first; nil when none is here.
     /// `here` is ``Storage/Library/localFiles()``, read once by callers that ask for many papers.
     public func fileHere(of paperID: UUID, here: [FileHash: LocalFile]? = nil) throws -> Attachment? {
-        let local = try here ?? library.localFiles()
-        let present = try library.attachments(of: paperID).filter { local[$0.sha256] != nil && store.contains($0.sha256) }
+        let attachments = try library.attachments(of: paperID)
+        let local = try here ?? library.localFiles(attachments.map(\.sha256))
+        let present = attachments.filter { local[$0.sha256] != nil && store.contains($0.sha256) }
         return present.first { $0.kind == .pdf } ?? present.first
     }
 

@@ -99,11 +99,48 @@ public struct FileStore: Sendable {
         }
     }
 
-    /// Moves a finished file of this store's `partial` folder into the store under
-    /// the hash of its bytes (read once to hash them).
-    public func adopt(_ file: URL) throws(FileStoreError) -> StoredFile {
+    /// What a file holds, as the store names and sorts it.
+    public struct Contents: Hashable, Sendable {
+        /// The hash of its bytes.
+        public var hash: FileHash
+        /// Its size in bytes.
+        public var size: Int64
+        /// Its kind, from its first bytes.
+        public var kind: Attachment.Kind
+    }
+
+    /// Reads a file to hash it.
+    public func contents(of file: URL) throws(FileStoreError) -> Contents {
         let input = open(file.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw FileStoreError(path: file.path, reason: "cannot read it: \(Errno.text)") }
+        defer { close(input) }
+        let hashed = try hash(reading: input, path: file.path)
+        return Contents(hash: hashed.hash, size: hashed.size, kind: Attachment.Kind(firstBytes: hashed.head))
+    }
+
+    /// Moves a finished file of this store's `partial` folder into the store under
+    /// its hash: flushed to disk, then renamed. `contents` must have been made from
+    /// these very bytes (by ``contents(of:)`` or an ``IncomingFile`` that saw them
+    /// written), and the file must not change meanwhile.
+    public func adopt(_ file: URL, contents: Contents) throws(FileStoreError) -> StoredFile {
+        let input = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw FileStoreError(path: file.path, reason: "cannot read it: \(Errno.text)") }
+        // Flushed before the rename: the name must never point at bytes still in a cache.
+        guard fsync(input) == 0 || errno == EINVAL else {
+            close(input)
+            throw FileStoreError(path: file.path, reason: "cannot flush it to disk: \(Errno.text)")
+        }
+        close(input)
+        if contains(contents.hash) {
+            unlink(file.path)
+            return StoredFile(hash: contents.hash, size: contents.size, kind: contents.kind, wasPresent: true)
+        }
+        try place(file, as: contents.hash)
+        return StoredFile(hash: contents.hash, size: contents.size, kind: contents.kind, wasPresent: false)
+    }
+
+    /// The hash, size and first 1,024 bytes of an open file, read from where it is to its end.
+    private func hash(reading input: Int32, path: String) throws(FileStoreError) -> (hash: FileHash, size: Int64, head: [UInt8]) {
         let hasher = FileDigest()
         var size: Int64 = 0
         var head: [UInt8] = []
@@ -111,23 +148,14 @@ public struct FileStore: Sendable {
         while true {
             let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { close(input); throw FileStoreError(path: file.path, reason: "cannot read it: \(Errno.text)") }
+            guard count >= 0 else { throw FileStoreError(path: path, reason: "cannot read it: \(Errno.text)") }
             if count == 0 { break }
             size += Int64(count)
             buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
             if head.count < 1024 { head.append(contentsOf: buffer.prefix(min(count, 1024 - head.count))) }
         }
-        // Flushed before the rename: the name must never point at bytes still in a cache.
-        guard fsync(input) == 0 || errno == EINVAL else { close(input); throw FileStoreError(path: file.path, reason: "cannot flush it to disk: \(Errno.text)") }
-        close(input)
-        guard let hash = hasher.finalize() else { throw FileStoreError(path: file.path, reason: "libcrypto failed to hash it") }
-        let kind = Attachment.Kind(firstBytes: head)
-        if contains(hash) {
-            unlink(file.path)
-            return StoredFile(hash: hash, size: size, kind: kind, wasPresent: true)
-        }
-        try place(file, as: hash)
-        return StoredFile(hash: hash, size: size, kind: kind, wasPresent: false)
+        guard let hash = hasher.finalize() else { throw FileStoreError(path: path, reason: "libcrypto failed to hash it") }
+        return (hash, size, head)
     }
 
     /// Reads a stored file again and says whether its bytes still have its hash.
@@ -136,16 +164,7 @@ public struct FileStore: Sendable {
         let input = open(file.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw FileStoreError(path: file.path, reason: "cannot read it: \(Errno.text)") }
         defer { close(input) }
-        let hasher = FileDigest()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw FileStoreError(path: file.path, reason: "cannot read it: \(Errno.text)") }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
-        }
-        return hasher.finalize() == hash
+        return try self.hash(reading: input, path: file.path).hash == hash
     }
 
     /// Removes a stored file (nothing if it is not here).
@@ -238,10 +257,15 @@ public struct FileStore: Sendable {
     }
 
     package func makeFolder(_ folder: URL) throws(FileStoreError) {
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileStoreError(path: folder.path, reason: "cannot create the folder: \(error.localizedDescription)")
+        // One system call when the parent is there (the usual case), one more per missing parent.
+        if mkdir(folder.path, 0o755) == 0 || errno == EEXIST { return }
+        let parent = folder.deletingLastPathComponent()
+        guard errno == ENOENT, parent.path != folder.path else {
+            throw FileStoreError(path: folder.path, reason: "cannot create the folder: \(Errno.text)")
+        }
+        try makeFolder(parent)
+        guard mkdir(folder.path, 0o755) == 0 || errno == EEXIST else {
+            throw FileStoreError(path: folder.path, reason: "cannot create the folder: \(Errno.text)")
         }
     }
 

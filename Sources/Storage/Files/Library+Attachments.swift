@@ -71,13 +71,29 @@ extension Library {
         try read { db in
             var files: [FileHash: LocalFile] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT sha256, size, origin, stored_at, opened_at FROM local_file") {
-                guard let hash = FileHash(row["sha256"]) else { continue }
-                files[hash] = LocalFile(hash: hash, size: row["size"], origin: FileOrigin(rawValue: row["origin"]) ?? .attached,
-                                        storedAt: Library.date(row["stored_at"]) ?? Date(timeIntervalSince1970: 0),
-                                        openedAt: Library.date(row["opened_at"]))
+                if let file = Library.localFile(row: row) { files[file.hash] = file }
             }
             return files
         }
+    }
+
+    /// Those of `hashes` this machine holds, by hash (one look-up each: for a few papers' files).
+    public func localFiles(_ hashes: [FileHash]) throws -> [FileHash: LocalFile] {
+        try read { db in
+            var files: [FileHash: LocalFile] = [:]
+            for hash in hashes {
+                let row = try Row.fetchOne(db, sql: "SELECT sha256, size, origin, stored_at, opened_at FROM local_file WHERE sha256 = ?", arguments: [hash.hex])
+                if let file = row.flatMap(Library.localFile(row:)) { files[hash] = file }
+            }
+            return files
+        }
+    }
+
+    private static func localFile(row: Row) -> LocalFile? {
+        guard let hash = FileHash(row["sha256"]) else { return nil }
+        return LocalFile(hash: hash, size: row["size"], origin: FileOrigin(rawValue: row["origin"]) ?? .attached,
+                         storedAt: Library.date(row["stored_at"]) ?? Date(timeIntervalSince1970: 0),
+                         openedAt: Library.date(row["opened_at"]))
     }
 
     /// Which of these papers have a file on this machine.

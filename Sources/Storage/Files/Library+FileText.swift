@@ -42,10 +42,22 @@ extension Library {
             var states: [FileHash: TextState] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT sha256, pages, chars, tool, problem FROM file_text") {
                 guard let hash = FileHash(row["sha256"]) else { continue }
-                states[hash] = TextState(pages: row["pages"], characters: row["chars"], tool: row["tool"], problem: row["problem"])
+                states[hash] = Library.textState(row: row)
             }
             return states
         }
+    }
+
+    /// What became of one file's text; nil when it was never read.
+    public func textState(of hash: FileHash) throws -> TextState? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT pages, chars, tool, problem FROM file_text WHERE sha256 = ?", arguments: [hash.hex])
+                .map(Library.textState(row:))
+        }
+    }
+
+    private static func textState(row: Row) -> TextState {
+        TextState(pages: row["pages"], characters: row["chars"], tool: row["tool"], problem: row["problem"])
     }
 
     /// The text of a file's first `count` pages (empty strings for pages without text).

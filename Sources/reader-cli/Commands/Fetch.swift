@@ -93,32 +93,52 @@ struct Fetch: AsyncParsableCommand {
         return found
     }
 
-    /// Fetches with at most `jobs` downloads at once, in the order given.
+    /// Fetches with at most `jobs` downloads at once, in the order given. A file
+    /// received is kept (flushed to disk, recorded, its text read) beside the next
+    /// downloads rather than in their place: the disk and the network work at once.
     static func fetchAll(_ papers: [Paper], with fetcher: PaperFetcher, jobs: Int, progress: FetchProgress) async -> [(Paper, PaperFetcher.Outcome)] {
-        await withTaskGroup(of: (Int, PaperFetcher.Outcome).self) { group in
+        enum Step: Sendable {
+            case received(Int, PaperFetcher.Reception)
+            case finished(Int, PaperFetcher.Outcome)
+        }
+        return await withTaskGroup(of: Step.self) { group in
             var results: [PaperFetcher.Outcome?] = Array(repeating: nil, count: papers.count)
             var next = 0
-            func start(_ index: Int) {
+            func receive(_ index: Int) {
                 let paper = papers[index]
-                group.addTask {
-                    let outcome = await fetcher.fetch(paper) { received, _ in progress.update(slot: index, received: received) }
-                    switch outcome {
-                    case .fetched(let attachment, let stored, _):
-                        progress.finish(slot: index, bytes: stored.size, line: "fetched: \(paper.displayTitle) (\(ByteCount.text(attachment.size)))")
-                    case .alreadyHere:
-                        progress.finish(slot: index, bytes: 0, line: "already here: \(paper.displayTitle)")
-                    case .failed:
-                        progress.finish(slot: index, bytes: 0, line: "failed: \(paper.displayTitle) (the reason follows at the end)")
-                    }
-                    return (index, outcome)
+                var report: (@Sendable (Int64, Int64?) -> Void)?
+                if progress.showsBytes {
+                    report = { received, _ in progress.update(slot: index, received: received) }
+                }
+                group.addTask { .received(index, await fetcher.receive(paper, progress: report)) }
+            }
+            while next < min(jobs, papers.count) { receive(next); next += 1 }
+            for await step in group {
+                switch step {
+                case .received(let index, .received(let file)):
+                    group.addTask { .finished(index, fetcher.keep(file)) }
+                    if next < papers.count { receive(next); next += 1 }
+                case .received(let index, .finished(let outcome)):
+                    results[index] = outcome
+                    Self.report(outcome, of: papers[index], slot: index, to: progress)
+                    if next < papers.count { receive(next); next += 1 }
+                case .finished(let index, let outcome):
+                    results[index] = outcome
+                    Self.report(outcome, of: papers[index], slot: index, to: progress)
                 }
             }
-            while next < min(jobs, papers.count) { start(next); next += 1 }
-            for await (index, outcome) in group {
-                results[index] = outcome
-                if next < papers.count { start(next); next += 1 }
-            }
             return zip(papers, results).map { ($0, $1 ?? .failed("not fetched")) }
+        }
+    }
+
+    private static func report(_ outcome: PaperFetcher.Outcome, of paper: Paper, slot: Int, to progress: FetchProgress) {
+        switch outcome {
+        case .fetched(let attachment, let stored, _):
+            progress.finish(slot: slot, bytes: stored.size, line: "fetched: \(paper.displayTitle) (\(ByteCount.text(attachment.size)))")
+        case .alreadyHere:
+            progress.finish(slot: slot, bytes: 0, line: "already here: \(paper.displayTitle)")
+        case .failed:
+            progress.finish(slot: slot, bytes: 0, line: "failed: \(paper.displayTitle) (the reason follows at the end)")
         }
     }
 

@@ -26,6 +26,10 @@ final class FetchProgress: Sendable {
         state = Mutex(State(total: total))
     }
 
+    /// Whether bytes are shown as they arrive (on a terminal): otherwise downloads
+    /// need not report them.
+    var showsBytes: Bool { style == .bar }
+
     /// A download's bytes so far.
     func update(slot: Int, received: Int64) {
         guard style == .bar else { return }
