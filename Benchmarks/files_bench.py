@@ -3,6 +3,7 @@
 
     swift build -c release
     python3 Benchmarks/files_bench.py .build/release/reader [--rounds 5] [--search-papers 100000] [--texts 2000]
+        [--only fetch,extract,search] [--baseline OTHER/reader]
 
 1. fetch: 50 PDFs (1 MiB each) served by Python's http.server on 127.0.0.1, fetched
    by `reader fetch --jobs 3` into a fresh library, against `curl --parallel
@@ -31,6 +32,8 @@ rounds = option("--rounds", 5)
 search_papers = option("--search-papers", 100000)
 texts = option("--texts", 2000)
 only = option("--only", "fetch,extract,search").split(",")
+# Another build of reader (say, the commit before a change), timed in the same rounds.
+baseline = os.path.abspath(option("--baseline", "")) if "--baseline" in args else None
 work = tempfile.mkdtemp(prefix="reader-files-bench-")
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -124,12 +127,16 @@ if "fetch" in only:
                 # every file hashed, and flushed to disk with its folder.
                 times[name].append(run(command) + run(["sha256sum"] + files) + run(["sync"] + files + [out]))
             shutil.rmtree(out)
-        for name, extra in (("reader (no text)", {"READER_PDF_TEXT": "none"}), ("reader", {})):
+        runs = [("reader (no text)", reader, {"READER_PDF_TEXT": "none"}), ("reader", reader, {})]
+        if baseline:
+            runs.insert(0, ("baseline reader (no text)", baseline, {"READER_PDF_TEXT": "none"}))
+        for name, binary, extra in runs:
+            times.setdefault(name, [])
             library = os.path.join(work, f"fetch-{r}-{len(times[name])}.sqlite")
             listing = os.path.join(work, "links.ris")
             open(listing, "w").write(ris([(f"Bench paper {i}", url) for i, url in enumerate(urls)]))
-            run([reader, "import", listing, "--library", library])
-            times[name].append(run([reader, "fetch", "has:pdf", "--jobs", "3", "--quiet", "--library", library], env=env(**extra)))
+            run([binary, "import", listing, "--library", library])
+            times[name].append(run([binary, "fetch", "has:pdf", "--jobs", "3", "--quiet", "--library", library], env=env(**extra)))
             shutil.rmtree(library + ".files", ignore_errors=True)
             for suffix in ("", "-wal", "-shm"):
                 if os.path.exists(library + suffix):
