@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Model
 import SyncServer
 
 /// `reader-server`: the sync server for reader libraries, and its administration.
@@ -18,7 +19,7 @@ struct ReaderServer: AsyncParsableCommand {
               reader-server serve --db server.sqlite --port 8787
             """,
         version: "0.1.0",
-        subcommands: [Serve.self, LibraryCommand.self, TokenCommand.self, Dump.self]
+        subcommands: [Serve.self, LibraryCommand.self, TokenCommand.self, Dump.self, CollectGarbage.self]
     )
 }
 
@@ -34,6 +35,23 @@ struct DatabaseOptions: ParsableArguments {
             throw ValidationError("\(error)")
         }
     }
+
+    /// The libraries' files: a folder beside the database (`<db>.blobs`).
+    func openBlobs() throws -> DirectoryBlobStore {
+        do {
+            return try DirectoryBlobStore(besideDatabase: db)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
+
+/// A size option (`200MiB`, `10GiB`, `5000000`).
+func byteCount(_ text: String, option: String) throws -> Int64 {
+    guard let bytes = ByteCount.parse(text), bytes > 0 else {
+        throw ValidationError("\(option) takes a size such as 200MiB or 10GiB, not '\(text)'")
+    }
+    return bytes
 }
 
 func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -45,6 +63,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on (0: any free port, printed at start).") var port = 8787
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(name: .customLong("max-file-size"), help: "The largest file a client may upload.") var maxFileSize = "200MiB"
+    @Option(help: "The most a library's files may take on this server.") var quota = "10GiB"
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -56,9 +76,12 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "reader-server")
+        let limits = BlobLimits(maxFileBytes: try byteCount(maxFileSize, option: "--max-file-size"), quotaBytes: try byteCount(quota, option: "--quota"))
         let store = try database.open()
-        logger.info("opened", metadata: ["db": .string(database.db), "epoch": .string(store.currentEpoch)])
-        let app = SyncServerApplication.make(service: SyncService(store: store), host: host, port: port, logger: logger) { bound in
+        let blobs = try database.openBlobs()
+        logger.info("opened", metadata: ["db": .string(database.db), "epoch": .string(store.currentEpoch), "files": .string(blobs.root.path)])
+        let service = SyncService(store: store, blobs: blobs, blobLimits: limits)
+        let app = SyncServerApplication.make(service: service, host: host, port: port, logger: logger) { bound in
             // The first line on standard output, for scripts and tests that start the server on port 0.
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
         }
@@ -156,5 +179,43 @@ struct Dump: AsyncParsableCommand {
             throw ValidationError("no library is named '\(library)'")
         }
         FileHandle.standardOutput.write(Data(try await SyncService(store: store).dump(library: found).utf8))
+    }
+}
+
+struct CollectGarbage: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Remove the files no attachment record names any more, after a grace period.",
+        discussion: """
+            A file stays while any attachment record of its library names it (a trashed one \
+            too: it can be restored). Once none does (the attachment or its paper was purged), \
+            the file is removed when it has been stored longer than the grace period, so that \
+            an upload whose record is still on its way is never collected. Uploads that a \
+            stopped server left unfinished go after the same period.
+            """
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "How long an unnamed file is kept: 7d, 12h, 30m or seconds.") var grace = "7d"
+    @Flag(name: .customLong("dry-run"), help: "Say what would be removed; remove nothing.") var dryRun = false
+
+    func run() async throws {
+        guard let seconds = Self.duration(grace) else {
+            throw ValidationError("--grace takes a duration such as 7d, 12h or 30m, not '\(grace)'")
+        }
+        let store = try database.open()
+        let blobs = try database.openBlobs()
+        let collector = BlobCollector(store: store, blobs: blobs)
+        let report = try await collector.collect(olderThan: Date().addingTimeInterval(-seconds), dryRun: dryRun)
+        for (library, removed) in report.removed where !removed.isEmpty {
+            let bytes = removed.reduce(Int64(0)) { $0 + $1.size }
+            print("\(library): \(dryRun ? "would remove" : "removed") \(removed.count) file\(removed.count == 1 ? "" : "s") (\(ByteCount.text(bytes)))")
+        }
+        print("\(dryRun ? "Would remove" : "Removed") \(report.removedCount) unnamed file\(report.removedCount == 1 ? "" : "s"); kept \(report.kept) named and \(report.young) within the grace period; \(report.abandonedUploads) unfinished upload\(report.abandonedUploads == 1 ? "" : "s").")
+    }
+
+    static func duration(_ text: String) -> TimeInterval? {
+        let units: [Character: TimeInterval] = ["d": 86_400, "h": 3_600, "m": 60, "s": 1]
+        if let last = text.last, let unit = units[last], let value = Double(text.dropLast()), value >= 0 { return value * unit }
+        return Double(text).flatMap { $0 >= 0 ? $0 : nil }
     }
 }

@@ -74,6 +74,13 @@ struct ServerAbuseTests {
             ("a key with control characters", try await Self.request(base + "/push", method: "POST", token: token, headers: key("a\tb"), body: Self.push([Self.change(2)])), 400),
             ("an old protocol", try await Self.request(base + "/changes", token: token, headers: ["Reader-Protocol": "0"]), 426),
             ("a wrong method", try await Self.request(base + "/changes", method: "DELETE", token: token), 404),
+            ("a file named by a path", try await Self.request(base + "/blobs/..%2F..%2Fserver.sqlite", method: "PUT", token: token, body: Data("x".utf8)), 400),
+            ("a file under an upper-case hash", try await Self.request(base + "/blobs/" + String(repeating: "A", count: 64), token: token), 400),
+            ("a file without a token", try await Self.request(base + "/blobs/" + String(repeating: "0", count: 64), method: "PUT", token: nil, body: Data("x".utf8)), 401),
+            ("a file of another library", try await Self.request("http://127.0.0.1:\(server.port)/v1/libraries/other/blobs/" + String(repeating: "0", count: 64), token: token), 404),
+            ("10,001 hashes", try await Self.request(base + "/blobs/missing", method: "POST", token: token, body: Data(#"{"sha256":[\#(Array(repeating: "\"" + String(repeating: "0", count: 64) + "\"", count: 10_001).joined(separator: ","))]}"#.utf8)), 422),
+            ("hashes that are not JSON", try await Self.request(base + "/blobs/missing", method: "POST", token: token, body: Data("[[[".utf8)), 422),
+            ("two bytes under another hash", try await Self.request(base + "/blobs/" + String(repeating: "0", count: 64), method: "PUT", token: token, body: Data("ab".utf8)), 422),
         ]
         for (name, answer, status) in cases {
             #expect(answer.status == status, "\(name): HTTP \(answer.status), expected \(status): \(answer.body.prefix(200))")

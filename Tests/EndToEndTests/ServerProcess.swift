@@ -45,8 +45,9 @@ final class ServerProcess {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Starts serving, on `port` (0: a free one), and waits until it listens.
-    func start(port requested: Int = 0) throws {
+    /// Starts serving, on `port` (0: a free one), and waits until it listens;
+    /// `options` go to `serve` (`--quota 3MiB`).
+    func start(port requested: Int = 0, options: [String] = []) throws {
         let stdout = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
         try Data().write(to: stdout)
         let out = try FileHandle(forWritingTo: stdout)
@@ -55,7 +56,7 @@ final class ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
-                             Self.binary.path, "serve", "--db", database, "--host", "127.0.0.1", "--port", String(requested)]
+                             Self.binary.path, "serve", "--db", database, "--host", "127.0.0.1", "--port", String(requested)] + options
         process.standardOutput = out
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

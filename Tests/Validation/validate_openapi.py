@@ -43,7 +43,11 @@ def main():
             return None
         if "$ref" in response:
             response = spec["components"]["responses"][response["$ref"].split("/")[-1]]
-        return response["content"]["application/json"]["schema"]
+        content = response.get("content", {})
+        if "application/json" in content:
+            return content["application/json"]["schema"]
+        # Bytes (a file), or no body (HEAD): nothing to check against a JSON schema.
+        return {"binary": list(content)}
 
     def call(name, method, template, path, expect, body=None, headers=None, auth=token):
         request = urllib.request.Request(base + path, method=method, data=body)
@@ -54,8 +58,10 @@ def main():
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 status, data = response.status, response.read()
+                response_type = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             status, data = error.code, error.read()
+            response_type = error.headers.get("Content-Type", "")
         checked.append(f"{method} {path.split('?')[0]} -> {status} ({name})")
         if status != expect:
             failures.append(f"{name}: expected HTTP {expect}, got {status}: {data[:200]!r}")
@@ -63,6 +69,10 @@ def main():
         if schema is None:
             failures.append(f"{name}: HTTP {status} is not documented for {method} {template}")
             return status, None
+        if "binary" in schema:
+            if schema["binary"] and response_type not in schema["binary"]:
+                failures.append(f"{name}: HTTP {status} has Content-Type {response_type}, documented {schema['binary']}")
+            return status, data
         try:
             document = json.loads(data)
         except ValueError as error:
@@ -142,6 +152,32 @@ def main():
     call("changes of another library", "GET", changes_t, f"/v1/libraries/{other_library}/changes", 404)
     call("changes of the other library with its token", "GET", changes_t, f"/v1/libraries/{other_library}/changes", 200, auth=other_token)
     call("dump", "GET", "/v1/libraries/{lib}/dump", f"{lib}/dump", 200)
+
+    # Files.
+    import hashlib, os
+    missing_t = "/v1/libraries/{lib}/blobs/missing"
+    blob_t = "/v1/libraries/{lib}/blobs/{sha256}"
+    data = os.urandom(5000)
+    digest = hashlib.sha256(data).hexdigest()
+    octets = {"Content-Type": "application/octet-stream"}
+    call("blobs missing", "POST", missing_t, f"{lib}/blobs/missing", 200, json.dumps({"sha256": [digest]}).encode(), json_headers)
+    call("blobs missing with a bad hash", "POST", missing_t, f"{lib}/blobs/missing", 422, json.dumps({"sha256": ["xyz"]}).encode(), json_headers)
+    call("blobs missing of another library", "POST", missing_t, f"/v1/libraries/{other_library}/blobs/missing", 404, b'{"sha256":[]}', json_headers)
+    call("blob upload", "PUT", blob_t, f"{lib}/blobs/{digest}", 201, data, octets)
+    call("blob upload again", "PUT", blob_t, f"{lib}/blobs/{digest}", 200, data, octets)
+    call("blob upload under another hash", "PUT", blob_t, f"{lib}/blobs/{'0' * 64}", 422, data, octets)
+    call("blob upload under no hash", "PUT", blob_t, f"{lib}/blobs/not-a-hash", 400, data, octets)
+    call("blob upload without a token", "PUT", blob_t, f"{lib}/blobs/{digest}", 401, data, octets, auth=None)
+    _, whole = call("blob download", "GET", blob_t, f"{lib}/blobs/{digest}", 200)
+    if whole != data:
+        failures.append("the downloaded blob is not the uploaded bytes")
+    _, part = call("blob range", "GET", blob_t, f"{lib}/blobs/{digest}", 206, headers={"Range": "bytes=1000-"})
+    if part != data[1000:]:
+        failures.append("the blob's range is not the bytes asked for")
+    call("blob range past the end", "GET", blob_t, f"{lib}/blobs/{digest}", 416, headers={"Range": "bytes=9000-"})
+    call("blob head", "HEAD", blob_t, f"{lib}/blobs/{digest}", 200)
+    call("blob of another library", "GET", blob_t, f"/v1/libraries/{other_library}/blobs/{digest}", 404, auth=other_token)
+    call("blob not there", "GET", blob_t, f"{lib}/blobs/{'1' * 64}", 404)
 
     for line in checked:
         print(line)

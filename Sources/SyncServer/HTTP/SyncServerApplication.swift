@@ -57,6 +57,7 @@ public enum SyncServerApplication {
             let library = try await authenticate(request, context, service)
             return jsonResponse(try await service.dump(library: library))
         }
+        addBlobRoutes(to: router, service: service, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "reader-server"),
@@ -101,7 +102,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as WireErrorBody {
-            response = SyncServerApplication.json(error, status: .init(code: WireErrorCode(rawValue: error.error)?.status ?? 500))
+            var answer = SyncServerApplication.json(error, status: .init(code: WireErrorCode(rawValue: error.error)?.status ?? 500))
+            if let used = error.usedBytes, let quota = error.quotaBytes {
+                answer.headers[SyncServerApplication.quotaUsedHeader] = String(used)
+                answer.headers[SyncServerApplication.quotaHeader] = String(quota)
+            }
+            response = answer
         } catch let error as HTTPError {
             let code: WireErrorCode = switch error.status.code {
             case 404: .notFound

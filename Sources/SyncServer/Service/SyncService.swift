@@ -22,6 +22,10 @@ public struct SyncService: Sendable {
     public let store: any SyncStore
     /// What a request may hold.
     public let limits: WireLimits
+    /// Where the libraries' files are kept; nil: this server keeps no files.
+    public let blobs: (any BlobStore)?
+    /// How much a library's files may take.
+    public let blobLimits: BlobLimits
     /// The server's clock, in Unix milliseconds (tests pass their own).
     let now: @Sendable () -> Int64
     /// Where tests inject a crash inside the push transaction: thrown there, the
@@ -29,9 +33,12 @@ public struct SyncService: Sendable {
     let crashInsidePush = ServerCrashPoint()
 
     /// Creates a service over a store.
-    public init(store: any SyncStore, limits: WireLimits = .v1, now: (@Sendable () -> Int64)? = nil) {
+    public init(store: any SyncStore, limits: WireLimits = .v1, blobs: (any BlobStore)? = nil, blobLimits: BlobLimits = .standard,
+                now: (@Sendable () -> Int64)? = nil) {
         self.store = store
         self.limits = limits
+        self.blobs = blobs
+        self.blobLimits = blobLimits
         self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
 

@@ -16,10 +16,17 @@ public enum WireErrorCode: String, Hashable, Sendable, CaseIterable {
     case nodeRewound = "node_rewound"
     /// 413: more than 500 changes or 1 MiB in one push.
     case payloadTooLarge = "payload_too_large"
+    /// 413: storing this file would pass the library's quota of stored files
+    /// (`used_bytes` and `quota_bytes` say how far it is).
+    case quotaExceeded = "quota_exceeded"
+    /// 416: a `Range` outside the file.
+    case rangeNotSatisfiable = "range_not_satisfiable"
     /// 415: the body is not JSON.
     case unsupportedMediaType = "unsupported_media_type"
     /// 422: the body is not valid JSON or not a valid message; nothing was applied.
     case invalidBody = "invalid_body"
+    /// 422: an uploaded file's bytes do not have the SHA-256 it was sent under; nothing was kept.
+    case hashMismatch = "hash_mismatch"
     /// 422: a pushed clock is more than 5 minutes ahead of the server's.
     case clockSkew = "clock_skew"
     /// 426: the client's protocol is older than the server serves.
@@ -37,9 +44,10 @@ public enum WireErrorCode: String, Hashable, Sendable, CaseIterable {
         case .notFound: 404
         case .methodNotAllowed: 405
         case .nseqGap, .nodeRewound: 409
-        case .payloadTooLarge: 413
+        case .payloadTooLarge, .quotaExceeded: 413
         case .unsupportedMediaType: 415
-        case .invalidBody, .clockSkew: 422
+        case .rangeNotSatisfiable: 416
+        case .invalidBody, .clockSkew, .hashMismatch: 422
         case .upgradeRequired: 426
         case .internalError: 500
         case .unavailable: 503
@@ -57,11 +65,17 @@ public struct WireErrorBody: WireMessage, Hashable, Error, CustomStringConvertib
     public var serverTimeMillis: Int64?
     /// On `nseq_gap` and `node_rewound`: the last `nseq` the server acknowledged from this node.
     public var lastNseq: Int64?
+    /// On `quota_exceeded`: the bytes of the library's stored files.
+    public var usedBytes: Int64?
+    /// On `quota_exceeded`: the most the library's stored files may take.
+    public var quotaBytes: Int64?
 
     /// Creates a value from its fields.
-    public init(_ code: WireErrorCode, _ message: String, serverTimeMillis: Int64? = nil, lastNseq: Int64? = nil) {
+    public init(_ code: WireErrorCode, _ message: String, serverTimeMillis: Int64? = nil, lastNseq: Int64? = nil,
+                usedBytes: Int64? = nil, quotaBytes: Int64? = nil) {
         self.error = code.rawValue; self.message = message
         self.serverTimeMillis = serverTimeMillis; self.lastNseq = lastNseq
+        self.usedBytes = usedBytes; self.quotaBytes = quotaBytes
     }
 
     /// The code, when it is one this client knows.
@@ -74,6 +88,8 @@ public struct WireErrorBody: WireMessage, Hashable, Error, CustomStringConvertib
         message = try object.string("message")
         serverTimeMillis = try object.optionalInt("server_time_ms")
         lastNseq = try object.optionalInt("last_nseq")
+        usedBytes = try object.optionalInt("used_bytes")
+        quotaBytes = try object.optionalInt("quota_bytes")
     }
 
     /// Writes the message as canonical JSON.
@@ -82,7 +98,9 @@ public struct WireErrorBody: WireMessage, Hashable, Error, CustomStringConvertib
         w.string("error", error, &out)
         w.int("last_nseq", lastNseq, &out)
         w.string("message", message, &out)
+        w.int("quota_bytes", quotaBytes, &out)
         w.int("server_time_ms", serverTimeMillis, &out)
+        w.int("used_bytes", usedBytes, &out)
         w.close(&out)
     }
 
