@@ -11,16 +11,7 @@ struct ServerAbuseTests {
     struct Answer { var status: Int; var body: String }
 
     static func request(_ url: String, method: String = "GET", token: String?, headers: [String: String] = [:], body: Data? = nil) async throws -> Answer {
-        guard let target = URL(string: url) else { throw CocoaError(.fileReadInvalidFileName) }
-        var request = URLRequest(url: target)
-        request.httpMethod = method
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = body
-        request.timeoutInterval = 30
-        let session = URLSession(configuration: .ephemeral)
-        let (data, response) = try await session.data(for: request)
-        return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self))
+        try await BlobServerTests.request(url, method: method, token: token, headers: headers, body: body).0
     }
 
     static func change(_ nseq: Int, field: String = "title", value: String = "\"x\"", hlc: String? = nil, entity: String = "paper",

@@ -21,20 +21,7 @@ public struct BlobsMissingRequest: WireMessage, Hashable {
 
     /// Reads the message from JSON.
     public init(json: JSONValue) throws(WireFormatError) {
-        let object = try WireObject(json)
-        let items = try object.array("sha256")
-        guard items.count <= Self.maxHashes else {
-            throw WireFormatError(path: "sha256", reason: "at most \(Self.maxHashes) hashes in one request; this one has \(items.count)")
-        }
-        var hashes: [FileHash] = []
-        hashes.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            guard case .string(let text) = item, let hash = FileHash(text) else {
-                throw WireFormatError(path: "sha256[\(index)]", reason: "expected a SHA-256 as 64 lowercase hex digits")
-            }
-            hashes.append(hash)
-        }
-        self.hashes = hashes
+        hashes = try WireObject(json).hashes("sha256", atMost: Self.maxHashes)
     }
 
     /// Writes the message as canonical JSON.
@@ -56,15 +43,7 @@ public struct BlobsMissing: WireMessage, Hashable {
 
     /// Reads the message from JSON.
     public init(json: JSONValue) throws(WireFormatError) {
-        let object = try WireObject(json)
-        var missing: [FileHash] = []
-        for (index, item) in try object.array("missing").enumerated() {
-            guard case .string(let text) = item, let hash = FileHash(text) else {
-                throw WireFormatError(path: "missing[\(index)]", reason: "expected a SHA-256 as 64 lowercase hex digits")
-            }
-            missing.append(hash)
-        }
-        self.missing = missing
+        missing = try WireObject(json).hashes("missing", atMost: nil)
     }
 
     /// Writes the message as canonical JSON.
@@ -72,5 +51,24 @@ public struct BlobsMissing: WireMessage, Hashable {
         var w = WireWriter()
         w.array("missing", missing, &out) { hash, out in JSONValue.string(hash.hex).write(to: &out) }
         w.close(&out)
+    }
+}
+
+extension WireObject {
+    /// An array of SHA-256 hashes (64 lowercase hex digits), at most `limit` of them.
+    func hashes(_ key: String, atMost limit: Int?) throws(WireFormatError) -> [FileHash] {
+        let items = try array(key)
+        if let limit, items.count > limit {
+            throw WireFormatError(path: at(key), reason: "at most \(limit) hashes in one request; this one has \(items.count)")
+        }
+        var hashes: [FileHash] = []
+        hashes.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            guard case .string(let text) = item, let hash = FileHash(text) else {
+                throw WireFormatError(path: "\(at(key))[\(index)]", reason: "expected a SHA-256 as 64 lowercase hex digits")
+            }
+            hashes.append(hash)
+        }
+        return hashes
     }
 }
