@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "Sync",
-            dependencies: ["Model", "Storage", "SyncWire", "HTTP"],
+            dependencies: ["Model", "Storage", "SyncWire", "HTTP", "Lookup"],
             swiftSettings: strict
         ),
         .target(

@@ -162,6 +162,10 @@ struct reader_transfer {
     reader_body_observer observer;
     void *observer_context;
     long long flushed_to;        // the file offset the next written byte goes to
+    // Body from a file (reader_transfer_set_upload): upload_fd < 0 when none.
+    int upload_fd;
+    long long upload_offset, upload_length;
+    atomic_llong sent;           // bytes of the body read for sending so far
 };
 
 reader_transfer *reader_transfer_create(const char *method, const char *url) {
@@ -178,6 +182,8 @@ reader_transfer *reader_transfer_create(const char *method, const char *url) {
     transfer->total_ms = 120000;
     atomic_init(&transfer->cancelled, 0);
     transfer->fd = -1;
+    transfer->upload_fd = -1;
+    atomic_init(&transfer->sent, 0);
     atomic_init(&transfer->received, 0);
     atomic_init(&transfer->expected, -1);
     atomic_init(&transfer->too_large, 0);
@@ -347,6 +353,32 @@ static size_t on_header(char *bytes, size_t size, size_t count, void *context) {
     return buffer_append(&transfer->response_headers, bytes, length) == 0 ? length : 0;
 }
 
+// Gives libcurl the next bytes of an upload, read from the file where it has got to.
+static size_t on_read(char *bytes, size_t size, size_t count, void *context) {
+    reader_transfer *transfer = context;
+    long long sent = atomic_load(&transfer->sent);
+    long long left = transfer->upload_length - sent;
+    size_t wanted = size * count;
+    if (left <= 0) return 0;
+    if ((long long)wanted > left) wanted = (size_t)left;
+    ssize_t result;
+    do {
+        result = pread(transfer->upload_fd, bytes, wanted, (off_t)(transfer->upload_offset + sent));
+    } while (result < 0 && errno == EINTR);
+    if (result <= 0) return CURL_READFUNC_ABORT;  // the file shrank or cannot be read
+    atomic_store(&transfer->sent, sent + result);
+    return (size_t)result;
+}
+
+// Rewinds an upload (libcurl sends the body again after a redirect or a reused
+// connection that the server had closed).
+static int on_seek(void *context, curl_off_t offset, int origin) {
+    reader_transfer *transfer = context;
+    if (origin != SEEK_SET || offset < 0 || offset > transfer->upload_length) return CURL_SEEKFUNC_CANTSEEK;
+    atomic_store(&transfer->sent, (long long)offset);
+    return CURL_SEEKFUNC_OK;
+}
+
 // Called about once a second, and whenever bytes move: stops a cancelled transfer,
 // and one that received nothing for the idle time (libcurl's own low-speed check
 // averages over several seconds, so a server that stalls after a first burst
@@ -417,7 +449,16 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
     } else {
         curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, transfer->method);
     }
-    if (transfer->body != NULL) {
+    if (transfer->upload_fd >= 0) {
+        // CURLOPT_UPLOAD makes the request a PUT with a body read from the file.
+        curl.easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+        curl.easy_setopt(handle, CURLOPT_READFUNCTION, on_read);
+        curl.easy_setopt(handle, CURLOPT_READDATA, transfer);
+        curl.easy_setopt(handle, CURLOPT_SEEKFUNCTION, on_seek);
+        curl.easy_setopt(handle, CURLOPT_SEEKDATA, transfer);
+        curl.easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, (curl_off_t)transfer->upload_length);
+        atomic_store(&transfer->sent, 0);
+    } else if (transfer->body != NULL) {
         curl.easy_setopt(handle, CURLOPT_POSTFIELDS, (const char *)transfer->body);
         curl.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)transfer->body_length);
     }
@@ -451,6 +492,16 @@ void reader_transfer_set_output(reader_transfer *transfer, int fd, long long off
     transfer->fd = fd;
     transfer->offset = offset;
     transfer->max_bytes = max_bytes;
+}
+
+void reader_transfer_set_upload(reader_transfer *transfer, int fd, long long offset, long long length) {
+    transfer->upload_fd = fd;
+    transfer->upload_offset = offset;
+    transfer->upload_length = length;
+}
+
+long long reader_transfer_sent(const reader_transfer *transfer) {
+    return atomic_load(&transfer->sent);
 }
 
 long long reader_transfer_received(const reader_transfer *transfer) {

@@ -21,7 +21,29 @@ public enum HTTPClient {
     /// A cancelled task stops the transfer. Redirects are followed; compressed
     /// answers are decompressed.
     public static func send(_ request: HTTPRequest) async throws(HTTPFailure) -> HTTPResponse {
-        try await perform(request, output: nil, progress: nil)
+        try await perform(request, output: nil, input: nil, progress: nil)
+    }
+
+    /// Where an upload's body comes from: a part of an open file, read as it is sent.
+    public struct FileInput: Sendable {
+        /// An open file.
+        public var descriptor: Int32
+        /// The first byte sent, and how many.
+        public var offset: Int64, length: Int64
+
+        /// Creates an input.
+        public init(descriptor: Int32, offset: Int64 = 0, length: Int64) {
+            self.descriptor = descriptor; self.offset = offset; self.length = length
+        }
+    }
+
+    /// Sends a request whose body is read from a file as it goes (a `PUT`: a file
+    /// of hundreds of megabytes is never held in memory), and waits for the response.
+    /// `progress` is called about ten times a second, from another thread, with the
+    /// bytes sent and the body's length.
+    public static func upload(_ request: HTTPRequest, from input: FileInput,
+                              progress: (@Sendable (_ sent: Int64, _ total: Int64?) -> Void)? = nil) async throws(HTTPFailure) -> HTTPResponse {
+        try await perform(request, output: nil, input: input, progress: progress)
     }
 
     /// Where a download writes, and how far it may go.
@@ -56,10 +78,10 @@ public enum HTTPClient {
     ///   not start where asked, or how the transfer failed.
     public static func download(_ request: HTTPRequest, into output: FileOutput,
                                 progress: (@Sendable (_ received: Int64, _ expected: Int64?) -> Void)? = nil) async throws(HTTPFailure) -> HTTPResponse {
-        try await perform(request, output: output, progress: progress)
+        try await perform(request, output: output, input: nil, progress: progress)
     }
 
-    private static func perform(_ request: HTTPRequest, output: FileOutput?,
+    private static func perform(_ request: HTTPRequest, output: FileOutput?, input: FileInput?,
                                 progress: (@Sendable (Int64, Int64?) -> Void)?) async throws(HTTPFailure) -> HTTPResponse {
         var reason = [CChar](repeating: 0, count: 512)
         guard reader_curl_load(&reason, reason.count) == 0 else {
@@ -77,6 +99,9 @@ public enum HTTPClient {
         if let body = request.body {
             let stored = body.withUnsafeBytes { reader_transfer_set_body(transfer, $0.baseAddress, $0.count) }
             guard stored == 0 else { throw HTTPFailure(kind: .other, reason: "out of memory") }
+        }
+        if let input {
+            reader_transfer_set_upload(transfer, input.descriptor, input.offset, input.length)
         }
         if let output {
             reader_transfer_set_output(transfer, output.descriptor, output.offset, output.maxSize)
@@ -114,8 +139,12 @@ public enum HTTPClient {
                     let reporter = Thread {
                         while !done.load(ordering: .acquiring) {
                             Thread.sleep(forTimeInterval: 0.1)
-                            let expected = reader_transfer_expected(handle.transfer)
-                            progress(reader_transfer_received(handle.transfer), expected >= 0 ? expected : nil)
+                            if let input {
+                                progress(reader_transfer_sent(handle.transfer), input.length)
+                            } else {
+                                let expected = reader_transfer_expected(handle.transfer)
+                                progress(reader_transfer_received(handle.transfer), expected >= 0 ? expected : nil)
+                            }
                         }
                     }
                     reporter.name = "reader-http-progress"

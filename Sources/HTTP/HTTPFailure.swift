@@ -4,7 +4,7 @@ import CCurl
 /// cut or timed out, or libcurl is missing. An answer with any status is not a failure.
 public struct HTTPFailure: Error, Sendable, CustomStringConvertible {
     /// What went wrong, as far as a caller needs to tell it apart.
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Hashable {
         /// The host name was not found.
         case hostNotFound
         /// Nothing listens there (the connection was refused).

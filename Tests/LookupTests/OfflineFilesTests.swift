@@ -56,6 +56,31 @@ struct OfflineFilesTests {
         #expect(try library.localFiles().count == 3)
     }
 
+    @Test func aLibraryThatSyncsNeverEvictsAFileItsServerDoesNotHoldButMayEvictAnAttachedOneItHolds() throws {
+        let temporary = try TemporaryLibrary()
+        let library = temporary.library
+        let files = PaperFiles(library: library)
+        let (_, fetched) = try Self.fetchedFile(temporary, title: "Fetched", size: 1000, seed: 1)
+        let mine = try #require(try library.paper(try library.add(PaperDraft(title: "Mine", authors: ["C. D"])).paperID))
+        let source = temporary.folder.appendingPathComponent("mine.bin")
+        try Data(repeating: 2, count: 1000).write(to: source)
+        let (_, attached, _) = try files.attach(copying: source, to: mine.id, maxSize: 1 << 20)
+        try library.setOfflineBudget(0)
+        #expect(try files.evictionPlan().files.map(\.hash) == [fetched.hash], "without a remote, a fetched file can come back from its URL")
+
+        try library.setRemote(SyncRemote(url: "http://127.0.0.1:9/v1/libraries/lab", token: "t"))
+        #expect(try files.evictionPlan().files.isEmpty, "no server holds either file yet")
+        #expect(Set(try library.filesToUpload().map(\.hash)) == [fetched.hash, attached.hash])
+        try library.setEpoch("epoch-1")
+        try library.noteOnServer([attached.hash])
+        #expect(try files.evictionPlan().files.map(\.hash) == [attached.hash], "the server gives the attached file back")
+        #expect(try library.filesToUpload().map(\.hash) == [fetched.hash])
+        // Another server (a restore, a new remote): nothing is known to be held any more.
+        try library.setEpoch("epoch-2")
+        #expect(try files.evictionPlan().files.isEmpty)
+        #expect(Set(try library.filesToUpload().map(\.hash)) == [fetched.hash, attached.hash])
+    }
+
     @Test func aMatchInTheMetadataRanksAboveAMatchInsideAFileWhichSaysItsPage() throws {
         let temporary = try TemporaryLibrary()
         let library = temporary.library

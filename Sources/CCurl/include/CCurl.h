@@ -27,6 +27,11 @@ reader_transfer *reader_transfer_create(const char *method, const char *url);
 int reader_transfer_add_header(reader_transfer *transfer, const char *line);
 /// The request body (copied).
 int reader_transfer_set_body(reader_transfer *transfer, const void *bytes, size_t length);
+/// The request body read from the open file `fd`, `length` bytes from `offset`,
+/// as it is sent (a PUT: a large file is never held in memory).
+void reader_transfer_set_upload(reader_transfer *transfer, int fd, long long offset, long long length);
+/// Bytes of the upload read for sending so far (any thread, while it runs).
+long long reader_transfer_sent(const reader_transfer *transfer);
 /// Limits: connecting, idle (no byte for this long), and the whole transfer, in milliseconds.
 void reader_transfer_set_timeouts(reader_transfer *transfer, long connect_ms, long idle_ms, long total_ms);
 /// Runs the transfer on the calling thread (blocking) with a handle from the pool.

@@ -35,10 +35,17 @@ public struct FileDownloader: Sendable {
         public var expectedHash: FileHash?
         /// The largest file accepted.
         public var maxSize: Int64
+        /// Header fields sent besides the User-Agent, Accept and Range (a sync
+        /// server's `Authorization`).
+        public var headers: [(name: String, value: String)]
+        /// What resumes an interrupted download, for its message.
+        public var resumedBy: String
 
         /// Creates a request.
-        public init(url: URL, wantsPDF: Bool = true, expectedHash: FileHash? = nil, maxSize: Int64) {
+        public init(url: URL, wantsPDF: Bool = true, expectedHash: FileHash? = nil, maxSize: Int64,
+                    headers: [(name: String, value: String)] = [], resumedBy: String = "`reader fetch`") {
             self.url = url; self.wantsPDF = wantsPDF; self.expectedHash = expectedHash; self.maxSize = maxSize
+            self.headers = headers; self.resumedBy = resumedBy
         }
     }
 
@@ -94,6 +101,7 @@ public struct FileDownloader: Sendable {
             // Hashed as it arrives (after the bytes an earlier attempt left): not read again.
             let incoming = IncomingFile(resuming: partial)
             var headers: [(name: String, value: String)] = [("User-Agent", userAgent), ("Accept", request.wantsPDF ? "application/pdf,*/*;q=0.5" : "*/*")]
+            headers += request.headers
             if offset > 0 { headers.append(("Range", "bytes=\(offset)-")) }
             let response: HTTPResponse
             do {
@@ -106,7 +114,7 @@ public struct FileDownloader: Sendable {
                 switch error.kind {
                 case .cut, .timedOut, .cancelled:
                     // What arrived stays: the next attempt asks for the rest.
-                    throw DownloadError(url: request.url, reason: error.description + "; `reader fetch` again resumes it", resumable: true)
+                    throw DownloadError(url: request.url, reason: error.description + "; \(request.resumedBy) again resumes it", resumable: true, failure: error.kind)
                 case .tooLarge:
                     unlink(partial.path)
                     throw DownloadError(url: request.url, reason: "the file is larger than the limit of \(ByteCount.text(request.maxSize)) (--max-size)", resumable: false)
@@ -115,7 +123,7 @@ public struct FileDownloader: Sendable {
                     if attempt == 1 { continue }
                     throw DownloadError(url: request.url, reason: error.description, resumable: false)
                 default:
-                    throw DownloadError(url: request.url, reason: error.description, resumable: false)
+                    throw DownloadError(url: request.url, reason: error.description, resumable: false, failure: error.kind)
                 }
             }
             close(descriptor)
@@ -125,7 +133,7 @@ public struct FileDownloader: Sendable {
                 continue
             }
             guard response.status == 200 || response.status == 206 else {
-                throw DownloadError(url: request.url, reason: "the server answered HTTP \(response.status)", resumable: false)
+                throw DownloadError(url: request.url, reason: "the server answered HTTP \(response.status)", resumable: false, status: response.status)
             }
             return try check(partial, incoming: incoming, request: request, response: response)
         }
@@ -183,6 +191,16 @@ public struct DownloadError: Error, Hashable, Sendable, CustomStringConvertible 
     public var reason: String
     /// Whether what arrived was kept, so that the next attempt resumes it.
     public var resumable: Bool
+    /// The HTTP status of an answer that was not the file (404, 401, ...).
+    public var status: Int?
+    /// How the transfer failed, when it did (the server could not be reached, the
+    /// connection was cut, ...): nil when the answer or the file was wrong.
+    public var failure: HTTPFailure.Kind?
+
+    /// Creates an error.
+    public init(url: URL, reason: String, resumable: Bool, status: Int? = nil, failure: HTTPFailure.Kind? = nil) {
+        self.url = url; self.reason = reason; self.resumable = resumable; self.status = status; self.failure = failure
+    }
 
     public var description: String { "\(url.absoluteString): \(reason)" }
 }

@@ -91,10 +91,18 @@ public struct PaperFiles: Sendable {
 
     /// What the budget would remove: the least recently opened files (never opened:
     /// least recently stored) that no kept paper needs, until the store fits the
-    /// budget. Never a pinned paper's file, never a file the policy wants, never an
-    /// attached file (perhaps the only copy anywhere).
+    /// budget. Never a pinned paper's file, never a file the policy wants. A library
+    /// that syncs never loses a file its server does not hold yet, and may evict any
+    /// other (attached ones too: the server gives them back); one that does not never
+    /// evicts an attached file (perhaps the only copy anywhere).
     public func evictionPlan() throws -> EvictionPlan {
         let budget = try library.offlineBudget()
+        let sync = try library.syncState()
+        let canComeBack: (LocalFile) -> Bool = if sync.remote != nil {
+            { file in sync.epoch != nil && file.serverEpoch == sync.epoch }
+        } else {
+            { file in file.origin == .fetched }
+        }
         let local = try library.localFiles()
         let attachments = try library.allAttachments()
         let kept = Set(try library.papersKeptOffline().map(\.id))
@@ -103,7 +111,7 @@ public struct PaperFiles: Sendable {
         var total = local.values.reduce(Int64(0)) { $0 + $1.size }
         var plan = EvictionPlan(budget: budget, sizeBefore: total, files: [])
         let candidates = local.values
-            .filter { $0.origin == .fetched && !needed.contains($0.hash) }
+            .filter { canComeBack($0) && !needed.contains($0.hash) }
             .sorted { ($0.openedAt ?? $0.storedAt, $0.hash) < ($1.openedAt ?? $1.storedAt, $1.hash) }
         for file in candidates where total > budget {
             plan.files.append(file)

@@ -70,7 +70,7 @@ extension Library {
     public func localFiles() throws -> [FileHash: LocalFile] {
         try read { db in
             var files: [FileHash: LocalFile] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT sha256, size, origin, stored_at, opened_at FROM local_file") {
+            for row in try Row.fetchAll(db, sql: "SELECT sha256, size, origin, stored_at, opened_at, on_server FROM local_file") {
                 if let file = Library.localFile(row: row) { files[file.hash] = file }
             }
             return files
@@ -82,7 +82,7 @@ extension Library {
         try read { db in
             var files: [FileHash: LocalFile] = [:]
             for hash in hashes {
-                let row = try Row.fetchOne(db, sql: "SELECT sha256, size, origin, stored_at, opened_at FROM local_file WHERE sha256 = ?", arguments: [hash.hex])
+                let row = try Row.fetchOne(db, sql: "SELECT sha256, size, origin, stored_at, opened_at, on_server FROM local_file WHERE sha256 = ?", arguments: [hash.hex])
                 if let file = row.flatMap(Library.localFile(row:)) { files[hash] = file }
             }
             return files
@@ -93,7 +93,7 @@ extension Library {
         guard let hash = FileHash(row["sha256"]) else { return nil }
         return LocalFile(hash: hash, size: row["size"], origin: FileOrigin(rawValue: row["origin"]) ?? .attached,
                          storedAt: Library.date(row["stored_at"]) ?? Date(timeIntervalSince1970: 0),
-                         openedAt: Library.date(row["opened_at"]))
+                         openedAt: Library.date(row["opened_at"]), serverEpoch: row["on_server"])
     }
 
     /// Which of these papers have a file on this machine.
@@ -184,4 +184,7 @@ public struct LocalFile: Hashable, Sendable {
     public var storedAt: Date
     /// When it was last opened, if ever.
     public var openedAt: Date?
+    /// The epoch of the sync server known to hold it, if any (compare with
+    /// ``SyncState/epoch``: another epoch is another or a restored server).
+    public var serverEpoch: String?
 }

@@ -232,6 +232,12 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v10: files the sync server holds") { db in
+            // The epoch of the sync server known to hold the file (local): a file whose
+            // mark is not the current server's epoch waits to be uploaded, and the budget
+            // never evicts it.
+            try db.execute(sql: "ALTER TABLE local_file ADD COLUMN on_server TEXT")
+        }
         return migrator
     }
 

@@ -33,7 +33,7 @@ public final class HTTPTransport: SyncTransport, Sendable {
         counts.withLock { $0 }
     }
 
-    private func count(sent: Int, received: Int) {
+    func count(sent: Int, received: Int) {
         counts.withLock {
             $0.sent += sent
             $0.received += received
@@ -60,7 +60,7 @@ public final class HTTPTransport: SyncTransport, Sendable {
         try await send(try makeRequest(path: path), as: type)
     }
 
-    private func makeRequest(path: String) throws -> HTTPRequest {
+    func makeRequest(path: String) throws -> HTTPRequest {
         guard let url = URL(string: libraryURL.absoluteString + path) else {
             throw SyncError.notConfigured("cannot form a URL from \(libraryURL) and \(path)")
         }
@@ -71,7 +71,7 @@ public final class HTTPTransport: SyncTransport, Sendable {
         ], timeout: timeout)
     }
 
-    private func send<T: WireMessage>(_ request: HTTPRequest, as type: T.Type) async throws -> T {
+    func send<T: WireMessage>(_ request: HTTPRequest, as type: T.Type) async throws -> T {
         let url = request.url.absoluteString
         let response: HTTPResponse
         do {
@@ -80,16 +80,19 @@ public final class HTTPTransport: SyncTransport, Sendable {
             throw SyncError.unreachable(url: libraryURL.absoluteString, reason: error.description)
         }
         count(sent: request.body?.count ?? 0, received: response.body.count)
-        guard response.status == 200 else {
-            if let error = try? WireErrorBody(bytes: response.body) {
-                throw SyncError.server(status: response.status, error: error)
-            }
-            throw SyncError.badResponse(url: url, reason: "HTTP \(response.status) without a protocol error body")
-        }
+        guard response.status == 200 else { throw failure(response, url: url) }
         do {
             return try T(bytes: response.body)
         } catch {
             throw SyncError.badResponse(url: url, reason: "\(error)")
         }
+    }
+
+    /// The error an answer other than the one expected stands for.
+    func failure(_ response: HTTPResponse, url: String) -> SyncError {
+        if let error = try? WireErrorBody(bytes: response.body) {
+            return .server(status: response.status, error: error)
+        }
+        return .badResponse(url: url, reason: "HTTP \(response.status) without a protocol error body")
     }
 }

@@ -3,13 +3,15 @@ import Foundation
 import Lookup
 import Model
 import Storage
+import Sync
 
 struct Open: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
         abstract: "Open a paper's file (its PDF), fetching it first when it is not here.",
         discussion: """
-            Opens with $READER_OPENER, else xdg-open (open on macOS). --path prints the \\
+            A file that is not here comes from the sync server when the library syncs and \
+            another machine has sent it, else from the paper's own links. Opens with $READER_OPENER, else xdg-open (open on macOS). --path prints the \\
             file's path instead, for scripts:
               reader open krylov
               zathura "$(reader open --path krylov)"
@@ -26,6 +28,17 @@ struct Open: AsyncParsableCommand {
         let found = try store.resolve(paper)
         let files = PaperFiles(library: store)
         var file = try files.fileHere(of: found.id)
+        var serverProblem: String?
+        if file == nil, try store.syncState().remote != nil, !(try store.attachments(of: found.id)).isEmpty {
+            if !path { printError("Getting the file of \(found.displayTitle) from the sync server…") }
+            do {
+                let sync = FileSync(library: store, transport: try SyncCommand.RunSync.transport(for: store),
+                                    maxSize: try FileOptions.size(maxSize, option: "--max-size"))
+                file = try await sync.download(fileOf: found.id)
+            } catch let error as SyncError {
+                serverProblem = error.description
+            }
+        }
         if file == nil {
             let client = MetadataClient(services: try MetadataServices.fromEnvironment(version: Reader.version), library: store)
             let fetcher = PaperFetcher(files: files, client: client, maxSize: try FileOptions.size(maxSize, option: "--max-size"))
@@ -37,7 +50,8 @@ struct Open: AsyncParsableCommand {
             case .alreadyHere(let attachment):
                 file = attachment
             case .failed(let reason):
-                throw CLIError("the file of \(found.displayTitle) is not on this machine, and it could not be fetched: \(reason)")
+                let server = serverProblem.map { " The sync server did not give it either: \($0)" } ?? ""
+                throw CLIError("the file of \(found.displayTitle) is not on this machine, and it could not be fetched: \(reason).\(server)")
             }
         }
         guard let file else { return }

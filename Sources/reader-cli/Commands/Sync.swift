@@ -17,10 +17,17 @@ struct SyncCommand: ParsableCommand {
     struct RunSync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
-            abstract: "Push then pull until nothing is left (the default).",
-            discussion: "Safe to interrupt at any point: run it again to finish."
+            abstract: "Push then pull until nothing is left (the default), then move papers' files.",
+            discussion: """
+                Records go first; then the files here that the server lacks go up, and the \
+                files the offline policy wants (`reader offline`) come down. Safe to interrupt \
+                at any point: run it again to finish (a download resumes where it stopped).
+                """
         )
         @Flag(help: "Show what would be sent and what the server has, without writing anything.") var dryRun = false
+        @Flag(help: "Sync records only: no file goes up or down.") var noFiles = false
+        @Option(name: .customLong("max-size"), help: "The largest file downloaded (default 200MiB).") var maxSize: String = "200MiB"
+        @Flag(name: .shortAndLong, help: "No progress on standard error.") var quiet = false
         @OptionGroup var library: LibraryOptions
 
         func run() async throws {
@@ -41,6 +48,7 @@ struct SyncCommand: ParsableCommand {
                 let incoming = report.incoming.values.reduce(0, +)
                 print("the server has \(incoming) field change\(incoming == 1 ? "" : "s") after cursor \(report.cursor) (head \(report.headSeq))\(Self.breakdown(report.incoming))")
                 if report.clockOffsetMillis != 0 { print("this clock is \(-report.clockOffsetMillis) ms off the server's") }
+                if !noFiles { try await Self.printPlan(try await files(store, transport).plan(), changesIncoming: incoming > 0) }
                 print("nothing was written")
                 return
             }
@@ -62,6 +70,18 @@ struct SyncCommand: ParsableCommand {
                 print("conflict: a note was edited here and elsewhere on the same lines; your text is kept in conflict copy \(copy.suffix(8)) (reader note list)")
             }
             print("synced to cursor \(report.cursor)")
+            guard !noFiles else { return }
+            let progress = FileProgress(quiet: quiet)
+            let moved = try await files(store, transport, progress: progress).run()
+            progress.end()
+            Self.printFiles(moved)
+            try Self.keepWithinBudget(store)
+            if !moved.isComplete { throw ExitCode(1) }
+        }
+
+        func files(_ store: Library, _ transport: HTTPTransport, progress: FileProgress? = nil) throws -> FileSync {
+            FileSync(library: store, transport: transport, maxSize: try FileOptions.size(maxSize, option: "--max-size"),
+                     progress: progress.map { view in { @Sendable event in view.show(event) } })
         }
 
         static func breakdown(_ counts: [String: Int]) -> String {
@@ -82,12 +102,17 @@ struct SyncCommand: ParsableCommand {
     }
 
     struct SyncStatus: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show pending changes, changes set aside, the last sync, the cursor and the clock offset.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show pending changes and files, changes set aside, the last sync, the cursor and the clock offset.")
         @OptionGroup var library: LibraryOptions
         @OptionGroup var output: JSONOption
 
         func run() throws {
-            let state = try library.open().syncState()
+            let store = try library.open()
+            let state = try store.syncState()
+            let up = try store.filesToUpload(), down = try store.filesToDownload()
+            func files(_ files: [Library.FileTransfer]) -> JSONValue {
+                .array(files.map { .object(["sha256": .string($0.hash.hex), "size": .int($0.size), "paper": .string($0.paperTitle), "name": $0.name.map(JSONValue.string) ?? .null]) })
+            }
             let last = state.lastSyncMillis.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
             if output.json {
                 Render.json(.object([
@@ -97,11 +122,16 @@ struct SyncCommand: ParsableCommand {
                     "batch_in_flight": state.batchInFlight.map { .object(["first_nseq": .int($0.lowerBound), "last_nseq": .int($0.upperBound)]) } ?? .null,
                     "last_sync": last.map(JSONValue.string) ?? .null, "cursor": .int(state.cursor),
                     "clock_offset_ms": .int(state.clockOffsetMillis), "node": .string(state.node.description),
+                    "files_to_send": files(up), "files_to_receive": files(down),
                 ]))
                 return
             }
             print("remote          \(state.remote?.url ?? "none")")
             print("pending         \(Render.pending(fields: state.pendingFields, records: state.pendingRecords))")
+            print("files to send   \(RunSync.count(up))")
+            for file in up { print("  \(RunSync.describe(file))") }
+            print("files to get    \(RunSync.count(down))")
+            for file in down { print("  \(RunSync.describe(file))") }
             if !state.held.isEmpty {
                 print("set aside       \(state.held.count) change\(state.held.count == 1 ? "" : "s") no server accepts (`reader doctor --repair` stamps bad clocks again):")
                 for change in state.held { print("  \(change.entity) \(change.id.prefix(8)) \(change.field): \(change.reason)") }

@@ -2,9 +2,10 @@ import Foundation
 import Model
 import Synchronization
 
-/// What `reader fetch` shows while it runs: on a terminal one line redrawn in
-/// place (papers done of total, bytes, rate), otherwise one plain line per paper
-/// done, and nothing with `--quiet`. Written to standard error.
+/// What `reader fetch` and the files of `reader sync` show while they run: on a
+/// terminal one line redrawn in place (papers or files done of total, bytes, rate),
+/// otherwise one plain line per item done, and nothing with `--quiet`. Written to
+/// standard error.
 final class FetchProgress: Sendable {
     enum Style { case bar, lines, quiet }
 
@@ -20,10 +21,14 @@ final class FetchProgress: Sendable {
     private let style: Style
     private let started = Date()
     private let state: Mutex<State>
+    private let label: String, noun: String
 
-    init(total: Int, quiet: Bool) {
+    /// A progress of `total` items; the bar reads "`label`: 3 of 10 `noun`, …".
+    init(total: Int, quiet: Bool, label: String = "fetching", noun: String = "papers") {
         style = quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .bar : .lines)
         state = Mutex(State(total: total))
+        self.label = label
+        self.noun = noun
     }
 
     /// Whether bytes are shown as they arrive (on a terminal): otherwise downloads
@@ -70,7 +75,7 @@ final class FetchProgress: Sendable {
         let bytes = state.finishedBytes + state.current.values.reduce(0, +)
         let seconds = max(Date().timeIntervalSince(started), 0.001)
         let rate = Int64(Double(bytes) / seconds)
-        let text = "fetching: \(state.done) of \(state.total) papers, \(ByteCount.text(bytes)), \(ByteCount.text(rate))/s"
+        let text = "\(label): \(state.done) of \(state.total) \(noun), \(ByteCount.text(bytes)), \(ByteCount.text(rate))/s"
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
         state.drawn = true
     }
