@@ -186,6 +186,46 @@ struct FileSyncTests {
         #expect(server.stop(signal: SIGTERM) == 0)
     }
 
+    @Test func aFileRemovedOnOneMachineWhileOpenOnAnotherFollowsTheRecordsAndItsBytesStayUntilCollected() throws {
+        let setup = try Self.setUp()
+        defer { setup.remove() }
+        let (server, a, b) = (setup.server, setup.a, setup.b)
+        let id = try Self.addPaper("Removed Paper", to: a)
+        try a.ok(["queue", id])
+        try a.ok(["attach", id, Self.fixture("one-page.pdf")])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let open = try b.ok(["open", "--path", id]).trimmingCharacters(in: .whitespacesAndNewlines)
+
+        // A removes the file while B has it open.
+        #expect(try a.ok(["detach", id]).contains("Removed one-page.pdf from Removed Paper"))
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let shown = try #require(try b.json(["show", id]) as? [String: Any])
+        #expect((shown["attachments"] as? [Any])?.isEmpty ?? true, "\(shown)")
+        #expect(FileManager.default.fileExists(atPath: open), "the bytes went with the record")
+        // The server keeps the bytes a trashed record still names.
+        try server.admin(["gc", "--grace", "0s"])
+        #expect(Self.blobs(server).count == 1)
+
+        // B attaches the same file again, later: last writer wins, on both machines.
+        try b.ok(["attach", id, Self.fixture("one-page.pdf")])
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        let back = try #require(try a.json(["show", id]) as? [String: Any])
+        #expect((back["attachments"] as? [Any])?.count == 1, "\(back)")
+
+        // A purge removes the records everywhere; the server collects the bytes later.
+        try a.ok(["purge", "--yes", id])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        #expect(Self.blobs(server).count == 1)
+        try server.admin(["gc", "--grace", "0s"])
+        #expect(Self.blobs(server).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: open), "B's purge removed the file no paper names")
+        #expect(server.stop(signal: SIGTERM) == 0)
+    }
+
     /// `Tests/Chaos/stall_proxy.py` in front of a server: it passes `bytes` of the
     /// first upload or download (`mode`) and holds the rest.
     final class StallProxy {

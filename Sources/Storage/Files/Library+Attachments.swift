@@ -37,6 +37,17 @@ extension Library {
         return try read { db in try Library.attachment(db, id: id) }
     }
 
+    /// Removes a file from its paper: the attachment record is trashed through the
+    /// write path (stamped, synced: another machine follows by the record rules, last
+    /// writer wins). The bytes stay here until `reader purge --files` and on the server
+    /// until its garbage collection, so that attaching the same file again brings the
+    /// record back.
+    public func detach(_ attachment: Attachment) throws {
+        try write { writer in
+            try writer.set(.attachment, id: attachment.id.lowercased, ["trashed": .bool(true)])
+        }
+    }
+
     /// Records that a stored file is on this machine (local state), for a file found
     /// in the store that was not counted (`reader doctor --repair`).
     public func noteFilePresent(_ hash: FileHash, size: Int64, origin: FileOrigin) throws {

@@ -47,6 +47,10 @@ public struct SyncEngine: Sendable {
             try await pullAll(report: &report)
             if try library.syncState().pendingFields == 0 { break }
         }
+        if report.purged > 0 {
+            // Papers purged elsewhere take their files with them here too.
+            try library.purgeUnreferencedFiles()
+        }
         let state = try library.syncState()
         report.setAside = max(0, state.held.count - heldBefore)
         report.cursor = state.cursor
