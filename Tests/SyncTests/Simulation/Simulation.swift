@@ -23,6 +23,10 @@ final class Simulation: @unchecked Sendable {
     var heads: [Int64] = [0]
     var counts: [String: Int] = [:]
     var serverLibrary: ServerLibrary?
+    /// Every file whose upload the server acknowledged to a replica.
+    var acknowledgedUploads: Set<FileHash> = []
+    /// Set for the final heal, when no answer is lost any more.
+    var healing = false
     static let titles = (0..<30).map { "Paper \($0) on sparse attention" }
     static let tags = ["ml", "pde", "to-read", "thesis", "later"]
 
@@ -140,6 +144,7 @@ final class Simulation: @unchecked Sendable {
         }
         // Heal: no more crashes; deliver nothing more that is in flight, then sync every replica twice.
         crash = nil
+        healing = true
         server.service.crashInsidePush.disarm()
         for replica in replicas {
             replica.library.crashPoints.onPoint = nil
@@ -152,6 +157,7 @@ final class Simulation: @unchecked Sendable {
                 server.clock.advance(10)
                 replica.replica.clock.millis = server.clock.millis + replica.skew
                 try await replica.replica.sync()
+                try await syncFiles(replica)
             }
         }
     }
@@ -192,6 +198,13 @@ final class Simulation: @unchecked Sendable {
         case 43..<53: try editNote(replica)
         case 53..<56:
             try withPaper(replica) { _ = try library.addHighlight(to: $0, text: "quoted", comment: self.typed(replica)) }
+        case 56..<59: try attachFile(replica)
+        case 59..<60:
+            try withPaper(replica) {
+                guard let attachment = self.pick(try library.attachments(of: $0)) else { return }
+                try library.detach(attachment)
+                self.count("detach")
+            }
         default:
             try await syncStep(replica)
             return
@@ -208,6 +221,20 @@ final class Simulation: @unchecked Sendable {
 
     /// Lines of the operation in progress.
     var unsaved: [String] = []
+
+    /// Attaches one of a few small files to a paper (the same bytes often reach
+    /// several papers and replicas), queued so that every replica's policy wants it.
+    func attachFile(_ replica: SimReplica) throws {
+        let content = random.next() % 8
+        let source = replica.replica.folder.url.appendingPathComponent("file-\(content).bin")
+        try Data(String(repeating: "file \(content) of the simulation\n", count: 50 + Int(content) * 40).utf8).write(to: source)
+        try withPaper(replica) {
+            let stored = try replica.library.files.store(copying: source)
+            try replica.library.attach(stored, to: $0, name: "file-\(content).bin", sourceURL: nil, origin: .attached)
+            try replica.library.setStatus(.queued, of: $0)
+            self.count("attach")
+        }
+    }
 
     func createPaper(_ replica: SimReplica) throws {
         guard let title = pick(Self.titles) else { return }
@@ -257,7 +284,9 @@ final class Simulation: @unchecked Sendable {
         guard !replica.offline else { return }
         if serverLibrary == nil { serverLibrary = try await server.library("lab") }
         guard let library = serverLibrary else { return }
-        switch random.next() % 4 {
+        switch random.next() % 5 {
+        case 4:
+            try await syncFiles(replica)
         case 0:
             _ = try replica.engine.formBatch(limits: .v1)
             count("form batch")
@@ -292,6 +321,21 @@ final class Simulation: @unchecked Sendable {
         default:
             try receive(replica)
         }
+    }
+
+    /// The files part of a sync, whole; an upload's answer is sometimes lost (never
+    /// in the heal).
+    func syncFiles(_ replica: SimReplica) async throws {
+        count("file sync")
+        replica.replica.transport.offline = replica.offline
+        defer { replica.replica.transport.offline = false }
+        replica.replica.transport.dropNextUploadResponse = !healing && chance(10)
+        let report = try await replica.replica.files.run()
+        acknowledgedUploads.formUnion(report.uploaded.map(\.hash))
+        counts["files up", default: 0] += report.uploaded.count
+        counts["files down", default: 0] += report.downloaded.count
+        if report.interrupted != nil { count("file sync cut") }
+        #expect(report.failed.isEmpty, "seed \(seed): \(report.failed)")
     }
 
     /// Puts an answer in the replica's inbox, unless it is lost; sometimes twice.
@@ -363,6 +407,22 @@ final class Simulation: @unchecked Sendable {
         for replica in replicas { texts += try replica.library.replacedTexts().joined(separator: "\n") + "\n" }
         let missing = typedLines.filter { !texts.contains($0) }
         #expect(missing.isEmpty, "\(label): \(missing.count) typed lines lost, e.g. \(missing.prefix(3))")
+        // Every file a replica's upload of was acknowledged is on the server, whole;
+        // and after the heal no file waits to go up or down anywhere.
+        let library = try await server.library("lab")
+        for hash in acknowledgedUploads {
+            guard let blob = try await server.blobs.blob(hash, in: library) else {
+                Issue.record("\(label): the acknowledged upload \(hash.short) is not on the server"); continue
+            }
+            #expect(FileHash(of: [UInt8](try Data(contentsOf: URL(fileURLWithPath: blob.path)))) == hash, "\(label): blob \(hash.short) is damaged")
+        }
+        for replica in replicas {
+            let up = try replica.library.filesToUpload(), down = try replica.library.filesToDownload()
+            #expect(up.isEmpty && down.isEmpty, "\(label): r\(replica.index) still has files to send \(up.map(\.hash.short)) and to get \(down.map(\.hash.short))")
+            for hash in try replica.library.localFiles().keys {
+                #expect(try replica.library.files.verify(hash), "\(label): r\(replica.index) holds a damaged \(hash.short)")
+            }
+        }
         // The server's seq only moves forward, one step per push that wrote.
         for (before, after) in zip(heads, heads.dropFirst()) {
             #expect(after == before || after == before + 1, "\(label): the server's seq went from \(before) to \(after)")

@@ -6,6 +6,7 @@ import Storage
 import Sync
 import SyncServer
 import SyncWire
+import NIOCore
 
 /// The clock the sync tests set by hand.
 typealias TestClock = ManualClock
@@ -39,14 +40,19 @@ final class TestServer: @unchecked Sendable {
         self.kind = kind
         path = folder.path + "/server.sqlite"
         store = try kind.open(path: path)
-        service = SyncService(store: store, now: { clock.millis })
+        blobs = try DirectoryBlobStore(folder: URL(fileURLWithPath: path + ".blobs"))
+        service = SyncService(store: store, blobs: blobs, now: { clock.millis })
     }
+
+    /// The server's files.
+    private(set) var blobs: DirectoryBlobStore
 
     /// Opens the database again (after its file was replaced, say).
     func reopen() throws {
         store = try kind.open(path: path)
         let clock = self.clock
-        service = SyncService(store: store, now: { clock.millis })
+        blobs = try DirectoryBlobStore(folder: URL(fileURLWithPath: path + ".blobs"))
+        service = SyncService(store: store, blobs: blobs, now: { clock.millis })
     }
 
     /// Creates a library and returns a new device token for it.
@@ -81,9 +87,11 @@ final class InProcessTransport: SyncTransport, @unchecked Sendable {
     let server: TestServer
     let library: String
     let token: String
-    private let lock = NSLock()
+    let lock = NSLock()
     /// When set, the next push is applied by the server but its answer is lost.
     var dropNextPushResponse = false
+    /// When set, the next upload is stored by the server but its answer is lost.
+    var dropNextUploadResponse = false
     /// When set, every request fails as if the network were down.
     var offline = false
     /// When set, pulls fail once this many pages were answered.
@@ -100,12 +108,12 @@ final class InProcessTransport: SyncTransport, @unchecked Sendable {
         self.server = server; self.library = library; self.token = token
     }
 
-    private func authenticated() async throws -> ServerLibrary {
+    func authenticated() async throws -> ServerLibrary {
         if offline { throw SyncError.unreachable(url: "in-process", reason: "offline") }
         return try await mapped { try await self.server.service.authenticate(authorization: "Bearer \(self.token)", library: self.library) }
     }
 
-    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+    func mapped<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as WireErrorBody {
@@ -167,6 +175,9 @@ final class Replica: @unchecked Sendable {
 
     var engine: SyncEngine { SyncEngine(library: library, transport: transport, device: name) }
 
+    /// Moves this library's files (``FileSync``) over the in-process transport.
+    var files: FileSync { FileSync(library: library, transport: transport) }
+
     @discardableResult
     func sync() async throws -> SyncReport { try await engine.sync() }
 
@@ -179,5 +190,38 @@ final class Replica: @unchecked Sendable {
         var lines = CanonicalDump.Lines()
         try library.forEachCanonicalRecord { text += lines.record(entity: $0, id: $1, fields: $2) }
         return text + lines.closing()
+    }
+}
+
+extension InProcessTransport: BlobTransport {
+    func missingBlobs(_ hashes: [FileHash]) async throws -> [FileHash] {
+        let library = try await authenticated()
+        return try await mapped { try await server.service.missingBlobs(library: library, body: BlobsMissingRequest(hashes: hashes).jsonBytes) }.missing
+    }
+
+    func uploadBlob(_ hash: FileHash, from file: URL, size: Int64, progress: (@Sendable (Int64) -> Void)?) async throws -> Bool {
+        let library = try await authenticated()
+        let bytes = try Data(contentsOf: file)
+        let body = AsyncStream<ByteBuffer> { continuation in
+            continuation.yield(ByteBuffer(bytes: bytes))
+            continuation.finish()
+        }
+        let stored = try await mapped { try await server.service.putBlob(library: library, hash: hash.hex, contentLength: Int64(bytes.count), body: body) }
+        if lock.withLock({ () -> Bool in defer { dropNextUploadResponse = false }; return dropNextUploadResponse }) {
+            throw SyncError.unreachable(url: "in-process", reason: "the answer was lost")
+        }
+        return stored
+    }
+
+    func downloadBlob(_ hash: FileHash, into store: FileStore, maxSize: Int64, progress: (@Sendable (Int64) -> Void)?) async throws -> FileStore.StoredFile {
+        let library = try await authenticated()
+        let blob = try await mapped { try await server.service.blob(library: library, hash: hash.hex) }
+        let file = URL(fileURLWithPath: blob.path)
+        // Checked before it enters the store, as over HTTP.
+        let contents = try store.contents(of: file)
+        guard contents.hash == hash else {
+            throw SyncError.badResponse(url: "in-process", reason: "the file's SHA-256 is \(contents.hash.short)…, not \(hash.short)…")
+        }
+        return try store.store(copying: file, maxSize: maxSize)
     }
 }
