@@ -1,23 +1,30 @@
 #!/usr/bin/env python3
 """Real processes under kill -9: reader-server and three reader libraries.
 
-Runs random edits and `reader sync` on three libraries against one reader-server,
-and kills random `reader` commands and the server itself with SIGKILL at random
-moments, for a bounded time. Then heals (server up, every library synced until
-idle) and checks:
+Runs random edits, file attachments and `reader sync` (records, then files up
+and down) on three libraries against one reader-server, and kills random `reader`
+commands and the server itself with SIGKILL at random moments, for a bounded
+time. Then heals (server up, every library synced until idle) and checks:
 
 - `PRAGMA integrity_check` is ok for the server's and every library's database;
 - every library's canonical dump is byte-identical to the others and the server's;
 - every edit a `reader` command reported as saved (exit status 0) is present:
   notes with their text, tags on their papers, and each paper's status is one
   of the statuses that were saved for it (a later write may supersede an earlier),
-  or of a status command that was killed (it may have committed before it died).
+  or of a status command that was killed (it may have committed before it died);
+- every file an `attach` reported as saved is on every library's paper, in every
+  library's file store (each library keeps all files), and on the server, where a
+  GET with the library's token answers the bytes of the file's SHA-256; every
+  upload a sync acknowledged ("files: sent") is there too;
+- no file store on either side holds a file whose bytes do not match its name, and
+  no library has files left to send or to receive.
 
     chaos.py --reader .build/debug/reader --server .build/debug/reader-server --duration 60 --seed 1
 
 Prints the counts of kills, syncs and edits. Exit status 0 when every check passes.
 """
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -27,7 +34,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 
 
 def free_port():
@@ -45,11 +54,13 @@ class Chaos:
         self.port = free_port()
         self.server = None
         self.counts = {"edits saved": 0, "edits killed": 0, "syncs": 0, "syncs failed": 0, "syncs killed": 0,
-                       "server kills": 0, "client kills": 0}
+                       "server kills": 0, "server kills during a sync": 0, "client kills": 0, "files attached": 0, "attaches killed": 0}
         self.notes = []            # texts saved
         self.tags = []             # (library index, paper, tag) saved
         self.statuses = {}         # paper -> set of saved statuses
         self.maybe_statuses = {}   # paper -> statuses of killed commands (they may have committed)
+        self.attachments = []      # (paper, sha256) saved
+        self.acknowledged = set()  # sha256 of files a sync reported as sent
         self.libraries = [os.path.join(self.folder, f"lib{i}.sqlite") for i in range(3)]
         env = dict(os.environ)
         env.pop("READER_LIBRARY", None)
@@ -93,11 +104,12 @@ class Chaos:
 
     def setup(self):
         self.admin("library", "create", "chaos")
-        tokens = [self.admin("token", "create", "--library", "chaos", "--device", f"d{i}") for i in range(3)]
+        self.tokens = tokens = [self.admin("token", "create", "--library", "chaos", "--device", f"d{i}") for i in range(3)]
         self.start_server()
         url = f"http://127.0.0.1:{self.port}/v1/libraries/chaos"
         for library, token in zip(self.libraries, tokens):
             assert self.reader(library, "remote", "set", url, "--token", token)[0] == 0
+            assert self.reader(library, "offline", "policy", "all")[0] == 0
         assert self.reader(self.libraries[0], "import", self.args.listing)[0] == 0
         for library in self.libraries:
             assert self.reader(library, "sync")[0] == 0
@@ -108,7 +120,9 @@ class Chaos:
         roll = self.random.random()
         kill = self.random.random() < 0.15
         kill_after = self.random.uniform(0.0, 0.15) if kill else None
-        if roll < 0.45:
+        if roll < 0.08:
+            self.attach(library, kill_after)
+        elif roll < 0.45:
             paper = self.random.choice(self.ids)
             kind = self.random.choice(["note", "tag", "status"])
             if kind == "note":
@@ -136,8 +150,19 @@ class Chaos:
             if result is None:
                 self.counts["client kills"] += 1
         elif roll < 0.92:
+            # Now and then the server dies while this sync runs (in the middle of a file, often).
+            server_kill = threading.Timer(self.random.uniform(0.0, 0.3), self.kill_server) if self.random.random() < 0.1 else None
+            if server_kill:
+                server_kill.start()
             result = self.reader(library, "sync", kill_after=self.random.uniform(0.0, 0.4) if kill else None)
+            if server_kill:
+                server_kill.cancel()
+                server_kill.join()
+                if self.server.poll() is not None:
+                    self.counts["server kills during a sync"] += 1
+                    self.start_server()
             self.counts["syncs"] += 1
+            self.note_sent(library, result)
             if result is None:
                 self.counts["syncs killed"] += 1
                 self.counts["client kills"] += 1
@@ -148,6 +173,38 @@ class Chaos:
             time.sleep(self.random.uniform(0.0, 0.3))
             self.start_server()
 
+    def attach(self, library, kill_after):
+        """Attaches a new file of 100 KB to 3 MB (random bytes) to a random paper."""
+        paper = self.random.choice(self.ids)
+        # Mostly small files; one in ten large enough that kills land in its transfer.
+        size = self.random.randrange(10_000_000, 30_000_000) if self.random.random() < 0.1 else self.random.randrange(100_000, 3_000_000)
+        path = os.path.join(self.folder, f"file-{self.counts['files attached'] + self.counts['attaches killed']}.bin")
+        with open(path, "wb") as file:
+            file.write(self.random.randbytes(size))
+        result = self.reader(library, "attach", paper, path, "--json", kill_after=kill_after)
+        if result is None:
+            self.counts["attaches killed"] += 1
+            self.counts["client kills"] += 1
+        elif result[0] == 0:
+            self.attachments.append((paper, json.loads(result[1])["sha256"]))
+            self.counts["files attached"] += 1
+        os.remove(path)
+
+    def note_sent(self, library, result):
+        """Remembers the files a sync reported as sent: the server acknowledged them."""
+        if result is None or result[0] != 0 or "files: sent" not in result[1]:
+            return
+        # The sync printed what it sent; the library's store holds what it may have sent.
+        status = self.reader(library, "sync", "status", "--json")
+        waiting = {file["sha256"] for file in json.loads(status[1])["files_to_send"]} if status[0] == 0 else set()
+        for paper, digest in self.attachments:
+            if digest not in waiting and os.path.exists(self.stored_path(library, digest)):
+                self.acknowledged.add(digest)
+
+    @staticmethod
+    def stored_path(library, digest):
+        return os.path.join(library + ".files", "sha256", digest[:2], digest[2:4], digest)
+
     def heal(self):
         if self.server is None or self.server.poll() is not None:
             self.start_server()
@@ -155,7 +212,7 @@ class Chaos:
             for library in self.libraries:
                 result = self.reader(library, "sync")
                 if result[0] != 0:
-                    raise SystemExit(f"sync after healing failed: {result[2]}")
+                    raise SystemExit(f"sync after healing failed: {result[1]}{result[2]}")
 
     def check(self):
         problems = []
@@ -184,6 +241,46 @@ class Chaos:
             if detail.get("status") not in possible:
                 problems.append(f"{paper}: status {detail.get('status')} is none of the saved {sorted(saved)}"
                                 f" nor of killed commands {sorted(self.maybe_statuses.get(paper, set()))}")
+        problems += self.check_files()
+        return problems
+
+    def check_files(self):
+        problems = []
+        url = f"http://127.0.0.1:{self.port}/v1/libraries/chaos/blobs/"
+        for digest in sorted({digest for _, digest in self.attachments} | self.acknowledged):
+            request = urllib.request.Request(url + digest, headers={"Authorization": f"Bearer {self.tokens[0]}"})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    if hashlib.sha256(response.read()).hexdigest() != digest:
+                        problems.append(f"the server answers other bytes for {digest}")
+            except Exception as error:
+                problems.append(f"an acknowledged or saved file is not on the server: {digest}: {error}")
+        for index, library in enumerate(self.libraries):
+            for paper, digest in self.attachments:
+                if not os.path.exists(self.stored_path(library, digest)):
+                    problems.append(f"library {index} lacks the file {digest} of {paper}")
+            detail = {paper: None for paper, _ in self.attachments}
+            for paper in detail:
+                shown = json.loads(self.reader(library, "show", paper, "--json")[1])
+                detail[paper] = {attachment["sha256"] for attachment in shown.get("attachments", [])}
+            for paper, digest in self.attachments:
+                if digest not in detail[paper]:
+                    problems.append(f"library {index}: the saved attachment {digest} is not on {paper}")
+            status = json.loads(self.reader(library, "sync", "status", "--json")[1])
+            if status["files_to_send"] or status["files_to_receive"]:
+                problems.append(f"library {index} has files left to send ({len(status['files_to_send'])})"
+                                f" or to receive ({len(status['files_to_receive'])}) after healing")
+        folders = [library + ".files/sha256" for library in self.libraries] + [self.db + ".blobs"]
+        for folder in folders:
+            for directory, _, names in os.walk(folder):
+                if os.path.basename(directory) == "tmp":
+                    continue
+                for name in names:
+                    if len(name) != 64:
+                        continue
+                    with open(os.path.join(directory, name), "rb") as file:
+                        if hashlib.file_digest(file, "sha256").hexdigest() != name:
+                            problems.append(f"{os.path.join(directory, name)} does not hold the bytes of its name")
         return problems
 
     def run(self):
@@ -199,14 +296,15 @@ class Chaos:
         self.counts["server kills"] -= 1  # the final stop
         print(f"chaos: seed {self.args.seed}, {self.args.duration:.0f} s, {steps} steps; "
               + ", ".join(f"{key} {value}" for key, value in self.counts.items())
-              + f"; notes saved {len(self.notes)}, tags saved {len(self.tags)}, papers with saved statuses {len(self.statuses)}")
+              + f"; notes saved {len(self.notes)}, tags saved {len(self.tags)}, papers with saved statuses {len(self.statuses)}"
+              + f", uploads acknowledged {len(self.acknowledged)}")
         if problems:
             print(f"{len(problems)} problem(s) (files kept in {self.folder}):", file=sys.stderr)
             for problem in problems[:30]:
                 print("  " + problem, file=sys.stderr)
             return 1
         subprocess.run(["rm", "-rf", self.folder])
-        print("chaos: every database intact, all converged, every saved edit present")
+        print("chaos: every database intact, all converged, every saved edit present, every saved file everywhere with its hash")
         return 0
 
 

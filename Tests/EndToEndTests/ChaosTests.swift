@@ -3,9 +3,10 @@ import Testing
 import TestSupport
 
 /// `Tests/Chaos/chaos.py`: three `reader` libraries and a `reader-server` as real
-/// processes, random edits and syncs, `kill -9` of random commands and of the server
-/// for a bounded time, then healing and the checks (integrity, convergence, every
-/// saved edit present). `CHAOS_SECONDS=N` runs longer (default 60; the long form is 600).
+/// processes, random edits, attached files and syncs, `kill -9` of random commands and
+/// of the server (also while a sync moves files) for a bounded time, then healing and
+/// the checks (integrity, convergence, every saved edit present, every saved or
+/// acknowledged file on the server and in every library with its hash). `CHAOS_SECONDS=N` runs longer (default 60; the long form is 600).
 @Suite("Real processes killed at random", .tags(.slow), .enabled(if: SlowTests.enabled, SlowTests.skipped))
 struct ChaosTests {
     @Test func killedClientsAndServerLoseNothingAndConverge() throws {
@@ -17,7 +18,8 @@ struct ChaosTests {
             "--listing", seedListing, "--duration", seconds, "--seed", "1",
         ]) else { return }
         #expect(status == 0, "\(output)")
-        #expect(output.contains("every saved edit present"))
+        #expect(output.contains("every saved edit present, every saved file everywhere with its hash"))
+        #expect(!output.contains("files attached 0,"), "no file was attached: \(output)")
         #expect(output.contains("server kills") && !output.contains("server kills 0,"), "the server was never killed: \(output)")
     }
 }
