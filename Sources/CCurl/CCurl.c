@@ -435,6 +435,10 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
     curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, transfer->total_ms);
     curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl.easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, (transfer->idle_ms + 999) / 1000);
+    // Bigger reads and sends than libcurl's 16 and 64 KiB: a file of megabytes moves
+    // in a sixth of the system calls (files are written in 1 MiB pieces anyway).
+    curl.easy_setopt(handle, CURLOPT_BUFFERSIZE, 512L * 1024);
+    curl.easy_setopt(handle, CURLOPT_UPLOAD_BUFFERSIZE, 1024L * 1024);
     curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
     curl.easy_setopt(handle, CURLOPT_WRITEDATA, transfer);
     curl.easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);

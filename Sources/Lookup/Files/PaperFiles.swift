@@ -104,12 +104,14 @@ public struct PaperFiles: Sendable {
             { file in file.origin == .fetched }
         }
         let local = try library.localFiles()
+        var total = local.values.reduce(Int64(0)) { $0 + $1.size }
+        var plan = EvictionPlan(budget: budget, sizeBefore: total, files: [], sizeAfter: total)
+        // Within the budget (the common case) nothing more needs to be known.
+        guard total > budget else { return plan }
         let attachments = try library.allAttachments()
         let kept = Set(try library.papersKeptOffline().map(\.id))
         var needed = Set<FileHash>()
         for attachment in attachments where kept.contains(attachment.paperID) { needed.insert(attachment.sha256) }
-        var total = local.values.reduce(Int64(0)) { $0 + $1.size }
-        var plan = EvictionPlan(budget: budget, sizeBefore: total, files: [])
         let candidates = local.values
             .filter { canComeBack($0) && !needed.contains($0.hash) }
             .sorted { ($0.openedAt ?? $0.storedAt, $0.hash) < ($1.openedAt ?? $1.storedAt, $1.hash) }

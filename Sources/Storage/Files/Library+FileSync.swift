@@ -48,22 +48,29 @@ extension Library {
 
     /// The files that the papers this machine keeps (``papersKeptOffline()``) have
     /// attachments for and that are not here: what `reader sync` downloads.
+    ///
+    /// The attachments whose files are not here are found first, in one query, so
+    /// that a sync with every file here does not evaluate the policy at all.
     public func filesToDownload() throws -> [FileTransfer] {
-        let kept = try papersKeptOffline()
-        guard !kept.isEmpty else { return [] }
-        return try read { db in
-            let here = Set(try String.fetchAll(db, sql: "SELECT sha256 FROM local_file"))
-            var seen = Set<String>()
-            var wanted: [FileTransfer] = []
-            for paper in kept {
-                for attachment in try Library.attachments(db, paper: paper.id.lowercased)
-                where !here.contains(attachment.sha256.hex) && seen.insert(attachment.sha256.hex).inserted {
-                    wanted.append(FileTransfer(hash: attachment.sha256, size: attachment.size, kind: attachment.kind,
-                                               name: attachment.name, paperTitle: paper.displayTitle))
-                }
-            }
-            return wanted
+        let absent = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Library.attachmentColumns) FROM attachment
+                WHERE coalesce(trashed, 0) = 0 AND sha256 IS NOT NULL
+                  AND sha256 NOT IN (SELECT sha256 FROM local_file)
+                ORDER BY added_at, id
+                """).compactMap(Library.attachment(row:))
         }
+        guard !absent.isEmpty else { return [] }
+        let byPaper = Dictionary(grouping: absent, by: \.paperID)
+        var seen = Set<FileHash>()
+        var wanted: [FileTransfer] = []
+        for paper in try papersKeptOffline() {
+            for attachment in byPaper[paper.id] ?? [] where seen.insert(attachment.sha256).inserted {
+                wanted.append(FileTransfer(hash: attachment.sha256, size: attachment.size, kind: attachment.kind,
+                                           name: attachment.name, paperTitle: paper.displayTitle))
+            }
+        }
+        return wanted
     }
 
     /// Records that the sync server (its current epoch) holds these files, which

@@ -17,6 +17,11 @@ import SyncWire
 /// stopped; an interrupted upload is sent again whole at the next sync, and the
 /// server stores nothing of it meanwhile.
 ///
+/// Up to ``jobs`` files move at once each way: each file is flushed to disk and
+/// recorded before it counts as moved (on the server before its answer, here before
+/// the library notes it), and with one file at a time those waits, not the network,
+/// set the pace of many small files.
+///
 /// ```swift
 /// let files = FileSync(library: library, transport: transport)
 /// let report = await files.run()
@@ -28,13 +33,15 @@ public struct FileSync: Sendable {
     public let transport: any BlobTransport
     /// The largest file downloaded.
     public var maxSize: Int64
+    /// How many files move at once (1: one after the other, in order).
+    public var jobs: Int
     /// Called as files move, from any thread.
     public var progress: (@Sendable (FileSyncProgress) -> Void)?
 
     /// Creates a file sync.
-    public init(library: Library, transport: any BlobTransport, maxSize: Int64 = 200 * 1_048_576,
+    public init(library: Library, transport: any BlobTransport, maxSize: Int64 = 200 * 1_048_576, jobs: Int = 3,
                 progress: (@Sendable (FileSyncProgress) -> Void)? = nil) {
-        self.library = library; self.transport = transport; self.maxSize = maxSize; self.progress = progress
+        self.library = library; self.transport = transport; self.maxSize = maxSize; self.jobs = max(1, jobs); self.progress = progress
     }
 
     /// Uploads, then downloads. Failures of single files are in the report; a server
@@ -74,6 +81,9 @@ public struct FileSync: Sendable {
         return missing
     }
 
+    /// How one upload ended.
+    enum UploadOutcome: Sendable { case sent, quotaFull(FileSyncReport.Quota), failed(String) }
+
     func upload(_ report: inout FileSyncReport) async throws {
         let waiting = try library.filesToUpload()
         guard !waiting.isEmpty else { return }
@@ -82,41 +92,80 @@ public struct FileSync: Sendable {
         try library.noteOnServer(held.map(\.hash))
         report.alreadyOnServer = held.count
         let uploads = waiting.filter { missing.contains($0.hash) }
-        let store = library.files
-        for (index, file) in uploads.enumerated() {
-            let progress = self.progress
-            let position = FileSyncProgress(direction: .up, file: file, index: index, count: uploads.count, bytes: 0)
-            do {
-                _ = try await transport.uploadBlob(file.hash, from: store.path(of: file.hash), size: file.size,
-                                                   progress: progress.map { report in { @Sendable sent in report(position.with(bytes: sent)) } })
-                try library.noteOnServer([file.hash])
-                report.uploaded.append(file)
-                progress?(position.with(bytes: file.size, done: true))
-            } catch SyncError.server(_, let error) where error.code == .quotaExceeded {
+        var full: [Int] = []
+        let started = try await forEach(uploads, direction: .up, stopping: { outcome in
+            if case .quotaFull = outcome { return true } else { return false }
+        }, { position in try await upload(position) }) { index, outcome in
+            switch outcome {
+            case .sent: report.uploaded.append(uploads[index])
+            case .quotaFull(let quota):
                 // The records are in; the files wait for room.
-                report.quota = FileSyncReport.Quota(usedBytes: error.usedBytes, quotaBytes: error.quotaBytes)
-                report.waiting = Array(uploads[index...])
-                return
-            } catch SyncError.server(let status, let error) where status != 401 {
-                report.failed.append(FileFailure(direction: .up, file: file, reason: Self.reason(error)))
-            } catch SyncError.badResponse(_, let reason) {
-                report.failed.append(FileFailure(direction: .up, file: file, reason: reason))
+                report.quota = quota
+                full.append(index)
+            case .failed(let reason): report.failed.append(FileFailure(direction: .up, file: uploads[index], reason: reason))
             }
+        }
+        if report.quota != nil {
+            report.waiting = (full + Array(started..<uploads.count)).sorted().map { uploads[$0] }
+        }
+    }
+
+    func upload(_ position: FileSyncProgress) async throws -> UploadOutcome {
+        let file = position.file
+        let progress = self.progress
+        do {
+            _ = try await transport.uploadBlob(file.hash, from: library.files.path(of: file.hash), size: file.size,
+                                               progress: progress.map { report in { @Sendable sent in report(position.with(bytes: sent)) } })
+            try library.noteOnServer([file.hash])
+            progress?(position.with(bytes: file.size, done: true))
+            return .sent
+        } catch SyncError.server(_, let error) where error.code == .quotaExceeded {
+            return .quotaFull(FileSyncReport.Quota(usedBytes: error.usedBytes, quotaBytes: error.quotaBytes))
+        } catch SyncError.server(let status, let error) where status != 401 {
+            return .failed(Self.reason(error))
+        } catch SyncError.badResponse(_, let reason) {
+            return .failed(reason)
         }
     }
 
     func download(_ report: inout FileSyncReport) async throws {
         let wanted = try library.filesToDownload()
-        for (index, file) in wanted.enumerated() {
-            let position = FileSyncProgress(direction: .down, file: file, index: index, count: wanted.count, bytes: 0)
-            switch try await fetch(file, position: position) {
-            case .success:
-                report.downloaded.append(file)
-            case .failure(.notOnServer):
-                report.notOnServer.append(file)
-            case .failure(.failed(let reason)):
-                report.failed.append(FileFailure(direction: .down, file: file, reason: reason))
+        _ = try await forEach(wanted, direction: .down, stopping: { _ in false }, { position in try await fetch(position.file, position: position) }) { index, outcome in
+            switch outcome {
+            case .success: report.downloaded.append(wanted[index])
+            case .failure(.notOnServer): report.notOnServer.append(wanted[index])
+            case .failure(.failed(let reason)): report.failed.append(FileFailure(direction: .down, file: wanted[index], reason: reason))
             }
+        }
+    }
+
+    /// Runs `body` for each file, up to ``jobs`` at once, and hands each outcome to
+    /// `record` in the calling task. After an outcome for which `stop` is true no file
+    /// starts. A throw stops the others and is rethrown. Returns how many started.
+    func forEach<Outcome: Sendable>(_ files: [Library.FileTransfer], direction: FileSyncProgress.Direction,
+                                    stopping stop: (Outcome) -> Bool,
+                                    _ body: @escaping @Sendable (FileSyncProgress) async throws -> Outcome,
+                                    record: (Int, Outcome) -> Void) async throws -> Int {
+        try await withThrowingTaskGroup(of: (Int, Int, Outcome).self) { group in
+            var next = 0
+            var stopped = false
+            func start(_ index: Int, slot: Int) {
+                let position = FileSyncProgress(direction: direction, file: files[index], index: index, count: files.count, bytes: 0, slot: slot)
+                group.addTask { (index, slot, try await body(position)) }
+            }
+            while next < min(jobs, files.count) {
+                start(next, slot: next)
+                next += 1
+            }
+            while let (index, slot, outcome) = try await group.next() {
+                record(index, outcome)
+                stopped = stopped || stop(outcome)
+                if !stopped, next < files.count {
+                    start(next, slot: slot)
+                    next += 1
+                }
+            }
+            return next
         }
     }
 
@@ -230,8 +279,15 @@ public struct FileSyncProgress: Hashable, Sendable {
     public var index: Int, count: Int
     /// Its bytes moved so far.
     public var bytes: Int64
+    /// Which of the transfers running at once carries it (0 ..< ``FileSync/jobs``).
+    public var slot = 0
     /// Whether it has arrived.
     public var done = false
+
+    /// Creates a progress report.
+    public init(direction: Direction, file: Library.FileTransfer, index: Int, count: Int, bytes: Int64, slot: Int = 0, done: Bool = false) {
+        self.direction = direction; self.file = file; self.index = index; self.count = count; self.bytes = bytes; self.slot = slot; self.done = done
+    }
 
     func with(bytes: Int64, done: Bool = false) -> FileSyncProgress {
         var copy = self

@@ -79,9 +79,9 @@ final class FileProgress: Sendable {
             guard let view = current?.view else { return }
             if progress.done {
                 let verb = progress.direction == .up ? "sent" : "received"
-                view.finish(slot: 0, bytes: progress.bytes, line: "\(verb): \(SyncCommand.RunSync.describe(progress.file)) (\(ByteCount.text(progress.bytes)))")
+                view.finish(slot: progress.slot, bytes: progress.bytes, line: "\(verb): \(SyncCommand.RunSync.describe(progress.file)) (\(ByteCount.text(progress.bytes)))")
             } else {
-                view.update(slot: 0, received: progress.bytes)
+                view.update(slot: progress.slot, received: progress.bytes)
             }
         }
     }

@@ -176,7 +176,8 @@ final class Replica: @unchecked Sendable {
     var engine: SyncEngine { SyncEngine(library: library, transport: transport, device: name) }
 
     /// Moves this library's files (``FileSync``) over the in-process transport.
-    var files: FileSync { FileSync(library: library, transport: transport) }
+    /// One file at a time: the simulation replays its seeds in the same order.
+    var files: FileSync { FileSync(library: library, transport: transport, jobs: 1) }
 
     @discardableResult
     func sync() async throws -> SyncReport { try await engine.sync() }
