@@ -477,14 +477,15 @@ if "rss" in only:
                                     capture_output=True, text=True, env=env())
             if result.returncode != 0:
                 sys.exit(f"rss: sync failed: {result.stdout}{result.stderr}")
-            peaks.append(int(result.stderr.strip().splitlines()[-1]))
-        rows.append((size, peaks[0], peaks[1], server.peak_rss_kib()))
+            peaks += [int(result.stderr.strip().splitlines()[-1]), server.peak_rss_kib()]
+        rows.append((size, *peaks))
         remove_library(sender); remove_library(receiver)
     server.stop()
     print("## peak RSS moving one file\n")
-    print("| file | `reader sync` sending | `reader sync` receiving | reader-server so far (VmHWM) |\n|---|---:|---:|---:|")
-    for size, up, down, served in rows:
-        print(f"| {size >> 20} MiB | {up / 1024:.1f} MiB | {down / 1024:.1f} MiB | {served / 1024:.1f} MiB |")
+    print("| file | `reader sync` sending | reader-server after receiving it | `reader sync` receiving | reader-server after sending it |\n|---|---:|---:|---:|---:|")
+    for size, up, served_up, down, served_down in rows:
+        print(f"| {size >> 20} MiB | {up / 1024:.1f} MiB | {served_up / 1024:.1f} MiB | {down / 1024:.1f} MiB | {served_down / 1024:.1f} MiB |")
+    print("\n(the server's figures are its peak so far, VmHWM: the rows run in this order)")
     print()
 
 if "--keep" in args:
