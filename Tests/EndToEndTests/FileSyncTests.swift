@@ -162,6 +162,41 @@ struct FileSyncTests {
         #expect(server.stop(signal: SIGTERM) == 0)
     }
 
+    @Test func filesMovingThreeAtOnceStopAtAFullQuotaAndAllArriveWhenThereIsRoom() throws {
+        // Six files of 30,000 bytes against 100 KiB: three fit, three wait.
+        let setup = try Self.setUp(options: ["--quota", "100KiB"])
+        defer { setup.remove() }
+        let (server, a, b) = (setup.server, setup.a, setup.b)
+        var hashes: [String: String] = [:]
+        for index in 0..<6 {
+            try Self.addPaper("Paper \(index)", to: a)
+            let file = a.folder.appendingPathComponent("file-\(index).bin")
+            let bytes = (0..<30_000).map { UInt8(truncatingIfNeeded: $0 * (index + 7) + index) }
+            try Data(bytes).write(to: file)
+            hashes["Paper \(index)"] = FileHash(of: bytes).hex
+            try a.ok(["attach", "Paper \(index)", file.path])
+        }
+        let full = try a.run(["sync"])
+        #expect(full.status == 1)
+        #expect(full.stdout.contains("files: sent 3 files") && full.stdout.contains("3 files (87.9 KiB) wait to be sent"), "\(full.stdout)")
+        #expect(Self.blobs(server).count == 3)
+
+        // Room on the server: the three left go, and the other machine gets all six.
+        #expect(server.stop(signal: SIGTERM) == 0)
+        try server.start(port: server.port, options: ["--quota", "1MiB"])
+        let room = try a.run(["sync"])
+        #expect(room.status == 0 && room.stdout.contains("files: sent 3 files"), "\(room.stdout)")
+        #expect(Set(Self.blobs(server).compactMap { $0.split(separator: "/").last.map(String.init) }) == Set(hashes.values))
+        try b.ok(["offline", "policy", "all"])
+        let received = try b.run(["sync"])
+        #expect(received.status == 0 && received.stdout.contains("received 6 files"), "\(received.stdout)")
+        for (title, hash) in hashes {
+            let path = try b.ok(["open", "--path", title]).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(try Self.sha256(ofFileAt: path) == hash, "\(title)")
+        }
+        #expect(server.stop(signal: SIGTERM) == 0)
+    }
+
     @Test func twoMachinesAttachingTheSameBytesShareOneBlobAndDifferentFilesBothStay() throws {
         let setup = try Self.setUp()
         defer { setup.remove() }
