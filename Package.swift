@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "reader-server", targets: ["reader-server"]),
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "SyncServer", targets: ["SyncServer"]),
+        .executable(name: "reader-web", targets: ["reader-web"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
@@ -28,6 +29,9 @@ let package = Package(
         // No traits: swift-configuration support is not used.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        // The reading room's pages (`reader serve`): logic-less templates that escape
+        // every value by default. Pure Swift, no dependencies of its own.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
     ],
     targets: [
         .target(
@@ -91,6 +95,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The local web reading room: pages over the same library, on Hummingbird.
+        .target(
+            name: "ReadingRoom",
+            dependencies: [
+                "Model", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // `reader serve` runs this executable, so that the web server's libraries
+        // do not add to the start-up of every other `reader` command.
+        .executableTarget(
+            name: "reader-web",
+            dependencies: [
+                "ReadingRoom", "Storage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "reader-cli",
             dependencies: [
@@ -149,6 +175,16 @@ let package = Package(
             dependencies: [
                 "Sync", "SyncServer", "SyncWire", "Storage", "Model", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReadingRoomTests",
+            dependencies: [
+                // Requests go over real HTTP on loopback, with reader's own client.
+                "ReadingRoom", "Storage", "Model", "HTTP", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -450,6 +450,14 @@ int reader_transfer_perform(reader_transfer *transfer, char *error, size_t error
         curl.easy_setopt(handle, CURLOPT_HTTPGET, 1L);
     } else if (strcmp(transfer->method, "HEAD") == 0) {
         curl.easy_setopt(handle, CURLOPT_NOBODY, 1L);
+    } else if (strcmp(transfer->method, "POST") == 0 && transfer->upload_fd < 0) {
+        // A plain POST (not CURLOPT_CUSTOMREQUEST, which curl keeps across redirects):
+        // a 303 answer is then followed with a GET, as browsers do.
+        curl.easy_setopt(handle, CURLOPT_POST, 1L);
+        if (transfer->body == NULL) {
+            curl.easy_setopt(handle, CURLOPT_POSTFIELDS, "");
+            curl.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+        }
     } else {
         curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, transfer->method);
     }

@@ -20,7 +20,7 @@ struct Reader: AsyncParsableCommand {
             Tag.self, Tags.self, NoteCommand.self, HighlightCommand.self,
             Remove.self, Restore.self, Trash.self, Purge.self,
             Refresh.self, Fetch.self, Attach.self, Detach.self, Open.self, Offline.self, Duplicates.self, Export.self, Stats.self, Doctor.self, Backup.self,
-            Remote.self, SyncCommand.self,
+            Remote.self, SyncCommand.self, Serve.self,
         ]
     )
 

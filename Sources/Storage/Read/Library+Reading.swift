@@ -246,13 +246,15 @@ extension Library {
 
     /// Every tag in use, with how many papers (not in the trash) carry it.
     public func tagCounts() throws -> [(tag: TagName, papers: Int)] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.name, count(*) AS n FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
-                JOIN paper p ON p.id = pt.paper_id AND coalesce(p.trashed, 0) = 0
-                WHERE pt.present = 1 GROUP BY t.name ORDER BY n DESC, t.name
-                """).compactMap { row in (try? TagName(row["name"] as String)).map { ($0, row["n"] as Int) } }
-        }
+        try read(Library.tagCounts)
+    }
+
+    static func tagCounts(_ db: Database) throws -> [(tag: TagName, papers: Int)] {
+        try Row.fetchAll(db, sql: """
+            SELECT t.name, count(*) AS n FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
+            JOIN paper p ON p.id = pt.paper_id AND coalesce(p.trashed, 0) = 0
+            WHERE pt.present = 1 GROUP BY t.name ORDER BY n DESC, t.name
+            """).compactMap { row in (try? TagName(row["name"] as String)).map { ($0, row["n"] as Int) } }
     }
 
     // MARK: - Row decoding

@@ -64,3 +64,31 @@ extension Library {
         return text
     }
 }
+
+extension Library {
+    /// Settles a conflict copy that sync made (a note edited on two machines on the
+    /// same lines): the note it copies takes `body` (the copy's text, its own, or a
+    /// merge of both), and the copy goes to the trash, in one transaction.
+    ///
+    /// The texts replaced stay in the note's history (`reader note history`).
+    @discardableResult
+    public func settleConflict(copy copyID: UUID, body: String) throws -> Note {
+        let body = try Library.nonEmpty(body, field: "note")
+        let copy = try note(copyID.lowercased)
+        guard let originalID = copy.conflictOf else {
+            throw StorageError.invalidValue(field: "note", reason: "note \(copy.id.lowercased.suffix(8)) is not a conflict copy")
+        }
+        try write { writer in
+            // The note copied may have been removed meanwhile: settling brings it back.
+            let original = try writer.load(.note, id: originalID.lowercased)?.values ?? [:]
+            var values: [String: JSONValue] = [:]
+            if original["body"] != .string(TextNormalization.storedText(body)) {
+                values = ["body": .string(body), "updated_at": .int(Int64(writer.wallMillis))]
+            }
+            if original["trashed"] == .bool(true) { values["trashed"] = .bool(false) }
+            if !values.isEmpty { try writer.set(.note, id: originalID.lowercased, values) }
+            try writer.set(.note, id: copyID.lowercased, ["trashed": .bool(true)])
+        }
+        return try note(originalID.lowercased)
+    }
+}

@@ -63,25 +63,10 @@ struct Open: AsyncParsableCommand {
 
     /// Runs the opener on a file and waits for it.
     static func launch(_ file: URL) throws {
-        let environment = ProcessInfo.processInfo.environment
-        #if os(macOS)
-        let fallback = "open"
-        #else
-        let fallback = "xdg-open"
-        #endif
-        let opener = environment["READER_OPENER"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // The opener may carry arguments (`READER_OPENER="zathura --fork"`); the path is one word.
-        process.arguments = ["-c", opener + " \"$1\"", "reader-open", file.path]
         do {
-            try process.run()
+            try Opener.open(file.path)
         } catch {
-            throw CLIError("cannot run \(opener): \(error.localizedDescription); set READER_OPENER to your PDF viewer, or use `reader open --path`")
-        }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CLIError("\(opener) could not open \(file.path) (status \(process.terminationStatus)); set READER_OPENER to your PDF viewer, or use `reader open --path`")
+            throw CLIError("\(error.reason); set READER_OPENER to your PDF viewer, or use `reader open --path`")
         }
     }
 }
