@@ -32,11 +32,10 @@ enum PaperView {
         let paper = detail.paper
         var view = row(paper, tags: detail.tags)
         view["allAuthors"] = paper.authors.joined(separator: ", ")
-        view["venue"] = paper.venue ?? ""
         view["abstract"] = paper.abstract ?? ""
         view["trashed"] = paper.isTrashed
-        view["added"] = day(paper.addedAt)
-        view["readOn"] = paper.readAt.map(day) ?? ""
+        view["facts"] = [paper.year.map(String.init), paper.venue, "added " + day(paper.addedAt), paper.readAt.map { "read " + day($0) }]
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
         view["citeKey"] = paper.citeKey ?? detail.provisionalCiteKey ?? ""
         var links: [[String: String]] = []
         if let arxiv = paper.arxiv { links.append(["label": "arXiv:\(arxiv)", "href": "https://arxiv.org/abs/\(arxiv)"]) }

@@ -24,6 +24,7 @@ enum Templates {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{pageTitle}} · reader</title>
+        <link rel="icon" href="data:,">
         <link rel="stylesheet" href="/assets/reader.css">
         <script src="/assets/reader.js" defer></script>
         </head>
@@ -96,7 +97,7 @@ enum Templates {
         {{#trashed}}<p class="problem">This paper is in the trash (<code>reader restore {{short}}</code> brings it back).</p>{{/trashed}}
         <h1>{{title}}</h1>
         <p class="authors">{{allAuthors}}</p>
-        <p class="meta">{{#year}}{{year}}{{/year}}{{#venue}} · {{venue}}{{/venue}} · added {{added}}{{#readOn}} · read {{readOn}}{{/readOn}}{{#citeKey}} · <code>{{citeKey}}</code>{{/citeKey}} · <code>{{short}}</code></p>
+        <p class="meta">{{facts}}{{#citeKey}} · <code>{{citeKey}}</code>{{/citeKey}} · <code>{{short}}</code></p>
         {{^empty(links)}}<p class="links">{{#links}}<a href="{{href}}" rel="noopener noreferrer">{{label}}</a> {{/links}}</p>{{/empty(links)}}
 
         <form class="status-form" method="post" action="/papers/{{id}}/status">
