@@ -133,7 +133,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "reader-bench",
-            dependencies: ["Model", "Interchange", "Sync", "SyncWire", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Model", "Interchange", "Sync", "SyncWire", "HTTP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         // What every test target shares: temporary folders and libraries, a manual

@@ -16,7 +16,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reader-bench",
         abstract: "Benchmark the release reader binary.",
-        subcommands: [LibraryBench.self, FormatsBench.self, SyncBench.self, LoadBench.self, StartupBench.self],
+        subcommands: [LibraryBench.self, FormatsBench.self, SyncBench.self, LoadBench.self, StartupBench.self, RoomBench.self],
         defaultSubcommand: LibraryBench.self
     )
 }

@@ -45,10 +45,12 @@ struct ReadmeTests {
         return commands
     }
 
-    /// Examples that need a running sync server: `SyncProcessTests` runs them.
+    /// Examples that need a running sync server (`SyncProcessTests` runs them) or
+    /// serve until Ctrl-C (`ServeTests` runs them).
     static let runElsewhere: Set<String> = [
         "reader sync",
         "reader-server serve --db /srv/reader.sqlite --host 0.0.0.0 --port 8787",
+        "reader serve --open",
     ]
 
     /// Runs `command` with `sh -c` in `folder`, with the built binaries first on PATH.

@@ -8,7 +8,7 @@ import Testing
 @Suite struct ServeTests {
     /// `reader serve ARGS` started with a clean signal mask (so that SIGINT reaches
     /// it, as Ctrl-C does), and the address it printed.
-    static func serve(_ reader: ReaderProcess, _ arguments: [String]) throws -> (process: Process, address: String, output: URL) {
+    static func serve(_ reader: ReaderProcess, _ arguments: [String], environment: [String: String] = [:]) throws -> (process: Process, address: String, output: URL) {
         let output = reader.folder.appendingPathComponent("serve-\(UUID().uuidString)")
         try Data().write(to: output)
         let process = Process()
@@ -19,6 +19,7 @@ import Testing
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         try process.run()
         for _ in 0..<400 {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
@@ -83,5 +84,28 @@ import Testing
         try FileManager.default.copyItem(at: ReaderProcess.binary, to: alone)
         let missing = try reader.run(["serve", "--port", "0"], executable: alone.path)
         #expect(missing.status == 1 && missing.stderr.contains("runs reader-web, which is not beside reader"), "\(missing.stderr)")
+    }
+}
+
+extension ServeTests {
+    /// The README's `reader serve --open`, exactly, with an opener that writes down
+    /// what it was asked to open (on the default port 8790, when it is free).
+    @Test func theREADMEsServeOpenOpensTheRoomsAddressWithTheOpener() async throws {
+        if (try? await Self.get("http://127.0.0.1:8790/")) != nil {
+            Issue.record("port 8790 is taken on this machine: the README's `reader serve --open` cannot be run as written")
+            return
+        }
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let opened = reader.folder.appendingPathComponent("opened")
+        let (process, address, _) = try Self.serve(reader, ["--open"], environment: ["READER_OPENER": "echo >'\(opened.path)'"])
+        defer { process.terminate(); process.waitUntilExit() }
+        #expect(address == "http://127.0.0.1:8790/")
+        var text = ""
+        for _ in 0..<200 where text.isEmpty {
+            text = (try? String(contentsOf: opened, encoding: .utf8)) ?? ""
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        #expect(text == "http://127.0.0.1:8790/\n", "the opener was given the room's address")
     }
 }
