@@ -65,7 +65,7 @@ struct ReadingListTests {
         #expect((try reader.json(["search", "deja"]) as? [Any])?.isEmpty == true)
         try reader.ok(["restore", "Sirius"])
         #expect((try reader.json(["search", "deja"]) as? [Any])?.count == 1)
-        #expect(try reader.ok(["doctor"]) == "Database file   ok\nSearch index    ok\nClocks          ok\nSync            ok\nFiles           ok (0 checked)\n")
+        #expect(try reader.ok(["doctor"]) == "Database file   ok\nSearch index    ok\nTag counts      ok\nClocks          ok\nSync            ok\nFiles           ok (0 checked)\n")
     }
 
     @Test func aBibTeXFileIsImportedWithAuthorsIdentifiersAndUnicode() throws {

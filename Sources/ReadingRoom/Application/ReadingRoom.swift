@@ -66,25 +66,26 @@ public struct ReadingRoom: Sendable {
     // MARK: - Pages
 
     func queue() throws -> [String: Any] {
-        let stats = try library.stats()
+        let counts = try library.countsByStatus()
         var groups: [[String: Any]] = []
         for (status, label, limit, empty) in [
-            (ReadingStatus.reading, "Reading", 50, "Nothing being read: press Start on a queued paper."),
-            (.queued, "Queued", 50, "Nothing queued."),
-            (.inbox, "Inbox", 50, "The inbox is empty: `reader add` or `reader import` brings papers in."),
-            (.read, "Read lately", 20, "Nothing read yet."),
+            // At a glance: the first 25 of each (the newest), "all N" links to the rest.
+            (ReadingStatus.reading, "Reading", 25, "Nothing being read: press Start on a queued paper."),
+            (.queued, "Queued", 25, "Nothing queued."),
+            (.inbox, "Inbox", 25, "The inbox is empty: `reader add` or `reader import` brings papers in."),
+            (.read, "Read lately", 10, "Nothing read yet."),
         ] {
             var query = SearchQuery()
             query.statuses = [status]
-            let papers = try library.list(query, sort: status == .read ? .updated : .added, limit: limit)
-            let count = stats.byStatus[status] ?? 0
+            let papers = status == .read ? try library.lastRead(limit: limit) : try library.list(query, sort: .added, limit: limit)
+            let count = counts[status] ?? 0
             groups.append([
                 "status": status.rawValue, "label": label, "count": count, "empty": empty, "more": count > papers.count,
                 "papers": papers.map { PaperView.row($0.paper, tags: $0.tags) },
             ])
         }
         return ["pageTitle": "Queue", "nav": ["queue": true], "back": "/", "groups": groups,
-                "counts": ReadingStatus.readingOrder.map { ["status": $0.rawValue, "count": stats.byStatus[$0] ?? 0] }]
+                "counts": ReadingStatus.readingOrder.map { ["status": $0.rawValue, "count": counts[$0] ?? 0] }]
     }
 
     func search(_ text: String) throws -> ([String: Any], HTTPResponse.Status) {
@@ -123,23 +124,28 @@ public struct ReadingRoom: Sendable {
     }
 
     func statsPage(now: Date) throws -> [String: Any] {
-        let stats = try library.stats()
         let history = try library.readingHistory(weeks: 52, now: now)
         let format = DateFormatter()
         format.locale = Locale(identifier: "en_US_POSIX")
         format.timeZone = TimeZone(identifier: "UTC")
         format.dateFormat = "d MMM"
-        let weeks = history.weeks.map { format.string(from: $0.start) }
+        // From the first week anything happened (at least the last 12), so that a young
+        // library's charts are not mostly empty.
+        let first = history.weeks.firstIndex { $0.added > 0 || $0.read > 0 || $0.unread > 0 } ?? history.weeks.count
+        let shown = Array(history.weeks[min(first, max(0, history.weeks.count - 12))...])
+        let weeks = shown.map { format.string(from: $0.start) }
+        let every = max(1, shown.count / 6)
         return [
             "pageTitle": "Reading", "nav": ["stats": true],
-            "counts": ReadingStatus.readingOrder.map { ["status": $0.rawValue, "count": stats.byStatus[$0] ?? 0] },
-            "notes": stats.notes, "highlights": stats.highlights,
+            "counts": ReadingStatus.readingOrder.map { ["status": $0.rawValue, "count": history.byStatus[$0] ?? 0] },
+            "notes": Self.count(history.notes, "note"), "highlights": Self.count(history.highlights, "highlight"),
             "medianWait": history.medianWait.map(Self.duration) ?? "",
-            "addedChart": SVGChart.bars(zip(weeks, history.weeks).map { ($0, $1.added) }, title: "Papers added per week, last 52 weeks", labelEvery: 8),
-            "readChart": SVGChart.bars(zip(weeks, history.weeks).map { ($0, $1.read) }, title: "Papers read per week, last 52 weeks", labelEvery: 8, cssClass: "bar-read"),
-            "pileChart": SVGChart.line(zip(weeks, history.weeks).map { ($0, $1.unread) }, title: "Unread papers at the end of each week", labelEvery: 8),
-            "waitChart": SVGChart.bars(history.waits.map { ($0.label, $0.papers) }, title: "Papers read, by time from added to read"),
-            "tagChart": SVGChart.bars(history.topTags.map { ("#" + $0.tag.value, $0.papers) }, title: "Papers per tag, top 10"),
+            "weeks": shown.count,
+            "addedChart": SVGChart.bars(zip(weeks, shown).map { ($0, $1.added) }, title: "Papers added per week", labelEvery: every),
+            "readChart": SVGChart.bars(zip(weeks, shown).map { ($0, $1.read) }, title: "Papers read per week", labelEvery: every, cssClass: "bar-read"),
+            "pileChart": SVGChart.line(zip(weeks, shown).map { ($0, $1.unread) }, title: "Unread papers at the end of each week", labelEvery: every),
+            "waitChart": SVGChart.horizontalBars(history.waits.map { ($0.label, $0.papers) }, title: "Papers read, by time from added to read"),
+            "tagChart": SVGChart.horizontalBars(history.topTags.map { ("#" + $0.tag.value, $0.papers) }, title: "Papers per tag, top 10"),
         ].pruned()
     }
 
@@ -213,6 +219,9 @@ public struct ReadingRoom: Sendable {
         format.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
         return format.string(from: date) + " UTC"
     }
+
+    /// "1 note", "3 notes".
+    static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
 
     /// "3 days", "5 hours".
     static func duration(_ seconds: TimeInterval) -> String {

@@ -27,6 +27,25 @@ enum SVGChart {
         return out + "</svg>"
     }
 
+    /// One horizontal bar per label, the label on its left and the value on its right:
+    /// for a few named values (tags, ranges of time).
+    static func horizontalBars(_ values: [(label: String, value: Int)], title: String, width: Int = 720, row: Int = 22) -> String {
+        let top = max(1, values.map(\.value).max() ?? 1)
+        let labelWidth = 150, valueWidth = 60
+        let height = max(row, values.count * row) + 4
+        var out = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(HTML.escape(title))\">"
+        out += "<title>\(HTML.escape(title))</title>"
+        for (index, item) in values.enumerated() {
+            let y = index * row + 2
+            let length = Double(width - labelWidth - valueWidth) * Double(item.value) / Double(top)
+            out += "<text x=\"\(labelWidth - 8)\" y=\"\(y + row / 2 + 4)\" class=\"label\" text-anchor=\"end\">\(HTML.escape(item.label))</text>"
+            out += "<rect class=\"bar\" x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(format(max(length, item.value > 0 ? 1 : 0)))\" height=\"\(row - 6)\">"
+            out += "<title>\(HTML.escape(item.label)): \(item.value)</title></rect>"
+            out += "<text x=\"\(format(Double(labelWidth) + length + 6))\" y=\"\(y + row / 2 + 4)\" class=\"label\">\(item.value)</text>"
+        }
+        return out + "</svg>"
+    }
+
     /// A line over time, with an accessible title.
     static func line(_ values: [(label: String, value: Int)], title: String, labelEvery: Int = 1,
                      width: Int = 720, height: Int = 160) -> String {

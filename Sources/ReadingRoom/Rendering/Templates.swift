@@ -170,8 +170,8 @@ enum Templates {
         {{<layout}}{{$body}}
         <h1>Reading</h1>
         <p class="counts">{{#counts}}<a href="/search?q=status:{{status}}" class="count status-{{status}}">{{status}} <b>{{count}}</b></a> {{/counts}}
-        · {{notes}} notes · {{highlights}} highlights{{#medianWait}} · median wait before reading: {{medianWait}}{{/medianWait}}</p>
-        <section><h2>Added per week</h2>{{{addedChart}}}</section>
+        · {{notes}} · {{highlights}}{{#medianWait}} · median wait before reading: {{medianWait}}{{/medianWait}}</p>
+        <section><h2>Added per week <span class="n">last {{weeks}} weeks</span></h2>{{{addedChart}}}</section>
         <section><h2>Read per week</h2>{{{readChart}}}</section>
         <section><h2>Unread papers</h2>{{{pileChart}}}</section>
         <section><h2>Time from added to read</h2>{{{waitChart}}}</section>

@@ -16,9 +16,13 @@ public struct DoctorReport: Hashable, Sendable {
     public var badClocksRepaired = false
     /// Changes set aside from sync (after any repair).
     public var changesSetAside: Int = 0
+    /// The papers per tag kept by triggers agree with the memberships.
+    public var tagCountsOK = true
+    /// They were counted again in this run.
+    public var tagCountsRepaired = false
     /// Nothing needs the user's attention.
     public var isHealthy: Bool {
         databaseOK && (searchIndexOK || searchIndexRepaired) && recordsWithoutClocks == 0
-            && (fieldsWithBadClocks == 0 || badClocksRepaired) && changesSetAside == 0
+            && (fieldsWithBadClocks == 0 || badClocksRepaired) && changesSetAside == 0 && (tagCountsOK || tagCountsRepaired)
     }
 }

@@ -22,9 +22,16 @@ extension Library {
                 sum + (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(entity.table) WHERE json_valid(clocks) = 0 OR clocks = '{}'") ?? 0)
             }
         }
+        let tagCountsOK = try read(TagCounts.isConsistent)
+        var tagCountsRepaired = false
+        if !tagCountsOK, repair {
+            try dbQueue.write(TagCounts.rebuild)
+            tagCountsRepaired = try read(TagCounts.isConsistent)
+        }
         return DoctorReport(databaseOK: integrity == ["ok"], databaseProblems: integrity == ["ok"] ? [] : integrity,
                             searchIndexOK: ftsOK, searchIndexRepaired: repaired, recordsWithoutClocks: missingClocks,
-                            fieldsWithBadClocks: badClocks, badClocksRepaired: repair, changesSetAside: held)
+                            fieldsWithBadClocks: badClocks, badClocksRepaired: repair, changesSetAside: held,
+                            tagCountsOK: tagCountsOK, tagCountsRepaired: tagCountsRepaired)
     }
 
     /// Fields (and purges) stamped before 2000-01-01, which no server accepts: how
@@ -125,17 +132,14 @@ extension Library {
     /// Counts of papers, statuses, tags, notes and highlights.
     public func stats() throws -> LibraryStats {
         try read { db in
-            var byStatus: [ReadingStatus: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT coalesce(status, 'inbox') AS s, count(*) AS n FROM paper WHERE coalesce(trashed, 0) = 0 GROUP BY 1") {
-                if let status = ReadingStatus(rawValue: row["s"]) { byStatus[status] = row["n"] }
-            }
+            let byStatus = try Library.countsByStatus(db)
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
             return LibraryStats(
                 papers: byStatus.values.reduce(0, +),
                 byStatus: byStatus,
                 trashed: try count("SELECT count(*) FROM paper WHERE trashed = 1"),
-                tags: try count("SELECT count(DISTINCT pt.tag_id) FROM paper_tag pt JOIN paper p ON p.id = pt.paper_id WHERE pt.present = 1 AND coalesce(p.trashed, 0) = 0"),
+                tags: try Library.tagCounts(db).count,
                 notes: try count("SELECT count(*) FROM note WHERE coalesce(trashed, 0) = 0"),
                 highlights: try count("SELECT count(*) FROM highlight WHERE coalesce(trashed, 0) = 0"),
                 withCode: try count("SELECT count(*) FROM paper WHERE coalesce(trashed, 0) = 0 AND coalesce(code_url, '') <> ''"),

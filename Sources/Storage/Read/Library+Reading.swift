@@ -36,6 +36,21 @@ extension Library {
         }
     }
 
+    /// The papers read most recently, newest first (papers marked read without a
+    /// date are not among them).
+    public func lastRead(limit: Int) throws -> [ListedPaper] {
+        try read { db in
+            // The index of read papers walked from its end: no sort of every read paper.
+            let papers = try Row.fetchAll(db, sql: """
+                SELECT \(Library.paperColumns) FROM paper p INDEXED BY paper_live_by_read
+                WHERE coalesce(p.trashed, 0) = 0 AND p.read_at IS NOT NULL AND coalesce(p.status, 'inbox') = 'read'
+                ORDER BY p.read_at DESC, p.added_at DESC, p.rowid DESC LIMIT ?
+                """, arguments: [max(0, limit)]).map(Library.paper(row:))
+            let tags = try Library.tagNames(db, papers: papers.map(\.id.lowercased))
+            return papers.map { ListedPaper(paper: $0, tags: tags[$0.id.lowercased] ?? []) }
+        }
+    }
+
     /// How many papers match a query's filters (and words, if any).
     public func count(_ query: SearchQuery) throws -> Int {
         try read { db in
@@ -250,11 +265,24 @@ extension Library {
     }
 
     static func tagCounts(_ db: Database) throws -> [(tag: TagName, papers: Int)] {
+        // Kept by triggers (`Schema/TagCounts.swift`): no join of every membership.
         try Row.fetchAll(db, sql: """
-            SELECT t.name, count(*) AS n FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id
-            JOIN paper p ON p.id = pt.paper_id AND coalesce(p.trashed, 0) = 0
-            WHERE pt.present = 1 GROUP BY t.name ORDER BY n DESC, t.name
+            SELECT t.name, c.papers AS n FROM tag_count c JOIN tag t ON t.id = c.tag_id
+            WHERE c.papers > 0 ORDER BY c.papers DESC, t.name
             """).compactMap { row in (try? TagName(row["name"] as String)).map { ($0, row["n"] as Int) } }
+    }
+
+    /// How many papers in the list (not the trash) have each status.
+    public func countsByStatus() throws -> [ReadingStatus: Int] {
+        try read(Library.countsByStatus)
+    }
+
+    static func countsByStatus(_ db: Database) throws -> [ReadingStatus: Int] {
+        var byStatus: [ReadingStatus: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT coalesce(p.status, 'inbox') AS s, count(*) AS n FROM paper p WHERE coalesce(p.trashed, 0) = 0 GROUP BY 1") {
+            if let status = ReadingStatus(rawValue: row["s"]) { byStatus[status] = row["n"] }
+        }
+        return byStatus
     }
 
     // MARK: - Row decoding

@@ -24,11 +24,13 @@ extension Library {
             let notDropped = "AND coalesce(status, 'inbox') <> 'dropped'"
             let added = try perWeek("added_at"), read = try perWeek("read_at")
             let addedInPile = try perWeek("added_at", notDropped), readFromPile = try perWeek("read_at", notDropped)
-            // The pile at the window's start: added before it and not read before it.
-            var unread = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM paper WHERE coalesce(trashed, 0) = 0 \(notDropped)
-                AND added_at < ?1 AND (read_at IS NULL OR read_at >= ?1)
-                """, arguments: [origin]) ?? 0
+            // The pile at the window's start: added before it, less those also read
+            // before it (two counts over indexes, not a read of every row).
+            let addedBefore = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper WHERE coalesce(trashed, 0) = 0 \(notDropped) AND added_at < ?",
+                                               arguments: [origin]) ?? 0
+            let readBefore = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper WHERE coalesce(trashed, 0) = 0 \(notDropped) AND read_at < ?1 AND added_at < ?1",
+                                              arguments: [origin]) ?? 0
+            var unread = addedBefore - readBefore
             var weeks: [ReadingHistory.Week] = []
             weeks.reserveCapacity(weekCount)
             for week in 0..<weekCount {
@@ -46,7 +48,11 @@ extension Library {
                 if let index = ReadingHistory.waitRanges.firstIndex(where: { seconds < $0.below }) { waits[index].papers += 1 }
             }
             let median = waited.isEmpty ? nil : Double(waited[waited.count / 2]) / 1000
-            return ReadingHistory(weeks: weeks, waits: waits, medianWait: median, topTags: Array(try Library.tagCounts(db).prefix(max(0, topTags))))
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            return ReadingHistory(byStatus: try Library.countsByStatus(db),
+                                  notes: try count("SELECT count(*) FROM note WHERE coalesce(trashed, 0) = 0"),
+                                  highlights: try count("SELECT count(*) FROM highlight WHERE coalesce(trashed, 0) = 0"),
+                                  weeks: weeks, waits: waits, medianWait: median, topTags: Array(try Library.tagCounts(db).prefix(max(0, topTags))))
         }
     }
 }

@@ -28,6 +28,10 @@ public struct ReadingHistory: Sendable {
         public var papers: Int
     }
 
+    /// Papers in the list by status, now.
+    public var byStatus: [ReadingStatus: Int]
+    /// Notes and highlights, now (not in the trash).
+    public var notes: Int, highlights: Int
     /// The weeks, oldest first.
     public var weeks: [Week]
     /// How long read papers waited, shortest range first (every read paper, not only the window's).

@@ -36,6 +36,7 @@ struct Doctor: ParsableCommand {
             Render.json(.object([
                 "database_ok": .bool(report.databaseOK), "database_problems": .array(report.databaseProblems.map(JSONValue.string)),
                 "search_index_ok": .bool(report.searchIndexOK), "search_index_repaired": .bool(report.searchIndexRepaired),
+                "tag_counts_ok": .bool(report.tagCountsOK), "tag_counts_repaired": .bool(report.tagCountsRepaired),
                 "records_without_clocks": .int(Int64(report.recordsWithoutClocks)),
                 "fields_with_bad_clocks": .int(Int64(report.fieldsWithBadClocks)), "bad_clocks_repaired": .bool(report.badClocksRepaired && report.fieldsWithBadClocks > 0),
                 "changes_set_aside": .int(Int64(report.changesSetAside)), "healthy": .bool(report.isHealthy && files.isHealthy),
@@ -48,6 +49,7 @@ struct Doctor: ParsableCommand {
         } else {
             print("Database file   " + (report.databaseOK ? "ok" : "PROBLEMS:\n  " + report.databaseProblems.joined(separator: "\n  ")))
             print("Search index    " + (report.searchIndexOK ? "ok" : report.searchIndexRepaired ? "was inconsistent; rebuilt" : "INCONSISTENT: run `reader doctor --repair`"))
+            print("Tag counts      " + (report.tagCountsOK ? "ok" : report.tagCountsRepaired ? "were wrong; counted again" : "WRONG: run `reader doctor --repair`"))
             var clocks: [String] = []
             if report.recordsWithoutClocks > 0 { clocks.append("\(report.recordsWithoutClocks) records without clocks") }
             if report.fieldsWithBadClocks > 0 {
