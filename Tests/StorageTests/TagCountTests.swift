@@ -80,3 +80,20 @@ import Testing
         #expect(try Self.kept(library) == ["pde": 1])
     }
 }
+
+extension TagCountTests {
+    @Test func aLargeImportCountsEveryTagOnceAtItsEnd() throws {
+        let temporary = try TemporaryLibrary()
+        let library = temporary.library
+        let three = try TagName("three"), other = try TagName("other"), all = try TagName("all")
+        let drafts = (0..<(ChangeWriter.tagCountRowLimit + 500)).map { index in
+            var paper = draft("Paper number \(index) on operators")
+            paper.tags = [index % 3 == 0 ? three : other, all]
+            return paper
+        }
+        _ = try library.importPapers(drafts)
+        let expected = ["all": drafts.count, "three": (drafts.count + 2) / 3, "other": drafts.count - (drafts.count + 2) / 3]
+        #expect(try Self.kept(library) == expected)
+        #expect(try Self.recounted(library) == expected)
+    }
+}

@@ -11,35 +11,35 @@ extension Library {
         let weekMillis: Int64 = 7 * 86_400_000
         let origin = Int64((ReadingHistory.weekStart(of: now).timeIntervalSince1970 * 1000).rounded()) - Int64(weekCount - 1) * weekMillis
         return try read { db in
-            func perWeek(_ column: String, _ extra: String = "") throws -> [Int: Int] {
-                var counts: [Int: Int] = [:]
+            // One grouped scan of each partial index of papers in the list (v11), never
+            // a paper's row: added dates from the index by status, read dates from the
+            // index of read papers. Week -1 gathers everything before the window.
+            struct Counts { var all = 0, pile = 0, addedBefore = 0 }
+            func perWeek(_ column: String, index: String) throws -> [Int: Counts] {
+                var counts: [Int: Counts] = [:]
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT (\(column) - ?) / ? AS w, count(*) AS n FROM paper
-                    WHERE coalesce(trashed, 0) = 0 AND \(column) >= ? \(extra) GROUP BY w
-                    """, arguments: [origin, weekMillis, origin]) {
-                    counts[row["w"] as Int] = row["n"] as Int
+                    SELECT CASE WHEN \(column) < ?1 THEN -1 ELSE (\(column) - ?1) / ?2 END AS w, count(*) AS n,
+                           sum(coalesce(status, 'inbox') <> 'dropped') AS pile,
+                           sum(coalesce(status, 'inbox') <> 'dropped' AND added_at < ?1) AS before
+                    FROM paper INDEXED BY \(index) WHERE coalesce(trashed, 0) = 0 AND \(column) IS NOT NULL GROUP BY w
+                    """, arguments: [origin, weekMillis]) {
+                    counts[row["w"] as Int] = Counts(all: row["n"], pile: row["pile"], addedBefore: row["before"])
                 }
                 return counts
             }
-            let notDropped = "AND coalesce(status, 'inbox') <> 'dropped'"
-            let added = try perWeek("added_at"), read = try perWeek("read_at")
-            let addedInPile = try perWeek("added_at", notDropped), readFromPile = try perWeek("read_at", notDropped)
-            // The pile at the window's start: added before it, less those also read
-            // before it (two counts over indexes, not a read of every row).
-            let addedBefore = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper WHERE coalesce(trashed, 0) = 0 \(notDropped) AND added_at < ?",
-                                               arguments: [origin]) ?? 0
-            let readBefore = try Int.fetchOne(db, sql: "SELECT count(*) FROM paper WHERE coalesce(trashed, 0) = 0 \(notDropped) AND read_at < ?1 AND added_at < ?1",
-                                              arguments: [origin]) ?? 0
-            var unread = addedBefore - readBefore
+            let added = try perWeek("added_at", index: "paper_live_by_status")
+            let read = try perWeek("read_at", index: "paper_live_by_read")
+            // The pile at the window's start: added before it, less those also read before it.
+            var unread = (added[-1]?.pile ?? 0) - (read[-1]?.addedBefore ?? 0)
             var weeks: [ReadingHistory.Week] = []
             weeks.reserveCapacity(weekCount)
             for week in 0..<weekCount {
-                unread += (addedInPile[week] ?? 0) - (readFromPile[week] ?? 0)
+                unread += (added[week]?.pile ?? 0) - (read[week]?.pile ?? 0)
                 weeks.append(.init(start: Date(timeIntervalSince1970: Double(origin + Int64(week) * weekMillis) / 1000),
-                                   added: added[week] ?? 0, read: read[week] ?? 0, unread: max(0, unread)))
+                                   added: added[week]?.all ?? 0, read: read[week]?.all ?? 0, unread: max(0, unread)))
             }
             let waited = try Int64.fetchAll(db, sql: """
-                SELECT max(0, read_at - added_at) AS waited FROM paper
+                SELECT max(0, read_at - added_at) AS waited FROM paper INDEXED BY paper_live_by_read
                 WHERE coalesce(trashed, 0) = 0 AND read_at IS NOT NULL AND added_at IS NOT NULL ORDER BY waited
                 """)
             var waits = ReadingHistory.waitRanges.map { ReadingHistory.Wait(label: $0.label, papers: 0) }

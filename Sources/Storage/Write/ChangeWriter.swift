@@ -134,6 +134,10 @@ final class ChangeWriter {
 
     /// Whether the library has any tombstone (nil: not asked yet in this transaction).
     private var hasTombstones: Bool?
+    /// Tags to count again at ``finish()``; nil: every tag.
+    private var tagsToRecount: Set<String>? = []
+    /// Rows written in this transaction that may change tag counts.
+    private var tagCountRows = 0
     /// Whether any change is set aside from sync (nil: not asked yet in this transaction).
     private var hasHeldChanges: Bool?
 
@@ -152,6 +156,8 @@ final class ChangeWriter {
                 for (name, value) in current.values where entity.isMergedText(name) && value != .null {
                     try keepHistory(entity, id: id, field: name, text: value, hlc: current.clocks[name], reason: "purged")
                 }
+                if entity == .paper { try tagCountsMayChange(ofPaper: id) }
+                if entity == .paperTag { tagCountsMayChange(tags: [current.values["tag_id"]]) }
                 try db.cachedStatement(sql: "DELETE FROM \(entity.table) WHERE id = ?").execute(arguments: [id])
                 if entity == .paper, let from = newPapersFrom {
                     // SQLite gives the next paper the largest rowid + 1, which may be the
@@ -285,6 +291,13 @@ final class ChangeWriter {
         }
         unindexed.removeAll()
         unindexedOrder.removeAll()
+        if let tags = tagsToRecount {
+            try TagCounts.recount(db, tags: tags)
+        } else {
+            try TagCounts.rebuild(db)
+        }
+        tagsToRecount = []
+        tagCountRows = 0
         if clock.last != initialClock {
             try Schema.setMeta(db, "hlc", clock.last.description)
         }
@@ -293,6 +306,13 @@ final class ChangeWriter {
     // MARK: - Storing
 
     private func store(_ entity: Entity, id: String, current: StoredRecord?, updates: [String: Stamped]) throws {
+        switch entity {
+        case .paperTag:
+            tagCountsMayChange(tags: [current?.values["tag_id"], updates["tag_id"]?.value])
+        case .paper where current == nil || updates["trashed"] != nil:
+            try tagCountsMayChange(ofPaper: id)
+        default: break
+        }
         for paperID in try indexedPapers(affectedBy: entity, id: id, current: current, updates: updates) {
             if entity == .paper && current == nil {
                 try willInsertPaper(paperID)
@@ -324,6 +344,8 @@ final class ChangeWriter {
             for paperID in papers { try unindex(paperID, mayBeIndexed: true) }
         }
         if entity == .paper { try startNewPapers() }
+        if entity == .paperTag { tagCountsMayChange(tags: [fields["tag_id"]?.value]) }
+        if entity == .paper { try tagCountsMayChange(ofPaper: id) }
         let (columns, arguments) = Self.columns(entity, updates: fields, clocks: fields.mapValues(\.hlc), changedAt: nil)
         let sql = "INSERT OR IGNORE INTO \(entity.table) (id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
         try db.cachedStatement(sql: sql).execute(arguments: StatementArguments([id] + arguments))
@@ -401,6 +423,34 @@ final class ChangeWriter {
             // A file's text has an index of its own (`page_fts`), by hash.
             return []
         }
+    }
+
+    // MARK: - Tag counts
+
+    /// Notes tags whose paper counts may change in this transaction (``TagCounts``).
+    private func tagCountsMayChange(tags: [JSONValue?]) {
+        guard tagsToRecount != nil else { return }
+        for case .string(let tag)? in tags { tagsToRecount?.insert(tag) }
+        noteTagCountChange()
+    }
+
+    /// Notes the tags of a paper that is added, trashed, restored or purged: its
+    /// memberships (which may have arrived before it) start or stop counting.
+    private func tagCountsMayChange(ofPaper id: String) throws {
+        guard tagsToRecount != nil else { return }
+        for tag in try String.fetchAll(db.cachedStatement(sql: "SELECT tag_id FROM paper_tag WHERE paper_id = ? AND present = 1"), arguments: [id]) {
+            tagsToRecount?.insert(tag)
+        }
+        noteTagCountChange()
+    }
+
+    /// Past this many changed rows, ``finish()`` counts every tag once instead of
+    /// looking up each paper's memberships.
+    static let tagCountRowLimit = 2_000
+
+    private func noteTagCountChange() {
+        tagCountRows += 1
+        if tagCountRows > Self.tagCountRowLimit { tagsToRecount = nil }
     }
 
     /// Notes that a paper is about to be inserted: it has nothing in the index to
