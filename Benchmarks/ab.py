@@ -2,12 +2,14 @@
 """Two `reader` builds, run in turn on the same data: start-up, every export, restore,
 the first push.
 
-    Benchmarks/ab.py BEFORE/reader AFTER/reader LIBRARY.sqlite [--runs N] [--what startup,exports,restore,push]
+    Benchmarks/ab.py BEFORE/reader AFTER/reader LIBRARY.sqlite [--runs N] [--what startup,quick,exports,restore,push]
 
 LIBRARY is a library both builds can open (made by the older one, e.g. with
 `reader-bench formats --count 100000 --keep --reader BEFORE/reader`); each build gets
 its own copy (the newer one may migrate it). Prints Markdown rows: medians of wall
 time and of CPU (user + system) per build, and the ratio after / before.
+
+`quick` times `list --limit 20`, `tags` and `stats` on LIBRARY.
 
 `push` times a first push: each run restores LIBRARY's backup into a new library
 (untimed), starts that build's `reader-server` (beside its `reader`) on an empty
@@ -50,6 +52,12 @@ def alternate(label, command, runs, prepare=lambda name: None):
 what = args.what.split(",")
 if "startup" in what:
     alternate("`reader --version`", lambda n: [builds[n], "--version"], 200)
+if "quick" in what:
+    # Each build opens its copy once first (a newer one may migrate it), untimed.
+    for name in builds:
+        subprocess.run([builds[name], "--library", libraries[name], "stats"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    for label, arguments in [("reader list --limit 20", ["list", "--limit", "20"]), ("reader tags", ["tags"]), ("reader stats", ["stats"])]:
+        alternate(f"`{label}`", lambda n, arguments=arguments: [builds[n], "--library", libraries[n], *arguments], args.runs)
 if "exports" in what:
     for format in ["bibtex", "biblatex", "csl-json", "ris", "json", "csv", "markdown"]:
         alternate(f"export {format}", lambda n: [builds[n], "--library", libraries[n], "export", "--format", format, "-o", os.path.join(work, "out-" + n)], args.runs)
