@@ -39,7 +39,7 @@ struct ReaderWeb: AsyncParsableCommand {
         }
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(host)
         // Off loopback, every request carries a token: the one given, or a new one.
-        let token = loopback ? self.token : (self.token ?? Self.newToken())
+        let token = loopback ? self.token : (self.token ?? ReadingRoom.newToken())
         let room = try ReadingRoom(library: try Library(path: library), token: token)
         let host = self.host, open = self.open
         let app = room.application(host: host, port: port, logger: Logger(label: "reader-web")) { bound in
@@ -57,10 +57,5 @@ struct ReaderWeb: AsyncParsableCommand {
             }
         }
         try await app.runService()
-    }
-
-    static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator)) }.joined()
     }
 }

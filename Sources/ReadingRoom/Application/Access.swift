@@ -84,8 +84,3 @@ struct Access: Sendable {
         }
     }
 }
-
-extension HTTPFields.Element.Name {
-    /// Which site a browser says a request comes from (Fetch Metadata).
-    static let secFetchSite = HTTPFields.Element.Name("Sec-Fetch-Site") ?? .origin
-}

@@ -18,6 +18,7 @@ extension ReadingRoom {
                 throw RoomError(.badRequest, "'\(form.status.prefix(40))' is not a reading status; it is one of \(ReadingStatus.namesForMessages)")
             }
             let paper = try self.existingPaper(id)
+            // The paper page sends a rating ("" for none); the queue's buttons send none.
             var rating: Int?
             if let text = form.rating, !text.isEmpty {
                 guard let value = Int(text), (1...5).contains(value) else {
@@ -25,8 +26,7 @@ extension ReadingRoom {
                 }
                 rating = value
             }
-            try self.library.setStatus(status, of: id, rating: rating)
-            if form.rating == "", paper.rating != nil { try self.library.update(id, ["rating": .null]) }
+            try self.library.setStatus(status, of: id, rating: rating, clearingRating: form.rating == "")
             return Self.redirect(form.back, otherwise: "/papers/\(id.lowercased)")
         }
         router.post("/papers/:id/tags") { request, context in

@@ -43,6 +43,9 @@ public struct ReadingRoom: Sendable {
     /// The token requests must carry, if any.
     public var token: String? { access.token }
 
+    /// A new random token (32 hexadecimal digits), for a room off loopback.
+    public static func newToken() -> String { Access.randomKey() }
+
     func router(requireLoopbackHost: Bool) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ProblemPages(room: self))
@@ -231,20 +234,4 @@ public struct ReadingRoom: Sendable {
         if hours >= 2 { return "\(Int(hours.rounded())) hours" }
         return "\(max(1, Int((seconds / 60).rounded()))) minutes"
     }
-}
-
-extension Attachment.Kind {
-    /// The media type a file of this kind is served with.
-    var mediaType: String {
-        switch self {
-        case .pdf: "application/pdf"
-        case .html: "text/html; charset=utf-8"
-        case .other: "application/octet-stream"
-        }
-    }
-}
-
-extension HTTPFields.Element.Name {
-    static let xContentTypeOptions = HTTPFields.Element.Name("X-Content-Type-Options") ?? .contentType
-    static let referrerPolicy = HTTPFields.Element.Name("Referrer-Policy") ?? .contentType
 }

@@ -54,7 +54,10 @@ extension Library {
     /// a paper that is read, and any other status clears them. Last writer wins per
     /// field then decides the whole group at once, so a paper marked read with a
     /// rating on one machine and dropped on another ends dropped with neither.
-    public func setStatus(_ status: ReadingStatus, of paperID: UUID, rating: Int? = nil) throws {
+    ///
+    /// With `clearingRating`, a paper read again loses its rating (the reading room's
+    /// "no rating"), in the same write.
+    public func setStatus(_ status: ReadingStatus, of paperID: UUID, rating: Int? = nil, clearingRating: Bool = false) throws {
         if let rating, !(1...5).contains(rating) {
             throw StorageError.invalidValue(field: "rating", reason: "\(rating) is not between 1 and 5")
         }
@@ -70,7 +73,7 @@ extension Library {
                 let wasRead = current?.values["status"]?.stringValue == ReadingStatus.read.rawValue
                 let earlier = wasRead ? current?.values["read_at"].flatMap { $0 == .null ? nil : $0 } : nil
                 values["read_at"] = earlier ?? .int(Int64(writer.wallMillis))
-                values["rating"] = rating.map { .int(Int64($0)) } ?? (wasRead ? current?.values["rating"] ?? .null : .null)
+                values["rating"] = rating.map { .int(Int64($0)) } ?? (wasRead && !clearingRating ? current?.values["rating"] ?? .null : .null)
             }
             try writer.set(.paper, id: id, values, stampingTogether: true)
         }
