@@ -228,4 +228,19 @@ import TestSupport
         }
         #expect(try library.localFiles()[attachment.sha256]?.openedAt != nil, "opening it in the room counts as opening it")
     }
+
+    @Test func searchFindsWordsInsideThePapersWithTheirPage() async throws {
+        let temporary = try TemporaryLibrary()
+        let library = temporary.library
+        let id = try add(library, "Krylov subspace recycling")
+        let source = temporary.folder.appendingPathComponent("paper.pdf")
+        try Data("%PDF-1.4\n%%EOF\n".utf8).write(to: source)
+        let stored = try library.files.store(copying: source)
+        _ = try library.attach(stored, to: id, name: "paper.pdf", sourceURL: nil, origin: .attached)
+        try library.storeText(of: stored.hash, pages: ["Introduction.", "We prove a bound with the Gershgorin <circle> theorem."], tool: "test")
+        let page = try await RoomClient.with(library) { try await $0.get("/search?q=gershgorin") }
+        #expect(page.status == 200 && page.html.contains("Krylov subspace recycling"))
+        #expect(page.html.contains("<span class=\"page\">p. 2</span>"), "the hit says on which page")
+        #expect(page.html.contains("<mark>Gershgorin</mark> &lt;circle&gt;"), "the snippet is marked and escaped")
+    }
 }
