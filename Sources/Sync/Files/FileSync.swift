@@ -93,7 +93,7 @@ public struct FileSync: Sendable {
         report.alreadyOnServer = held.count
         let uploads = waiting.filter { missing.contains($0.hash) }
         var full: [Int] = []
-        let started = try await forEach(uploads, direction: .up, stopping: { outcome in
+        let started = try await moveEach(uploads, direction: .up, stopping: { outcome in
             if case .quotaFull = outcome { return true } else { return false }
         }, { position in try await upload(position) }) { index, outcome in
             switch outcome {
@@ -130,7 +130,7 @@ public struct FileSync: Sendable {
 
     func download(_ report: inout FileSyncReport) async throws {
         let wanted = try library.filesToDownload()
-        _ = try await forEach(wanted, direction: .down, stopping: { _ in false }, { position in try await fetch(position.file, position: position) }) { index, outcome in
+        _ = try await moveEach(wanted, direction: .down, stopping: { _ in false }, { position in try await fetch(position.file, position: position) }) { index, outcome in
             switch outcome {
             case .success: report.downloaded.append(wanted[index])
             case .failure(.notOnServer): report.notOnServer.append(wanted[index])
@@ -142,10 +142,10 @@ public struct FileSync: Sendable {
     /// Runs `body` for each file, up to ``jobs`` at once, and hands each outcome to
     /// `record` in the calling task. After an outcome for which `stop` is true no file
     /// starts. A throw stops the others and is rethrown. Returns how many started.
-    func forEach<Outcome: Sendable>(_ files: [Library.FileTransfer], direction: FileSyncProgress.Direction,
-                                    stopping stop: (Outcome) -> Bool,
-                                    _ body: @escaping @Sendable (FileSyncProgress) async throws -> Outcome,
-                                    record: (Int, Outcome) -> Void) async throws -> Int {
+    func moveEach<Outcome: Sendable>(_ files: [Library.FileTransfer], direction: FileSyncProgress.Direction,
+                                  stopping stop: (Outcome) -> Bool,
+                                  _ body: @escaping @Sendable (FileSyncProgress) async throws -> Outcome,
+                                  record: (Int, Outcome) -> Void) async throws -> Int {
         try await withThrowingTaskGroup(of: (Int, Int, Outcome).self) { group in
             var next = 0
             var stopped = false
@@ -280,9 +280,9 @@ public struct FileSyncProgress: Hashable, Sendable {
     /// Its bytes moved so far.
     public var bytes: Int64
     /// Which of the transfers running at once carries it (0 ..< ``FileSync/jobs``).
-    public var slot = 0
+    public var slot: Int
     /// Whether it has arrived.
-    public var done = false
+    public var done: Bool
 
     /// Creates a progress report.
     public init(direction: Direction, file: Library.FileTransfer, index: Int, count: Int, bytes: Int64, slot: Int = 0, done: Bool = false) {
