@@ -186,8 +186,15 @@ struct BlobServerTests {
             data = open(path, "rb").read()
             s = socket.create_connection(("127.0.0.1", int(port)))
             s.sendall(f"PUT /v1/libraries/lab/blobs/{digest} HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: Bearer {token}\\r\\nContent-Length: {len(data)}\\r\\n\\r\\n".encode() + data[:1000000])
+            print("sent the first megabyte", flush=True)
             time.sleep(120)
             """, String(server.port), token, hash, file.path]
+        // What the sender said, for the message if the megabyte never arrives.
+        let senderOutput = server.folder.appendingPathComponent("sender.txt")
+        try Data().write(to: senderOutput)
+        let senderHandle = try FileHandle(forWritingTo: senderOutput)
+        sender.standardOutput = senderHandle
+        sender.standardError = senderHandle
         try sender.run()
         defer { if sender.isRunning { sender.terminate() } }
         var seen = false
@@ -199,7 +206,10 @@ struct BlobServerTests {
                 return size >= 1_000_000
             }
         }
-        #expect(seen, "the first megabyte never arrived")
+        #expect(seen, """
+            the first megabyte never arrived; the sender said: \((try? String(contentsOf: senderOutput, encoding: .utf8)) ?? ""); \
+            the server's log: \((try? String(contentsOf: server.log, encoding: .utf8))?.suffix(2000) ?? "")
+            """)
         server.stop(signal: SIGKILL)
         let after = Self.filesOnDisk(server)
         #expect(after.blobs.isEmpty, "a killed upload was stored: \(after.blobs)")

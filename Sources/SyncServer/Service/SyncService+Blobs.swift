@@ -60,7 +60,13 @@ extension SyncService {
         }
         if try await blobs.blob(hash, in: library) != nil { return false }
         let used = try await blobs.usage(of: library)
-        if used + (contentLength ?? 0) > blobLimits.quotaBytes { throw quotaExceeded(used: used) }
+        // Uploads running at once share the quota: each counts the others' bytes.
+        let reservation: QuotaReservations.Reservation
+        switch quotaReservations.reserve(contentLength ?? 0, library: library.key, stored: used, quota: blobLimits.quotaBytes) {
+        case .success(let reserved): reservation = reserved
+        case .failure(let full): throw quotaExceeded(used: full.used)
+        }
+        defer { quotaReservations.release(reservation) }
         let upload = try await blobs.receive(hash, into: library)
         do {
             for try await chunk in body {
@@ -68,7 +74,9 @@ extension SyncService {
                 if total > blobLimits.maxFileBytes {
                     throw WireErrorBody(.payloadTooLarge, "a file may have at most \(blobLimits.maxFileBytes) bytes")
                 }
-                if used + total > blobLimits.quotaBytes { throw quotaExceeded(used: used) }
+                if let full = quotaReservations.grow(reservation, to: total, stored: used, quota: blobLimits.quotaBytes) {
+                    throw quotaExceeded(used: full.used)
+                }
                 try await upload.write(chunk)
             }
             if let length = contentLength, upload.received != length {

@@ -31,6 +31,8 @@ public struct SyncService: Sendable {
     /// Where tests inject a crash inside the push transaction: thrown there, the
     /// transaction rolls back as it would if the process died.
     let crashInsidePush = ServerCrashPoint()
+    /// The bytes of uploads in progress, against each library's quota.
+    let quotaReservations = QuotaReservations()
 
     /// Creates a service over a store.
     public init(store: any SyncStore, limits: WireLimits = .v1, blobs: (any BlobStore)? = nil, blobLimits: BlobLimits = .standard,
