@@ -181,10 +181,8 @@ let package = Package(
         .testTarget(
             name: "ReadingRoomTests",
             dependencies: [
-                // Requests go over real HTTP on loopback, with reader's own client.
+                // Requests go over real HTTP on loopback to the built reader-web, with reader's own client.
                 "ReadingRoom", "Storage", "Model", "HTTP", "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

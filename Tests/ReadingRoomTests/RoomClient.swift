@@ -1,29 +1,57 @@
 import Foundation
 import HTTP
-import Hummingbird
-import Logging
-import ReadingRoom
 import Storage
+import TestSupport
 
-/// A reading room running in this process on a free loopback port, and requests to it.
+/// A reading room served by the built `reader-web` on a free loopback port, over a
+/// library a test made, and requests to it.
+///
+/// A process, not a server in the test process: there its handlers would wait for
+/// the threads of Swift's shared pool, which the other suites' blocking work (child
+/// processes waited for) can hold for minutes when every suite runs at once.
 struct RoomClient {
     let base: URL
 
-    /// Runs `body` against a room over `library`, then stops the room.
-    static func with<T: Sendable>(_ library: Library, token: String? = nil, _ body: (RoomClient) async throws -> T) async throws -> T {
-        let room = try ReadingRoom(library: library, token: token)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = room.application(host: "127.0.0.1", port: 0, logger: Logger(label: "room-test")) { port in continuation.yield(port) }
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []); return nil }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), let base = URL(string: "http://127.0.0.1:\(port)") else {
-                throw HTTPFailure(kind: .other, reason: "the room did not start")
-            }
-            let result = try await body(RoomClient(base: base))
-            group.cancelAll()
-            return result
+    /// `reader-web` beside the test bundle (SwiftPM builds every product first), or `READER_WEB_BIN`.
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["READER_WEB_BIN"] { return URL(fileURLWithPath: path) }
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(), Bundle.main.bundleURL,
+                          Bundle.main.bundleURL.deletingLastPathComponent()]
+        for folder in candidates {
+            let url = folder.appendingPathComponent("reader-web")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
+        return repositoryRoot.appendingPathComponent(".build/debug/reader-web")
+    }()
+
+    /// Runs `body` against a room over `library`, then stops the room. With a
+    /// `token`, the room listens on 127.0.0.2 (not the default address) and asks for it.
+    static func with<T: Sendable>(_ library: Library, token: String? = nil, _ body: (RoomClient) async throws -> T) async throws -> T {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("room-\(UUID().uuidString).txt")
+        try Data().write(to: output)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["--library", library.path, "--port", "0"] + (token.map { ["--host", "127.0.0.2", "--token", $0] } ?? [])
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        var base: URL?
+        for _ in 0..<1200 where base == nil && process.isRunning {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("reading room at ") }) {
+                base = URL(string: String(line.dropFirst("reading room at ".count).prefix(while: { $0 != "?" })).trimmingCharacters(in: CharacterSet(charactersIn: "/")))
+            } else {
+                try await Task.sleep(for: .milliseconds(25))
+            }
+        }
+        guard let base else {
+            throw HTTPFailure(kind: .other, reason: "reader-web did not start: \((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
+        }
+        return try await body(RoomClient(base: base))
     }
 
     struct Page {
