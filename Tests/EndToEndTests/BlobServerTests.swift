@@ -176,8 +176,11 @@ struct BlobServerTests {
         let hash = Self.hex(bytes)
         let file = server.folder.appendingPathComponent("upload.bin")
         try bytes.write(to: file)
-        // A client that sends the headers and the first megabyte, then waits: the
-        // kill lands while the upload is open, whatever the machine's load.
+        // A client that sends the headers and the first megabyte, then holds the
+        // connection open until it is stopped: the kill lands while the upload is open
+        // however long this test waits to be scheduled (under the full suite's load its
+        // task has waited minutes; a sender that gave up after a while closed the upload
+        // first, and the server rightly threw its temporary file away).
         let sender = Process()
         sender.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         sender.arguments = ["python3", "-c", """
@@ -187,7 +190,8 @@ struct BlobServerTests {
             s = socket.create_connection(("127.0.0.1", int(port)))
             s.sendall(f"PUT /v1/libraries/lab/blobs/{digest} HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: Bearer {token}\\r\\nContent-Length: {len(data)}\\r\\n\\r\\n".encode() + data[:1000000])
             print("sent the first megabyte", flush=True)
-            time.sleep(120)
+            while True:
+                time.sleep(60)
             """, String(server.port), token, hash, file.path]
         // What the sender said, for the message if the megabyte never arrives.
         let senderOutput = server.folder.appendingPathComponent("sender.txt")
