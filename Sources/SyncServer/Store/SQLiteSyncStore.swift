@@ -19,7 +19,8 @@ public final class SQLiteSyncStore: SyncStore {
     public let currentEpoch: String
     /// Every write, one at a time: a push's transaction stays open across the
     /// awaits of its body, and no other write may run inside it.
-    private let writes = WriteQueue()
+    /// Every write, one at a time; pushes that arrive together share one transaction.
+    let writes: WriteQueue
 
     /// Opens (creating on first use) the server database at `path` and migrates it.
     ///
@@ -38,6 +39,11 @@ public final class SQLiteSyncStore: SyncStore {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            let writer = pool
+            writes = WriteQueue(transaction: WriteQueue.Transaction(
+                begin: { try writer.writeNow { db in try db.execute(sql: "BEGIN IMMEDIATE") } },
+                commit: { try writer.writeNow { db in try db.execute(sql: "COMMIT") } },
+                rollback: { try? writer.writeNow { db in if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") } } }))
             try Self.migrator.migrate(pool)
             let epochFile = path + ".epoch"
             let onDisk = (try? String(contentsOfFile: epochFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -228,14 +234,16 @@ public final class SQLiteSyncStore: SyncStore {
     /// throws), run in the write queue so that no other write comes in between.
     public func push<T: Sendable>(library: ServerLibrary, _ body: @escaping @Sendable (any PushTransaction) async throws -> T) async throws -> T {
         let pool = self.pool
-        return try await writes.run {
-            try pool.writeNow { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        // In the group's transaction (WriteQueue): a savepoint of its own, so that a
+        // push that fails takes back its writes only.
+        return try await writes.runGrouped {
+            try pool.writeNow { db in try db.execute(sql: "SAVEPOINT push") }
             do {
                 let result = try await body(SQLitePushTransaction(pool: pool, library: library.key))
-                try pool.writeNow { db in try db.execute(sql: "COMMIT") }
+                try pool.writeNow { db in try db.execute(sql: "RELEASE push") }
                 return result
             } catch {
-                try? pool.writeNow { db in if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") } }
+                try? pool.writeNow { db in try db.execute(sql: "ROLLBACK TO push; RELEASE push") }
                 throw error
             }
         }
