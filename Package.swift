@@ -29,6 +29,8 @@ let package = Package(
         // No traits: swift-configuration support is not used.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        // Hummingbird's own lifecycle (no new build): named for `withGracefulShutdownHandler`.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         // The reading room's pages (`reader serve`): logic-less templates that escape
         // every value by default. Pure Swift, no dependencies of its own.
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
@@ -83,6 +85,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                // Already built for Hummingbird: waiting pulls are answered at graceful shutdown.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -90,8 +90,8 @@ struct ReaderProcess {
     }
 
     /// Starts `reader ARGS --library <temp>` without waiting for it (to be killed
-    /// midway); its output goes nowhere.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    /// midway, or stopped); its output goes to `output` when given, else nowhere.
+    func start(_ arguments: [String], environment: [String: String] = [:], output: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments + ["--library", library]
@@ -100,8 +100,15 @@ struct ReaderProcess {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.currentDirectoryURL = repositoryRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let output {
+            try Data().write(to: output)
+            let handle = try FileHandle(forWritingTo: output)
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return process

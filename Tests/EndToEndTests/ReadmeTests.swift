@@ -51,6 +51,8 @@ struct ReadmeTests {
         "reader sync",
         "reader-server serve --db /srv/reader.sqlite --host 0.0.0.0 --port 8787",
         "reader serve --open",
+        // Runs until Ctrl-C: WatchTests runs it against a live server.
+        "reader sync --watch",
     ]
 
     /// Runs `command` with `sh -c` in `folder`, with the built binaries first on PATH.

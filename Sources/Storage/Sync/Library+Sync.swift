@@ -43,6 +43,13 @@ extension Library {
         }
     }
 
+    /// A number that changes whenever another connection (another `reader` process,
+    /// the reading room) commits to the library, and not for this library's own
+    /// writes: what `reader sync --watch` polls to send a local edit at once.
+    public func othersWriteVersion() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
     /// The wall clock the library stamps with: this machine's, corrected by the
     /// offset to the server's clock that the last sync measured.
     public func correctedWallMillis() throws -> UInt64 {

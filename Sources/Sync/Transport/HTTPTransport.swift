@@ -48,6 +48,15 @@ public final class HTTPTransport: SyncTransport, Sendable {
         try await get(ChangesPage.self, path: "/changes?cursor=\(cursor)&limit=\(limit)" + (node.map { "&node=\($0)" } ?? ""))
     }
 
+    /// `GET …/changes?wait=S`: answers as soon as the server has changes after
+    /// `cursor` (leaving out `node`'s own), or after `seconds` with an empty page.
+    /// The long poll of `reader sync --watch`; cancelling the task ends it.
+    public func waitForChanges(after cursor: Int64, notPushedBy node: NodeID?, upTo seconds: Int) async throws -> ChangesPage {
+        var request = try makeRequest(path: "/changes?cursor=\(cursor)&limit=1&wait=\(seconds)" + (node.map { "&node=\($0)" } ?? ""))
+        request.timeout = timeout + TimeInterval(seconds)
+        return try await send(request, as: ChangesPage.self)
+    }
+
     public func push(body: String, idempotencyKey: String) async throws -> PushReceipt {
         var request = try makeRequest(path: "/push")
         request.method = "POST"

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Model
 import NIOCore
+import ServiceLifecycle
 import SyncWire
 
 /// The sync server over HTTP/1.1: the routes of protocol v1 on Hummingbird.
@@ -27,8 +28,14 @@ public enum SyncServerApplication {
         router.get("/v1/libraries/:lib/changes") { request, context in
             let library = try await authenticate(request, context, service)
             let query = request.uri.queryParameters
-            return json(try await service.changes(library: library, cursor: query.get("cursor"), limit: query.get("limit"),
-                                                    node: query.get("node")))
+            // A waiting pull is answered at once when the server begins to stop.
+            return json(try await withGracefulShutdownHandler {
+                try await service.changes(library: library, cursor: query.get("cursor"), limit: query.get("limit"),
+                                          node: query.get("node"), wait: query.get("wait"),
+                                          waiter: request.headers[.authorization] ?? "")
+            } onGracefulShutdown: {
+                service.answerWaitingPulls()
+            })
         }
         router.post("/v1/libraries/:lib/push") { request, context in
             let library = try await authenticate(request, context, service)

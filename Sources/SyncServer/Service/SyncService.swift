@@ -33,6 +33,8 @@ public struct SyncService: Sendable {
     let crashInsidePush = ServerCrashPoint()
     /// The bytes of uploads in progress, against each library's quota.
     let quotaReservations = QuotaReservations()
+    /// Pulls waiting for a library's next push (`changes?wait=`).
+    let waiters = ChangeWaiters()
 
     /// Creates a service over a store.
     public init(store: any SyncStore, limits: WireLimits = .v1, blobs: (any BlobStore)? = nil, blobLimits: BlobLimits = .standard,
@@ -81,12 +83,36 @@ public struct SyncService: Sendable {
     /// `GET /v1/libraries/{lib}/changes?cursor=N&limit=M&node=HEX`: with `node`, the
     /// fields whose latest value that node pushed are left out (no echo), and the
     /// cursor passes them.
-    public func changes(library: ServerLibrary, cursor cursorText: String?, limit limitText: String?, node nodeText: String? = nil) async throws -> ChangesPage {
+    public func changes(library: ServerLibrary, cursor cursorText: String?, limit limitText: String?, node nodeText: String? = nil,
+                        wait waitText: String? = nil, waiter: String = "") async throws -> ChangesPage {
         let cursor = try Self.integer(cursorText, name: "cursor", default: 0, range: 0...Int64.max)
         let limit = try Self.integer(limitText, name: "limit", default: Int64(limits.defaultPullLimit), range: 1...Int64(limits.maxPullLimit))
-        let page = try await store.changes(library: library, after: cursor, limit: Int(limit), notPushedBy: try Self.node(nodeText))
+        let wait = try Self.integer(waitText, name: "wait", default: 0, range: 0...Int64(Self.longestWait))
+        let node = try Self.node(nodeText)
+        // The ticket comes before the read: a push committing in between is seen by the wait.
+        let ticket = waiters.ticket(for: library.key)
+        var page = try await store.changes(library: library, after: cursor, limit: Int(limit), notPushedBy: node)
+        if wait > 0, page.changes.isEmpty, page.cursor <= cursor {
+            let ending: ChangeWaiters.Ending
+            do {
+                ending = try await waiters.wait(for: ticket, holder: waiter, upTo: .seconds(wait))
+            } catch let full as ChangeWaiters.TooManyWaiters {
+                throw WireErrorBody(.tooManyWaiters, "this token already holds \(full.limit) waiting pulls; wait for one to end")
+            }
+            if ending == .pushed {
+                page = try await store.changes(library: library, after: cursor, limit: Int(limit), notPushedBy: node)
+            }
+        }
         return ChangesPage(changes: page.changes, cursor: page.cursor, hasMore: page.hasMore,
                            epoch: try await store.epoch(), serverTimeMillis: now())
+    }
+
+    /// The longest a pull may wait for a push (`changes?wait=`), in seconds.
+    public static let longestWait = 60
+
+    /// Answers every waiting pull at once: the server is stopping.
+    public func answerWaitingPulls() {
+        waiters.close()
     }
 
     /// The `node` query parameter, when given.
@@ -141,10 +167,13 @@ public struct SyncService: Sendable {
         let limits = self.limits
         let epoch = try await store.epoch()
         let crash = crashInsidePush
-        return try await store.push(library: library) { transaction in
+        let answer = try await store.push(library: library) { transaction in
             try await PushApplier(transaction: transaction, request: request, key: key, bodyHash: bodyHash,
                                   serverTime: serverTime, limits: limits, epoch: epoch, crash: crash).run()
         }
+        // After the commit: a pull woken now reads what this push stored.
+        if !answer.replayed { waiters.signal(library: library.key) }
+        return answer
     }
 
     /// Refuses the whole batch when a change breaks one of ``Model/FieldRules``: a

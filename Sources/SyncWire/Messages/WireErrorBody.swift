@@ -31,6 +31,8 @@ public enum WireErrorCode: String, Hashable, Sendable, CaseIterable {
     case clockSkew = "clock_skew"
     /// 426: the client's protocol is older than the server serves.
     case upgradeRequired = "upgrade_required"
+    /// 429: the token already holds as many waiting pulls (`changes?wait=`) as it may.
+    case tooManyWaiters = "too_many_waiters"
     /// 500: the server failed; the request can be retried.
     case internalError = "internal_error"
     /// 503: the server is shutting down or its database is busy; retry later.
@@ -49,6 +51,7 @@ public enum WireErrorCode: String, Hashable, Sendable, CaseIterable {
         case .rangeNotSatisfiable: 416
         case .invalidBody, .clockSkew, .hashMismatch: 422
         case .upgradeRequired: 426
+        case .tooManyWaiters: 429
         case .internalError: 500
         case .unavailable: 503
         }

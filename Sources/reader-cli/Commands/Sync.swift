@@ -28,11 +28,18 @@ struct SyncCommand: ParsableCommand {
         @Flag(help: "Sync records only: no file goes up or down.") var noFiles = false
         @Option(name: .customLong("max-size"), help: "The largest file downloaded (default 200MiB).") var maxSize: String = "200MiB"
         @Flag(name: .shortAndLong, help: "No progress on standard error.") var quiet = false
+        @Flag(help: "Keep syncing while running: another machine's edits arrive within a second, and this one's go out as they are made. Ctrl-C stops.")
+        var watch = false
         @OptionGroup var library: LibraryOptions
+
+        func validate() throws {
+            if watch && dryRun { throw ValidationError("--watch and --dry-run do not go together: --dry-run writes nothing, --watch keeps syncing") }
+        }
 
         func run() async throws {
             let store = try library.open()
             let transport = try Self.transport(for: store)
+            if watch { return try await keepWatching(store, transport) }
             let shown = ProgressLine()
             let engine = SyncEngine(library: store, transport: transport, progress: { progress in
                 // A line every 50,000 changes: long syncs show they move, short ones stay quiet.
