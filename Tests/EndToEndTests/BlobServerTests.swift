@@ -177,7 +177,7 @@ struct BlobServerTests {
         let file = server.folder.appendingPathComponent("upload.bin")
         try bytes.write(to: file)
         // A client that sends the headers and the first megabyte, then holds the
-        // connection open until it is stopped: the kill lands while the upload is open
+        // connection open until it is stopped (or 15 minutes pass): the kill lands while the upload is open
         // however long this test waits to be scheduled (under the full suite's load its
         // task has waited minutes; a sender that gave up after a while closed the upload
         // first, and the server rightly threw its temporary file away).
@@ -190,8 +190,7 @@ struct BlobServerTests {
             s = socket.create_connection(("127.0.0.1", int(port)))
             s.sendall(f"PUT /v1/libraries/lab/blobs/{digest} HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: Bearer {token}\\r\\nContent-Length: {len(data)}\\r\\n\\r\\n".encode() + data[:1000000])
             print("sent the first megabyte", flush=True)
-            while True:
-                time.sleep(60)
+            time.sleep(900)
             """, String(server.port), token, hash, file.path]
         // What the sender said, for the message if the megabyte never arrives.
         let senderOutput = server.folder.appendingPathComponent("sender.txt")
@@ -200,7 +199,8 @@ struct BlobServerTests {
         sender.standardOutput = senderHandle
         sender.standardError = senderHandle
         try sender.run()
-        defer { if sender.isRunning { sender.terminate() } }
+        // SIGKILL: a child of the test process starts with SIGTERM blocked.
+        defer { if sender.isRunning { kill(sender.processIdentifier, SIGKILL) } }
         var seen = false
         for _ in 0..<600 where !seen {
             try await Task.sleep(for: .milliseconds(50))
