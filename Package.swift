@@ -34,6 +34,10 @@ let package = Package(
         // The reading room's pages (`reader serve`): logic-less templates that escape
         // every value by default. Pure Swift, no dependencies of its own.
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
+        // The sync server's PostgreSQL store (several server instances over one database):
+        // the PostgreSQL wire protocol on SwiftNIO, with a connection pool and LISTEN/NOTIFY.
+        // Costs about 2.5-4.5 min of CI build (NIOSSL, swift-crypto's extras, metrics).
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     targets: [
         .target(
@@ -87,6 +91,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // Already built for Hummingbird: waiting pulls are answered at graceful shutdown.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

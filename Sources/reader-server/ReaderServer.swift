@@ -11,35 +11,76 @@ struct ReaderServer: AsyncParsableCommand {
         commandName: "reader-server",
         abstract: "The sync server for reader libraries.",
         discussion: """
-            One server keeps many libraries in one SQLite file. Each device gets its own \
-            token for one library:
+            One server keeps many libraries in one database: a SQLite file by default, or \
+            PostgreSQL for several server instances (--database postgres://USER@HOST:PORT/DB, \
+            or READER_SERVER_DATABASE). Each device gets its own token for one library:
 
-              reader-server library create lab --db server.sqlite
-              reader-server token create --library lab --device laptop --db server.sqlite
-              reader-server serve --db server.sqlite --port 8787
+              reader-server library create lab --database server.sqlite
+              reader-server token create --library lab --device laptop --database server.sqlite
+              reader-server serve --database server.sqlite --port 8787
             """,
         version: "0.1.0",
         subcommands: [Serve.self, LibraryCommand.self, TokenCommand.self, Dump.self, CollectGarbage.self]
     )
 }
 
-/// The database option every subcommand takes.
+/// The database options every subcommand takes.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The server's SQLite database (created on first use).")
-    var db: String = "reader-server.sqlite"
+    @Option(name: .long, help: ArgumentHelp(
+        "The server's database: a SQLite file (created on first use) or postgres://USER@HOST:PORT/DATABASE.",
+        discussion: "Also READER_SERVER_DATABASE; the default is reader-server.sqlite."))
+    var database: String?
 
-    func open() throws -> SQLiteSyncStore {
+    @Option(name: .long, help: ArgumentHelp("The server's SQLite file (as --database FILE).", visibility: .hidden))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The folder of the libraries' files.",
+        discussion: "Default: beside a SQLite database (FILE.blobs); with PostgreSQL, reader-server.blobs here (give every instance the same folder)."))
+    var files: String?
+
+    /// The database the options name.
+    func location() throws -> ServerDatabase {
+        if database != nil, db != nil { throw ValidationError("give the database once: --database or --db, not both") }
+        let text = database ?? db ?? ProcessInfo.processInfo.environment["READER_SERVER_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "reader-server.sqlite"
         do {
-            return try SQLiteSyncStore(path: db)
+            return try ServerDatabase(text)
         } catch {
             throw ValidationError("\(error)")
         }
     }
 
-    /// The libraries' files: a folder beside the database (`<db>.blobs`).
+    func open(logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() })) throws -> any SyncStore {
+        do {
+            return try location().open(logger: logger)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// Runs `body` with the store open, and closes it after.
+    func withStore<T>(logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() }),
+                      _ body: (any SyncStore) async throws -> T) async throws -> T {
+        let store = try open(logger: logger)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// The libraries' files.
     func openBlobs() throws -> DirectoryBlobStore {
         do {
-            return try DirectoryBlobStore(besideDatabase: db)
+            return try DirectoryBlobStore(folder: URL(fileURLWithPath: files ?? location().defaultFilesFolder, isDirectory: true))
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw ValidationError("\(error)")
         }
@@ -77,15 +118,19 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "reader-server")
         let limits = BlobLimits(maxFileBytes: try byteCount(maxFileSize, option: "--max-file-size"), quotaBytes: try byteCount(quota, option: "--quota"))
-        let store = try database.open()
         let blobs = try database.openBlobs()
-        logger.info("opened", metadata: ["db": .string(database.db), "epoch": .string(store.currentEpoch), "files": .string(blobs.root.path)])
-        let service = SyncService(store: store, blobs: blobs, blobLimits: limits)
-        let app = SyncServerApplication.make(service: service, host: host, port: port, logger: logger) { bound in
-            // The first line on standard output, for scripts and tests that start the server on port 0.
-            FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
+        let location = try database.location()
+        try await database.withStore(logger: logger) { store in
+            let epoch = try await store.epoch()
+            logger.info("opened", metadata: ["database": .string(location.description), "epoch": .string(epoch),
+                                             "files": .string(blobs.root.path)])
+            let service = SyncService(store: store, blobs: blobs, blobLimits: limits)
+            let app = SyncServerApplication.make(service: service, host: host, port: port, logger: logger) { bound in
+                // The first line on standard output, for scripts and tests that start the server on port 0.
+                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
+            }
+            try await app.runService()
         }
-        try await app.runService()
         logger.info("stopped")
     }
 }
@@ -103,7 +148,7 @@ struct LibraryCommand: AsyncParsableCommand {
             guard DeviceTokens.isValidName(name) else {
                 throw ValidationError("a library name has 1 to 64 letters, digits, '.', '_' or '-': '\(name)' does not")
             }
-            let library = try await database.open().createLibrary(named: name, at: nowMillis())
+            let library = try await database.withStore { try await $0.createLibrary(named: name, at: nowMillis()) }
             print("created library \(library.name)")
             print("clients sync with: reader remote set http://HOST:PORT/v1/libraries/\(library.name) --token TOKEN")
         }
@@ -114,7 +159,7 @@ struct LibraryCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            for library in try await database.open().libraries() { print(library.name) }
+            for library in try await database.withStore({ try await $0.libraries() }) { print(library.name) }
         }
     }
 }
@@ -134,7 +179,9 @@ struct TokenCommand: AsyncParsableCommand {
                 throw ValidationError("a device name has 1 to 64 letters, digits, '.', '_' or '-': '\(device)' does not")
             }
             let token = DeviceTokens.make()
-            let record = try await database.open().createToken(library: library, device: device, hash: SyncService.hash(token), at: nowMillis())
+            let record = try await database.withStore {
+                try await $0.createToken(library: library, device: device, hash: SyncService.hash(token), at: nowMillis())
+            }
             print(token)
             FileHandle.standardError.write(Data("token \(record.id) for \(record.device) on library \(record.library): shown once, only its SHA-256 is stored\n".utf8))
         }
@@ -148,7 +195,7 @@ struct TokenCommand: AsyncParsableCommand {
             print("id\tlibrary\tdevice\tcreated\trevoked\tsha256")
             let format = ISO8601DateFormatter()
             func date(_ millis: Int64) -> String { format.string(from: Date(timeIntervalSince1970: Double(millis) / 1000)) }
-            for token in try await database.open().tokens() {
+            for token in try await database.withStore({ try await $0.tokens() }) {
                 print("\(token.id)\t\(token.library)\t\(token.device)\t\(date(token.createdAt))\t\(token.revokedAt.map(date) ?? "-")\t\(token.hashPrefix)…")
             }
         }
@@ -160,7 +207,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Argument(help: "The token's id.") var id: Int64
 
         func run() async throws {
-            guard let token = try await database.open().revokeToken(id: id, at: nowMillis()) else {
+            guard let token = try await database.withStore({ try await $0.revokeToken(id: id, at: nowMillis()) }) else {
                 throw ValidationError("no token has id \(id); `reader-server token list` shows them")
             }
             print("revoked token \(token.id) (\(token.device) on \(token.library))")
@@ -174,11 +221,12 @@ struct Dump: AsyncParsableCommand {
     @Option(help: "The library.") var library: String
 
     func run() async throws {
-        let store = try database.open()
-        guard let found = try await store.libraries().first(where: { $0.name == library }) else {
-            throw ValidationError("no library is named '\(library)'")
+        try await database.withStore { store in
+            guard let found = try await store.libraries().first(where: { $0.name == library }) else {
+                throw ValidationError("no library is named '\(library)'")
+            }
+            FileHandle.standardOutput.write(Data(try await SyncService(store: store).dump(library: found).utf8))
         }
-        FileHandle.standardOutput.write(Data(try await SyncService(store: store).dump(library: found).utf8))
     }
 }
 
@@ -202,10 +250,10 @@ struct CollectGarbage: AsyncParsableCommand {
         guard let seconds = Self.duration(grace) else {
             throw ValidationError("--grace takes a duration such as 7d, 12h or 30m, not '\(grace)'")
         }
-        let store = try database.open()
         let blobs = try database.openBlobs()
-        let collector = BlobCollector(store: store, blobs: blobs)
-        let report = try await collector.collect(olderThan: Date().addingTimeInterval(-seconds), dryRun: dryRun)
+        let report = try await database.withStore { store in
+            try await BlobCollector(store: store, blobs: blobs).collect(olderThan: Date().addingTimeInterval(-seconds), dryRun: dryRun)
+        }
         for (library, removed) in report.removed where !removed.isEmpty {
             let bytes = removed.reduce(Int64(0)) { $0 + $1.size }
             print("\(library): \(dryRun ? "would remove" : "removed") \(removed.count) file\(removed.count == 1 ? "" : "s") (\(ByteCount.text(bytes)))")

@@ -68,9 +68,29 @@ public enum SyncServerApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "reader-server"),
+            services: [PushRelay(service: service, logger: logger)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
+    }
+
+    /// Hears the pushes other server processes commit to the same database (see
+    /// ``SyncService/relayPushesFromOtherProcesses()``) while the server runs.
+    struct PushRelay: Service {
+        let service: SyncService
+        let logger: Logger
+
+        func run() async throws {
+            do {
+                try await cancelWhenGracefulShutdown { try await service.relayPushesFromOtherProcesses() }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("cannot hear other server processes' pushes", metadata: ["error": .string("\(error)")])
+            }
+            // A store with one process returns at once: there is nothing to hear.
+            try? await gracefulShutdown()
+        }
     }
 
     static func authenticate(_ request: Request, _ context: BasicRequestContext, _ service: SyncService) async throws -> ServerLibrary {

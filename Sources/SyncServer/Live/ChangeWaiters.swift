@@ -9,13 +9,16 @@ import Synchronization
 /// ticket was taken is in what the pull read; one that committed after moved the
 /// count past the ticket, and ``wait(for:holder:upTo:)`` returns at once.
 ///
-/// In-process: it hears the pushes of this server process (the SQLite store has
-/// one). Waiters are capped per token, and ``close()`` (shutdown) answers them all.
+/// It hears the pushes of this server process where they commit, and those of other
+/// processes over the same database through the store (``SyncStore/listenForPushes(_:)``:
+/// PostgreSQL's `NOTIFY`, delivered after their commit). Waiters are capped per token,
+/// and ``close()`` (shutdown) answers them all.
 final class ChangeWaiters: Sendable {
     /// A library's push count when a pull began.
     struct Ticket: Sendable {
         fileprivate let library: Int64
         fileprivate let pushes: Int64
+        fileprivate let everything: Int64
     }
 
     /// Why a wait ended.
@@ -44,6 +47,8 @@ final class ChangeWaiters: Sendable {
 
     private struct State {
         var pushes: [Int64: Int64] = [:]
+        /// How many times every library was signalled at once (``signalAll()``).
+        var everything: Int64 = 0
         var entries: [Int: Entry] = [:]
         var byHolder: [String: Int] = [:]
         var nextID = 0
@@ -78,7 +83,7 @@ final class ChangeWaiters: Sendable {
 
     /// The library's push count now: take it before reading the store.
     func ticket(for library: Int64) -> Ticket {
-        Ticket(library: library, pushes: state.withLock { $0.pushes[library, default: 0] })
+        state.withLock { Ticket(library: library, pushes: $0.pushes[library, default: 0], everything: $0.everything) }
     }
 
     /// Tells the library's waiting pulls that a push committed.
@@ -87,6 +92,16 @@ final class ChangeWaiters: Sendable {
             state.pushes[library, default: 0] += 1
             let ids = state.entries.filter { $0.value.library == library }.map(\.key)
             return ids.compactMap { state.end($0, with: .pushed) }
+        }
+        for continuation in woken { continuation.resume(returning: .pushed) }
+    }
+
+    /// Wakes every waiting pull of every library: pushes may have been missed (the
+    /// connection that hears other processes' pushes was lost).
+    func signalAll() {
+        let woken = state.withLock { state -> [CheckedContinuation<Ending, Never>] in
+            state.everything += 1
+            return state.entries.keys.compactMap { state.end($0, with: .pushed) }
         }
         for continuation in woken { continuation.resume(returning: .pushed) }
     }
@@ -136,7 +151,7 @@ final class ChangeWaiters: Sendable {
             var entry = Entry(library: ticket.library, holder: holder)
             if state.closed {
                 entry.ending = .closing
-            } else if state.pushes[ticket.library, default: 0] != ticket.pushes {
+            } else if state.pushes[ticket.library, default: 0] != ticket.pushes || state.everything != ticket.everything {
                 entry.ending = .pushed
             }
             state.entries[state.nextID] = entry

@@ -115,6 +115,14 @@ public struct SyncService: Sendable {
         waiters.close()
     }
 
+    /// Wakes this process's waiting pulls when a push commits in another server
+    /// process over the same database, until the task is cancelled.
+    public func relayPushesFromOtherProcesses() async throws {
+        try await store.listenForPushes { [waiters] library in
+            if let library { waiters.signal(library: library) } else { waiters.signalAll() }
+        }
+    }
+
     /// The `node` query parameter, when given.
     static func node(_ text: String?) throws -> NodeID? {
         guard let text else { return nil }

@@ -4,8 +4,8 @@ import SyncWire
 /// Where the server keeps its libraries: the one protocol between the sync
 /// protocol's logic (``SyncService``) and a database.
 ///
-/// ``SQLiteSyncStore`` is the embedded default. A PostgreSQL store for larger
-/// deployments implements the same protocol; the protocol logic does not change,
+/// ``SQLiteSyncStore`` is the embedded default; ``PostgresSyncStore`` serves larger
+/// deployments with several server processes. The protocol logic does not change,
 /// because every rule (last writer wins, purge, text revisions, nseq, receipts)
 /// is decided in ``SyncService`` through a ``PushTransaction``.
 public protocol SyncStore: Sendable {
@@ -46,6 +46,15 @@ public protocol SyncStore: Sendable {
     func forEachRecord(library: ServerLibrary, _ body: @Sendable (String, String, [String: Stamped]) throws -> Void) async throws
     /// The accepted texts of one text field, oldest first.
     func textHistory(library: ServerLibrary, entity: String, id: String, field: String) async throws -> [TextRevision]
+    /// Calls `heard` with a library's key each time a push to it commits in another
+    /// server process over the same database (nil: any library may have changed),
+    /// until the task is cancelled. A store only one process opens returns at once.
+    func listenForPushes(_ heard: @escaping @Sendable (Int64?) -> Void) async throws
+}
+
+extension SyncStore {
+    /// One process: every push is signalled where it commits.
+    public func listenForPushes(_ heard: @escaping @Sendable (Int64?) -> Void) async throws {}
 }
 
 /// The work of one push inside its transaction, in a few calls whatever the size

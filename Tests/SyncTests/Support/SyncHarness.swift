@@ -12,17 +12,36 @@ import NIOCore
 typealias TestClock = ManualClock
 
 /// The server stores every conformance test runs against: each must give the
-/// protocol's behaviour exactly (a PostgreSQL store joins the list when it exists).
+/// protocol's behaviour exactly.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
+    /// A database of its own on the test process's PostgreSQL server (``ThrowawayPostgres``).
+    case postgres
+
+    /// The stores the conformance tests run against here: PostgreSQL where it can be
+    /// started, and always in CI (where its absence fails).
+    static var allCases: [StoreKind] {
+        ThrowawayPostgres.isAvailable || ThrowawayPostgres.isRequired ? [.sqlite, .postgres] : [.sqlite]
+    }
 
     var testDescription: String { rawValue }
 
-    /// A new, empty store of this kind whose files (if any) live at `path`.
+    /// A new, empty store of this kind whose files (if any) live at `path`; for
+    /// PostgreSQL, a new database whose URL `path` keeps beside it (`reopen`).
     func open(path: String) throws -> any SyncStore {
         switch self {
         case .sqlite: try SQLiteSyncStore(path: path)
+        case .postgres: try PostgresSyncStore(location: PostgresLocation(url: Self.database(for: path)))
         }
+    }
+
+    /// The database a test server at `path` uses: made on first use, the same after.
+    static func database(for path: String) throws -> String {
+        let file = path + ".postgres-url"
+        if let url = try? String(contentsOfFile: file, encoding: .utf8) { return url }
+        let url = try ThrowawayPostgres.makeDatabase()
+        try url.write(toFile: file, atomically: true, encoding: .utf8)
+        return url
     }
 }
 
