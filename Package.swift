@@ -184,6 +184,8 @@ let package = Package(
             dependencies: [
                 "Sync", "SyncServer", "SyncWire", "Storage", "Model", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                // To damage a server database's rows by hand (already built for Storage).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -20,7 +20,7 @@ struct ReaderServer: AsyncParsableCommand {
               reader-server serve --database server.sqlite --port 8787
             """,
         version: "0.1.0",
-        subcommands: [Serve.self, LibraryCommand.self, TokenCommand.self, Dump.self, CollectGarbage.self]
+        subcommands: [Serve.self, LibraryCommand.self, TokenCommand.self, Dump.self, Migrate.self, CollectGarbage.self]
     )
 }
 
@@ -51,20 +51,22 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    func open(logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() })) throws -> any SyncStore {
-        do {
-            return try location().open(logger: logger)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw ValidationError("\(error)")
-        }
-    }
-
     /// Runs `body` with the store open, and closes it after.
     func withStore<T>(logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() }),
                       _ body: (any SyncStore) async throws -> T) async throws -> T {
-        let store = try open(logger: logger)
+        try await Self.withStore(location(), logger: logger, body)
+    }
+
+    /// Runs `body` with the store at `database` open, and closes it after.
+    static func withStore<T>(_ database: ServerDatabase,
+                             logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() }),
+                             _ body: (any SyncStore) async throws -> T) async throws -> T {
+        let store: any SyncStore
+        do {
+            store = try database.open(logger: logger)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         do {
             let result = try await body(store)
             await store.close()
@@ -226,6 +228,52 @@ struct Dump: AsyncParsableCommand {
                 throw ValidationError("no library is named '\(library)'")
             }
             FileHandle.standardOutput.write(Data(try await SyncService(store: store).dump(library: found).utf8))
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy a server database into another: SQLite to PostgreSQL, or back.",
+        discussion: """
+            Stop the servers first. Every library, token hash, receipt, text revision and \
+            device cursor is copied with its ids and the server's epoch, so that clients \
+            go on syncing as if nothing had moved. The copy is one transaction, read back \
+            and compared with the source before it commits. The destination must be new \
+            (no library, no token) or hold the same already: running it twice changes \
+            nothing. The libraries' files are not moved: serve the new database with \
+            --files naming the old folder.
+
+              reader-server migrate --from sqlite:server.sqlite --to postgres://reader@db:5432/reader
+            """
+    )
+    @Option(help: "The database to copy: a SQLite file (sqlite:FILE) or postgres://USER@HOST:PORT/DATABASE.") var from: String
+    @Option(help: "The database to copy into (created and migrated on first use).") var to: String
+
+    func run() async throws {
+        let source: ServerDatabase, destination: ServerDatabase
+        do {
+            source = try ServerDatabase(from)
+            destination = try ServerDatabase(to)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        guard source != destination else { throw ValidationError("--from and --to name the same database (\(source))") }
+        if case .sqlite(let path) = source, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("there is no server database at \(path) (--from)")
+        }
+        let report = try await DatabaseOptions.withStore(source) { from in
+            try await DatabaseOptions.withStore(destination) { to in
+                guard let from = from as? any RowCopyingStore, let to = to as? any RowCopyingStore else {
+                    throw ValidationError("these stores cannot be copied row for row")
+                }
+                return try await StoreCopy.copy(from: from, to: to)
+            }
+        }
+        print("\(source) -> \(destination): \(report)")
+        let files = source.defaultFilesFolder
+        if FileManager.default.fileExists(atPath: files) {
+            print("the libraries' files stay in \(files): serve the new database with --files \(files)")
         }
     }
 }

@@ -53,6 +53,9 @@ struct ReadmeTests {
         "reader serve --open",
         // Runs until Ctrl-C: WatchTests runs it against a live server.
         "reader sync --watch",
+        // Need PostgreSQL: MigrateTests runs them against the tests' server.
+        "reader-server migrate --from sqlite:/srv/reader.sqlite --to postgres://reader@db.lab:5432/reader",
+        "reader-server serve --database postgres://reader@db.lab:5432/reader --files /srv/reader.sqlite.blobs --host 0.0.0.0 --port 8787",
     ]
 
     /// Runs `command` with `sh -c` in `folder`, with the built binaries first on PATH.

@@ -8,7 +8,12 @@ import Testing
 /// graceful shutdown can be tested.
 final class ServerProcess {
     let folder: URL
+    /// The SQLite file the server uses, unless it was given another database.
     var database: String { folder.appendingPathComponent("server.sqlite").path }
+    /// The `--database` it is run with: ``database``, or a PostgreSQL URL.
+    let databaseArgument: String
+    /// The `--files` folder it serves with (the SQLite default, beside ``database``).
+    let files: String
     private(set) var process: Process?
     private(set) var port: Int = 0
     let log: URL
@@ -16,8 +21,12 @@ final class ServerProcess {
 
     static let binary: URL = ReaderProcess.binary.deletingLastPathComponent().appendingPathComponent("reader-server")
 
-    init() throws {
+    /// A server on a new SQLite file, or on `database` (a PostgreSQL URL) with its
+    /// files in `files` (by default, where a SQLite server in this folder keeps them).
+    init(database given: String? = nil, files givenFiles: String? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-server-\(UUID().uuidString)")
+        databaseArgument = given ?? folder.appendingPathComponent("server.sqlite").path
+        files = givenFiles ?? folder.appendingPathComponent("server.sqlite.blobs").path
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         log = folder.appendingPathComponent("server.log")
         try Data().write(to: log)
@@ -31,9 +40,16 @@ final class ServerProcess {
     /// Runs an administration command (`library create lab`) and returns its standard output.
     @discardableResult
     func admin(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let run = try Self.run(arguments + ["--database", databaseArgument])
+        #expect(run.status == 0, "reader-server \(arguments.joined(separator: " ")): \(run.errors)", sourceLocation: sourceLocation)
+        return run.output
+    }
+
+    /// Runs `reader-server` with these arguments alone; returns its exit status and what it printed.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments + ["--db", database]
+        process.executableURL = binary
+        process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -41,8 +57,7 @@ final class ServerProcess {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "reader-server \(arguments.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))", sourceLocation: sourceLocation)
-        return String(decoding: data, as: UTF8.self)
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errors, as: UTF8.self))
     }
 
     /// Starts serving, on `port` (0: a free one), and waits until it listens;
@@ -56,7 +71,7 @@ final class ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
-                             Self.binary.path, "serve", "--db", database, "--host", "127.0.0.1", "--port", String(requested)] + options
+                             Self.binary.path, "serve", "--database", databaseArgument, "--files", files, "--host", "127.0.0.1", "--port", String(requested)] + options
         process.standardOutput = out
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

@@ -15,11 +15,13 @@ import SyncWire
 /// ```
 public final class SQLiteSyncStore: SyncStore {
     let pool: DatabasePool
+    /// The database file.
+    let path: String
     /// The server's epoch (see ``SyncStore/epoch()``), read once when the store opens.
     public let currentEpoch: String
     /// Every write, one at a time: a push's transaction stays open across the
     /// awaits of its body, and no other write may run inside it.
-    /// Every write, one at a time; pushes that arrive together share one transaction.
+    /// Pushes that arrive together share one transaction (group commit).
     let writes: WriteQueue
 
     /// Opens (creating on first use) the server database at `path` and migrates it.
@@ -28,6 +30,7 @@ public final class SQLiteSyncStore: SyncStore {
     /// differ, or the file is missing for a database that has one, the database was
     /// restored or copied: a new epoch is made so that every client resyncs in full.
     public init(path: String) throws {
+        self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.label = "reader-server"
