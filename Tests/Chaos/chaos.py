@@ -21,6 +21,14 @@ time. Then heals (server up, every library synced until idle) and checks:
 
     chaos.py --reader .build/debug/reader --server .build/debug/reader-server --duration 60 --seed 1
 
+With --postgres, the server is three reader-server instances over one PostgreSQL
+database (a throwaway cluster this script starts, Tests/Postgres/throwaway-postgres.sh)
+sharing one files folder, behind a balancer that sends each connection to a random live
+instance; besides the kills above, instances are killed with SIGKILL, and PostgreSQL
+itself is restarted as after a crash (`pg_ctl restart -m immediate`), also in the
+middle of syncs. The same checks hold (integrity_check for the libraries; the server's
+dump through any instance).
+
 Prints the counts of kills, syncs and edits. Exit status 0 when every check passes.
 """
 import argparse
@@ -38,11 +46,70 @@ import threading
 import time
 import urllib.request
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
 
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Balancer:
+    """A TCP front for several server instances: each connection goes to a random
+    instance that accepts it (a killed one refuses, and the next is tried)."""
+
+    def __init__(self, ports, seed):
+        self.ports = ports
+        self.random = random.Random(seed)
+        self.lock = threading.Lock()
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.connect, args=(client,), daemon=True).start()
+
+    def connect(self, client):
+        with self.lock:
+            ports = self.random.sample(self.ports, len(self.ports))
+        for port in ports:
+            try:
+                upstream = socket.create_connection(("127.0.0.1", port), timeout=2)
+                upstream.settimeout(None)
+                break
+            except OSError:
+                continue
+        else:
+            client.close()
+            return
+        threading.Thread(target=self.pipe, args=(upstream, client), daemon=True).start()
+        self.pipe(client, upstream)
+
+    @staticmethod
+    def pipe(source, destination):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                destination.sendall(data)
+        except OSError:
+            pass
+        for end in (source, destination):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            end.close()
 
 
 class Chaos:
@@ -51,10 +118,22 @@ class Chaos:
         self.random = random.Random(args.seed)
         self.folder = tempfile.mkdtemp(prefix="reader-chaos-")
         self.db = os.path.join(self.folder, "server.sqlite")
-        self.port = free_port()
-        self.server = None
+        self.files = self.db + ".blobs"
+        self.postgres = None       # (url, directory) of the throwaway cluster
+        if args.postgres:
+            started = subprocess.run(["bash", os.path.join(HERE, "..", "Postgres", "throwaway-postgres.sh"), "start", str(os.getpid())],
+                                     check=True, capture_output=True, text=True).stdout.split()
+            self.postgres = (started[0], started[1])
+            self.files = os.path.join(self.folder, "files")
+        self.database = ["--database", self.postgres[0]] if self.postgres else ["--db", self.db]
+        self.ports = [free_port() for _ in range(3 if self.postgres else 1)]
+        self.instances = [None] * len(self.ports)
+        self.balancer = Balancer(self.ports, args.seed) if self.postgres else None
+        self.port = self.balancer.port if self.balancer else self.ports[0]
         self.counts = {"edits saved": 0, "edits killed": 0, "syncs": 0, "syncs failed": 0, "syncs killed": 0,
                        "server kills": 0, "server kills during a sync": 0, "client kills": 0, "files attached": 0, "attaches killed": 0}
+        if self.postgres:
+            self.counts.update({"postgres restarts": 0, "postgres restarts during a sync": 0})
         self.notes = []            # texts saved
         self.tags = []             # (library index, paper, tag) saved
         self.statuses = {}         # paper -> set of saved statuses
@@ -70,21 +149,41 @@ class Chaos:
         self.env = env
 
     def admin(self, *arguments):
-        return subprocess.run([self.args.server, *arguments, "--db", self.db], check=True, capture_output=True, text=True).stdout.strip()
+        return subprocess.run([self.args.server, *arguments, *self.database], check=True, capture_output=True, text=True).stdout.strip()
 
-    def start_server(self):
-        log = open(os.path.join(self.folder, "server.log"), "a")
-        self.server = subprocess.Popen([self.args.server, "serve", "--db", self.db, "--port", str(self.port), "--log-level", "warning"],
+    def start_server(self, index=None):
+        """Starts the instance (every one that is down, when none is named)."""
+        for number in ([index] if index is not None else range(len(self.ports))):
+            if self.instances[number] is not None and self.instances[number].poll() is None:
+                continue
+            log = open(os.path.join(self.folder, f"server{number}.log"), "a")
+            process = subprocess.Popen([self.args.server, "serve", *self.database, "--files", self.files,
+                                        "--port", str(self.ports[number]), "--log-level", "warning"],
                                        stdout=subprocess.PIPE, stderr=log, text=True)
-        line = self.server.stdout.readline()
-        if not line.startswith("listening on"):
-            raise SystemExit(f"reader-server did not start: {line!r}")
+            line = process.stdout.readline()
+            if not line.startswith("listening on"):
+                raise SystemExit(f"reader-server did not start: {line!r}")
+            self.instances[number] = process
 
-    def kill_server(self):
-        if self.server and self.server.poll() is None:
-            self.server.send_signal(signal.SIGKILL)
-            self.server.wait()
+    def kill_server(self, index=None):
+        """Kills an instance with SIGKILL (a random live one when none is named)."""
+        live = [number for number, process in enumerate(self.instances) if process is not None and process.poll() is None]
+        if index is None:
+            if not live:
+                return None
+            index = self.random.choice(live) if len(live) > 1 else live[0]
+        process = self.instances[index]
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
             self.counts["server kills"] += 1
+        return index
+
+    def restart_postgres(self):
+        """PostgreSQL stops as after a crash and starts again (the instances reconnect)."""
+        subprocess.run(["bash", os.path.join(HERE, "..", "Postgres", "throwaway-postgres.sh"), "restart", self.postgres[1]],
+                       check=True, capture_output=True)
+        self.counts["postgres restarts"] += 1
 
     def reader(self, library, *arguments, kill_after=None, timeout=60):
         process = subprocess.Popen([self.args.reader, *arguments, "--library", library], env=self.env,
@@ -150,15 +249,22 @@ class Chaos:
             if result is None:
                 self.counts["client kills"] += 1
         elif roll < 0.92:
-            # Now and then the server dies while this sync runs (in the middle of a file, often).
-            server_kill = threading.Timer(self.random.uniform(0.0, 0.3), self.kill_server) if self.random.random() < 0.1 else None
+            # Now and then the server (an instance) dies while this sync runs (in the
+            # middle of a file, often), or PostgreSQL restarts under it.
+            fault = self.random.random()
+            restart = self.postgres is not None and fault < 0.05
+            victim = self.random.randrange(len(self.ports))
+            action = self.restart_postgres if restart else (lambda: self.kill_server(victim))
+            server_kill = threading.Timer(self.random.uniform(0.0, 0.3), action) if fault < 0.1 else None
             if server_kill:
                 server_kill.start()
             result = self.reader(library, "sync", kill_after=self.random.uniform(0.0, 0.4) if kill else None)
             if server_kill:
                 server_kill.cancel()
                 server_kill.join()
-                if self.server.poll() is not None:
+                if restart:
+                    self.counts["postgres restarts during a sync"] += 1
+                elif any(process.poll() is not None for process in self.instances):
                     self.counts["server kills during a sync"] += 1
                     self.start_server()
             self.counts["syncs"] += 1
@@ -168,10 +274,12 @@ class Chaos:
                 self.counts["client kills"] += 1
             elif result[0] != 0:
                 self.counts["syncs failed"] += 1
+        elif self.postgres is not None and roll < 0.95:
+            self.restart_postgres()
         else:
-            self.kill_server()
+            index = self.kill_server()
             time.sleep(self.random.uniform(0.0, 0.3))
-            self.start_server()
+            self.start_server(index)
 
     def attach(self, library, kill_after):
         """Attaches a new file of 100 KB to 3 MB (random bytes) to a random paper."""
@@ -206,17 +314,21 @@ class Chaos:
         return os.path.join(library + ".files", "sha256", digest[:2], digest[2:4], digest)
 
     def heal(self):
-        if self.server is None or self.server.poll() is not None:
-            self.start_server()
+        self.start_server()
         for _ in range(3):
             for library in self.libraries:
-                result = self.reader(library, "sync")
+                # An instance's pool may still be finding PostgreSQL again after a restart.
+                for attempt in range(12 if self.postgres else 1):
+                    result = self.reader(library, "sync")
+                    if result[0] == 0:
+                        break
+                    time.sleep(5)
                 if result[0] != 0:
                     raise SystemExit(f"sync after healing failed: {result[1]}{result[2]}")
 
     def check(self):
         problems = []
-        for database in [self.db] + self.libraries:
+        for database in ([] if self.postgres else [self.db]) + self.libraries:
             status = sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone()[0]
             if status != "ok":
                 problems.append(f"{database}: integrity_check says {status}")
@@ -270,7 +382,7 @@ class Chaos:
             if status["files_to_send"] or status["files_to_receive"]:
                 problems.append(f"library {index} has files left to send ({len(status['files_to_send'])})"
                                 f" or to receive ({len(status['files_to_receive'])}) after healing")
-        folders = [library + ".files/sha256" for library in self.libraries] + [self.db + ".blobs"]
+        folders = [library + ".files/sha256" for library in self.libraries] + [self.files]
         for folder in folders:
             for directory, _, names in os.walk(folder):
                 if os.path.basename(directory) == "tmp":
@@ -292,9 +404,13 @@ class Chaos:
             steps += 1
         self.heal()
         problems = self.check()
-        self.kill_server()
-        self.counts["server kills"] -= 1  # the final stop
-        print(f"chaos: seed {self.args.seed}, {self.args.duration:.0f} s, {steps} steps; "
+        kills = self.counts["server kills"]
+        for index in range(len(self.instances)):
+            self.kill_server(index)
+        self.counts["server kills"] = kills  # the final stop is not one
+        if self.postgres:
+            subprocess.run(["bash", os.path.join(HERE, "..", "Postgres", "throwaway-postgres.sh"), "stop", self.postgres[1]], capture_output=True)
+        print(f"chaos: {'3 instances on PostgreSQL, ' if self.postgres else ''}seed {self.args.seed}, {self.args.duration:.0f} s, {steps} steps; "
               + ", ".join(f"{key} {value}" for key, value in self.counts.items())
               + f"; notes saved {len(self.notes)}, tags saved {len(self.tags)}, papers with saved statuses {len(self.statuses)}"
               + f", uploads acknowledged {len(self.acknowledged)}")
@@ -315,6 +431,7 @@ def main():
     parser.add_argument("--listing", default="Examples/trending-papers.txt")
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--postgres", action="store_true", help="three instances over a throwaway PostgreSQL")
     sys.exit(Chaos(parser.parse_args()).run())
 
 

@@ -7,6 +7,7 @@
 #
 #   throwaway-postgres.sh start [WATCHED_PID]   prints: postgres://postgres@127.0.0.1:PORT/postgres DIR
 #   throwaway-postgres.sh stop DIR
+#   throwaway-postgres.sh restart DIR     a crash and a start: pg_ctl restart -m immediate
 #
 # initdb refuses to run as root: as root the cluster belongs to the `postgres` user
 # (Debian's package creates it) and every server command runs as that user.
@@ -72,8 +73,18 @@ stop() {
   rm -rf "$dir"
 }
 
+# Stops the server as a crash would (no checkpoint: recovery replays the WAL at start)
+# and starts it again on the same port.
+restart() {
+  local dir=$1 bin
+  bin=$(bindir)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 60 restart >>"$dir/pg_ctl.log" 2>&1 </dev/null \
+    || { cat "$dir/pg_ctl.log" >&2; exit 1; }
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
-  *) echo "usage: $0 start [WATCHED_PID] | stop DIR" >&2; exit 64 ;;
+  restart) shift; restart "$@" ;;
+  *) echo "usage: $0 start [WATCHED_PID] | stop DIR | restart DIR" >&2; exit 64 ;;
 esac

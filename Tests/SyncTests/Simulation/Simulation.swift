@@ -71,11 +71,11 @@ final class Simulation: @unchecked Sendable {
         var engine: SyncEngine { replica.engine }
     }
 
-    init(seed: UInt64, opsPerReplica: Int = 300, replicaCount: Int = 5, crash: Crash? = nil) async throws {
+    init(seed: UInt64, opsPerReplica: Int = 300, replicaCount: Int = 5, crash: Crash? = nil, store: StoreKind = .sqlite) async throws {
         self.seed = seed
         self.crash = crash
         random = SplitMix64(seed: seed)
-        server = try TestServer()
+        server = try TestServer(store: store)
         _ = try await server.makeLibrary("lab")
         for index in 0..<replicaCount {
             let skew = Int64(random.next() % 240_001) - 120_000

@@ -27,6 +27,31 @@ struct SimulationTests {
         print("simulation share \(share): \(seeds.count) seeds; " + totals.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 
+    /// Seeds against the PostgreSQL store: `SIM_POSTGRES_SEEDS=N` (default 12, CI-sized;
+    /// `SIM_SEED=S` replays one), in two shares. The same schedule as on SQLite, through
+    /// the same protocol rules, over the network driver and its transactions.
+    static var postgresSeeds: [UInt64] {
+        let environment = ProcessInfo.processInfo.environment
+        if let seed = environment["SIM_SEED"].flatMap({ UInt64($0) }) { return [seed] }
+        let count = environment["SIM_POSTGRES_SEEDS"].flatMap(Int.init) ?? 12
+        return (0..<UInt64(count)).map { 0x5E_0000 + $0 }
+    }
+
+    @Test(.enabled(if: ThrowawayPostgres.isAvailable || ThrowawayPostgres.isRequired, "needs PostgreSQL (READER_TEST_POSTGRES)"),
+          arguments: 0..<2)
+    func fiveReplicasConvergeOnThePostgreSQLStore(share: Int) async throws {
+        var totals: [String: Int] = [:]
+        let seeds = Self.postgresSeeds.enumerated().filter { $0.offset % 2 == share }.map(\.element)
+        for seed in seeds {
+            let simulation = try await Simulation(seed: seed, store: .postgres)
+            try await simulation.run()
+            try await simulation.check()
+            for (name, count) in simulation.counts { totals[name, default: 0] += count }
+            await simulation.server.store.close()
+        }
+        print("simulation on PostgreSQL, share \(share): \(seeds.count) seeds; " + totals.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    }
+
     /// Seeds that once failed, replayed on every run.
     static let regressions: [UInt64] = [
         // A note edited back to the text the server had: the server kept its clock,
