@@ -53,17 +53,17 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs `body` with the store open, and closes it after.
     func withStore<T>(logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() }),
-                      _ body: (any SyncStore) async throws -> T) async throws -> T {
-        try await Self.withStore(location(), logger: logger, body)
+                      largestPushGroup: Int = 64, _ body: (any SyncStore) async throws -> T) async throws -> T {
+        try await Self.withStore(location(), logger: logger, largestPushGroup: largestPushGroup, body)
     }
 
     /// Runs `body` with the store at `database` open, and closes it after.
     static func withStore<T>(_ database: ServerDatabase,
                              logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() }),
-                             _ body: (any SyncStore) async throws -> T) async throws -> T {
+                             largestPushGroup: Int = 64, _ body: (any SyncStore) async throws -> T) async throws -> T {
         let store: any SyncStore
         do {
-            store = try database.open(logger: logger)
+            store = try database.open(logger: logger, largestPushGroup: largestPushGroup)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -108,6 +108,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(name: .customLong("max-file-size"), help: "The largest file a client may upload.") var maxFileSize = "200MiB"
     @Option(help: "The most a library's files may take on this server.") var quota = "10GiB"
+    @Option(name: .customLong("push-group"), help: ArgumentHelp(
+        "The most pushes one SQLite transaction holds (1: group commit off; for benchmarks).", visibility: .hidden))
+    var pushGroup = 64
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -122,7 +125,8 @@ struct Serve: AsyncParsableCommand {
         let limits = BlobLimits(maxFileBytes: try byteCount(maxFileSize, option: "--max-file-size"), quotaBytes: try byteCount(quota, option: "--quota"))
         let blobs = try database.openBlobs()
         let location = try database.location()
-        try await database.withStore(logger: logger) { store in
+        guard pushGroup >= 1 else { throw ValidationError("--push-group takes a number of pushes, 1 or more") }
+        try await database.withStore(logger: logger, largestPushGroup: pushGroup) { store in
             let epoch = try await store.epoch()
             logger.info("opened", metadata: ["database": .string(location.description), "epoch": .string(epoch),
                                              "files": .string(blobs.root.path)])

@@ -50,9 +50,10 @@ public final class HTTPTransport: SyncTransport, Sendable {
 
     /// `GET …/changes?wait=S`: answers as soon as the server has changes after
     /// `cursor` (leaving out `node`'s own), or after `seconds` with an empty page.
-    /// The long poll of `reader sync --watch`; cancelling the task ends it.
-    public func waitForChanges(after cursor: Int64, notPushedBy node: NodeID?, upTo seconds: Int) async throws -> ChangesPage {
-        var request = try makeRequest(path: "/changes?cursor=\(cursor)&limit=1&wait=\(seconds)" + (node.map { "&node=\($0)" } ?? ""))
+    /// The long poll of `reader sync --watch` (which asks for one change: the sync
+    /// that follows pulls the rest); cancelling the task ends it.
+    public func waitForChanges(after cursor: Int64, notPushedBy node: NodeID?, upTo seconds: Int, limit: Int = 1) async throws -> ChangesPage {
+        var request = try makeRequest(path: "/changes?cursor=\(cursor)&limit=\(limit)&wait=\(seconds)" + (node.map { "&node=\($0)" } ?? ""))
         request.timeout = timeout + TimeInterval(seconds)
         return try await send(request, as: ChangesPage.self)
     }

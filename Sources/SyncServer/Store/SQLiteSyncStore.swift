@@ -29,7 +29,10 @@ public final class SQLiteSyncStore: SyncStore {
     /// The epoch lives in the database and in `<path>.epoch` beside it. When they
     /// differ, or the file is missing for a database that has one, the database was
     /// restored or copied: a new epoch is made so that every client resyncs in full.
-    public init(path: String) throws {
+    ///
+    /// `largestPushGroup` bounds how many pushes that arrive together share one
+    /// transaction (1 turns group commit off: benchmarks compare the two).
+    public init(path: String, largestPushGroup: Int = 64) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -46,7 +49,8 @@ public final class SQLiteSyncStore: SyncStore {
             writes = WriteQueue(transaction: WriteQueue.Transaction(
                 begin: { try writer.writeNow { db in try db.execute(sql: "BEGIN IMMEDIATE") } },
                 commit: { try writer.writeNow { db in try db.execute(sql: "COMMIT") } },
-                rollback: { try? writer.writeNow { db in if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") } } }))
+                rollback: { try? writer.writeNow { db in if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") } } }),
+                largestGroup: largestPushGroup)
             try Self.migrator.migrate(pool)
             let epochFile = path + ".epoch"
             let onDisk = (try? String(contentsOfFile: epochFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)

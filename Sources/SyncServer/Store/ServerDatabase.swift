@@ -28,10 +28,12 @@ public enum ServerDatabase: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Opens the store (creating and migrating the database on first use).
-    public func open(logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() })) throws -> any SyncStore {
+    /// Opens the store (creating and migrating the database on first use);
+    /// `largestPushGroup` is the SQLite store's (see ``SQLiteSyncStore/init(path:largestPushGroup:)``).
+    public func open(logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() }),
+                     largestPushGroup: Int = 64) throws -> any SyncStore {
         switch self {
-        case .sqlite(let path): try SQLiteSyncStore(path: path)
+        case .sqlite(let path): try SQLiteSyncStore(path: path, largestPushGroup: largestPushGroup)
         case .postgres(let location): try PostgresSyncStore(location: location, logger: logger)
         }
     }

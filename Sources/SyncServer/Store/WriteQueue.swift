@@ -34,14 +34,17 @@ final class WriteQueue: Sendable {
         var rollback: @Sendable () -> Void
     }
 
-    /// The most pushes one transaction holds.
+    /// The most pushes one transaction holds by default.
     static let largestGroup = 64
+    /// The most pushes one transaction holds here (1: every push commits alone).
+    let largestGroup: Int
 
     private let pending = Mutex<[Job]>([])
     private let wake: AsyncStream<Void>.Continuation
     private let groups = Atomic<Int>(0)
 
-    init(transaction: Transaction) {
+    init(transaction: Transaction, largestGroup: Int = WriteQueue.largestGroup) {
+        self.largestGroup = max(1, largestGroup)
         let (stream, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.wake = wake
         Task.detached { [weak self] in
@@ -104,7 +107,7 @@ final class WriteQueue: Sendable {
                 switch job {
                 case .grouped(let push):
                     group.append(push)
-                    if group.count == Self.largestGroup { await commit(group, transaction); group = [] }
+                    if group.count == largestGroup { await commit(group, transaction); group = [] }
                 case .alone(let body):
                     if !group.isEmpty { await commit(group, transaction); group = [] }
                     await body()

@@ -67,4 +67,35 @@ struct GroupCommitTests {
         let page = try await service.changes(library: library, cursor: "0", limit: "5000")
         #expect(Set(page.changes.map(\.id)).count == count - 1)
     }
+
+    /// `reader-server serve --push-group 1` (benchmarks): every push commits alone.
+    @Test func withGroupsOfOneEveryWaitingPushCommitsAlone() async throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteSyncStore(path: folder.path + "/server.sqlite", largestPushGroup: 1)
+        let clock = TestClock()
+        let service = SyncService(store: store, now: { clock.millis })
+        let library = try await store.createLibrary(named: "lab", at: clock.millis)
+        let count = 10
+        let before = store.writes.groupsCommitted
+        let gate = Task {
+            try await store.writes.run {
+                for _ in 0..<2000 where store.writes.waiting < count { try await Task.sleep(for: .milliseconds(5)) }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let node = UInt64(0x100 + index)
+                    let change = PushedChange(nseq: 1, entity: "paper", id: String(format: "00000000-0000-5000-8000-%012d", index),
+                                              field: "title", value: .string("Paper \(index)"), hlc: Conformance.hlc(clock.millis, 0, node: node))
+                    _ = try await service.push(library: library, idempotencyKey: "k\(index)", body: Conformance.body(node: node, [change]))
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await gate.value
+        #expect(store.writes.groupsCommitted - before == count)
+        #expect(try await store.session(library: library, node: nil).headSeq == Int64(count))
+    }
 }
