@@ -24,6 +24,7 @@ struct SyncBench: ParsableCommand {
     @Option(help: "The seed listing titles and abstracts are drawn from.") var listing: String = "Examples/trending-papers.txt"
     @Option(help: "Working folder (removed at the end unless --keep).") var work: String = NSTemporaryDirectory() + "reader-bench-sync"
     @Flag(help: "Keep the working folder.") var keep = false
+    @Option(help: "The server's database: a PostgreSQL URL (default: a SQLite file per size; each size makes a library of its own).") var database: String?
 
     func run() throws {
         for binary in [reader, server] where !FileManager.default.isExecutableFile(atPath: binary) {
@@ -54,11 +55,13 @@ struct SyncBench: ParsableCommand {
         // Baseline for the first sync: the same records restored from a local file.
         let restore = try runner.time([reader, "import", files.backup, "--library", source]).seconds
 
-        let database = folder + "/server.sqlite"
-        _ = try runner.output([server, "library", "create", "bench", "--db", database])
-        let token = try runner.output([server, "token", "create", "--library", "bench", "--device", "bench", "--db", database])
+        let sqlite = folder + "/server.sqlite"
+        let databaseArguments = ["--database", database ?? sqlite]
+        let library = "bench-" + UUID().uuidString.prefix(8).lowercased()
+        _ = try runner.output([server, "library", "create", library] + databaseArguments)
+        let token = try runner.output([server, "token", "create", "--library", library, "--device", "bench"] + databaseArguments)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let serve = try Background([server, "serve", "--db", database, "--port", "0", "--log-level", "warning"], folder: folder)
+        let serve = try Background([server, "serve"] + databaseArguments + ["--files", folder + "/files", "--port", "0", "--log-level", "warning"], folder: folder)
         defer { serve.stop() }
         guard let serverPort = serve.firstLine.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw BenchError("reader-server printed \(serve.firstLine)")
@@ -67,7 +70,7 @@ struct SyncBench: ParsableCommand {
         let proxy = try Background(["/usr/bin/env", "python3", "Benchmarks/count_proxy.py", String(serverPort), counts], folder: folder)
         defer { proxy.stop() }
         guard let proxyPort = Int(proxy.firstLine) else { throw BenchError("the proxy printed \(proxy.firstLine)") }
-        let url = "http://127.0.0.1:\(proxyPort)/v1/libraries/bench"
+        let url = "http://127.0.0.1:\(proxyPort)/v1/libraries/\(library)"
         func wire() throws -> (Int, Int) {
             let parts = try String(contentsOfFile: counts, encoding: .utf8).split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
             guard parts.count == 2 else { throw BenchError("cannot read \(counts)") }
@@ -83,7 +86,9 @@ struct SyncBench: ParsableCommand {
 
         _ = try runner.output([reader, "remote", "set", url, "--token", token, "--library", source])
         let seedPush = try runner.time([reader, "sync", "--library", source]).seconds
-        let changes = try runner.output(["/usr/bin/sqlite3", database, "SELECT count(*) FROM field_state"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let count = "SELECT count(*) FROM field_state WHERE library_id = (SELECT id FROM library WHERE name = '\(library)')"
+        let changes = try runner.output(database.map { ["/usr/bin/env", "psql", "-X", "-A", "-t", $0, "-c", count] } ?? ["/usr/bin/sqlite3", sqlite, count])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
 
         var firsts: [Double] = []
         var client = ""
