@@ -111,24 +111,29 @@ struct PostgresPushTransaction: PushTransaction {
             """, logger: logger)
     }
 
+    /// One statement (one round trip while the library's row is locked): the head,
+    /// the node's `nseq`, the receipt, the receipts beyond the kept ones, and the
+    /// notification. Its parts see the rows as they were before it: the receipt
+    /// written here is the node's newest, so keeping the newest `kept - 1` of the
+    /// earlier ones keeps `kept` in all.
     func finish(headSeq: Int64, node: NodeID, lastNseq: Int64, receipt: StoredReceipt) async throws {
         let node = node.description
-        try await connection.query("UPDATE library SET seq = \(headSeq) WHERE id = \(library)", logger: logger)
         try await connection.query("""
-            INSERT INTO node(library_id, node_id, last_nseq) VALUES (\(library), \(node), \(lastNseq))
-            ON CONFLICT (library_id, node_id) DO UPDATE SET last_nseq = excluded.last_nseq
+            WITH head AS (UPDATE library SET seq = \(headSeq) WHERE id = \(library)),
+            acknowledged AS (
+                INSERT INTO node(library_id, node_id, last_nseq) VALUES (\(library), \(node), \(lastNseq))
+                ON CONFLICT (library_id, node_id) DO UPDATE SET last_nseq = excluded.last_nseq),
+            stored AS (
+                INSERT INTO push_receipt(library_id, idempotency_key, node_id, body_hash, first_nseq, last_nseq, body)
+                VALUES (\(library), \(receipt.key), \(node), \(Data(receipt.bodyHash)), \(receipt.firstNseq), \(receipt.lastNseq), \(receipt.body))),
+            dropped AS (
+                DELETE FROM push_receipt WHERE library_id = \(library) AND node_id = \(node) AND last_nseq <= (
+                    SELECT last_nseq FROM push_receipt WHERE library_id = \(library) AND node_id = \(node)
+                    ORDER BY last_nseq DESC LIMIT 1 OFFSET \(Int64(SQLiteSyncStore.receiptsKeptPerNode - 1))))
+            SELECT pg_notify(\(PostgresSyncStore.pushChannel), \(String(library)))
             """, logger: logger)
-        try await connection.query("""
-            INSERT INTO push_receipt(library_id, idempotency_key, node_id, body_hash, first_nseq, last_nseq, body)
-            VALUES (\(library), \(receipt.key), \(node), \(Data(receipt.bodyHash)), \(receipt.firstNseq), \(receipt.lastNseq), \(receipt.body))
-            """, logger: logger)
-        try await connection.query("""
-            DELETE FROM push_receipt WHERE library_id = \(library) AND node_id = \(node) AND last_nseq <= (
-                SELECT last_nseq FROM push_receipt WHERE library_id = \(library) AND node_id = \(node)
-                ORDER BY last_nseq DESC LIMIT 1 OFFSET \(Int64(SQLiteSyncStore.receiptsKeptPerNode)))
-            """, logger: logger)
-        // Delivered at COMMIT, to every instance listening (none if the push rolls back).
-        try await connection.query("SELECT pg_notify(\(PostgresSyncStore.pushChannel), \(String(library)))", logger: logger)
+        // The notification is delivered at COMMIT, to every instance listening (none
+        // if the push rolls back).
     }
 
     struct FieldKey: Hashable {

@@ -63,6 +63,25 @@ struct PushProtocolTests {
         #expect(try await server.head("lab") == head)
     }
 
+    @Test(arguments: StoreKind.allCases) func theLastSixteenReceiptsOfANodeAreKeptAndOlderOnesDropped(store: StoreKind) async throws {
+        let (server, library) = try await Self.setUp(store)
+        let now = server.clock.millis
+        var answers: [String] = []
+        for nseq in Int64(1)...20 {
+            let body = Self.body([PushedChange(nseq: nseq, entity: "paper", id: Self.paper, field: "year", value: .int(2000 + nseq),
+                                               hlc: Self.hlc(now, UInt16(nseq)))])
+            answers.append(try await server.service.push(library: library, idempotencyKey: "key-\(nseq)", body: body).body)
+        }
+        for nseq in Int64(5)...20 {
+            let body = Self.body([PushedChange(nseq: nseq, entity: "paper", id: Self.paper, field: "year", value: .int(2000 + nseq),
+                                               hlc: Self.hlc(now, UInt16(nseq)))])
+            let again = try await server.service.push(library: library, idempotencyKey: "key-\(nseq)", body: body)
+            #expect(again.replayed && again.body == answers[Int(nseq) - 1], "receipt \(nseq) was not kept")
+        }
+        let dropped = Self.body([PushedChange(nseq: 4, entity: "paper", id: Self.paper, field: "year", value: .int(2004), hlc: Self.hlc(now, 4))])
+        await Self.expectError(.nodeRewound) { _ = try await server.service.push(library: library, idempotencyKey: "key-4", body: dropped) }
+    }
+
     @Test(arguments: StoreKind.allCases) func exactlyOneOfFourConcurrentSameBaseTextEditsIsApplied(store: StoreKind) async throws {
         let (server, library) = try await Self.setUp(store)
         let now = server.clock.millis
