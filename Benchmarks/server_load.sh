@@ -31,7 +31,7 @@ for repeat in $(seq "$repeats"); do
         "postgres 1") options=(--database "$url" --instances 1) ;;
         "postgres 3") options=(--database "$url" --instances 3) ;;
       esac
-      "$bench" load --clients "$clients" --rounds "$rounds" --server "$server" "${options[@]}" | tail -n 1
+      "$bench" load --clients "$clients" --rounds "$rounds" --server "$server" "${options[@]}" 2> >(grep -v "^token " >&2) | tail -n 1
     done
   done
 done
