@@ -243,7 +243,8 @@ struct Migrate: AsyncParsableCommand {
             Stop the servers first. Every library, token hash, receipt, text revision and \
             device cursor is copied with its ids and the server's epoch, so that clients \
             go on syncing as if nothing had moved. The copy is one transaction, read back \
-            and compared with the source before it commits. The destination must be new \
+            and compared with the source before it commits (a push the source took \
+            meanwhile rolls it back). The destination must be new \
             (no library, no token) or hold the same already: running it twice changes \
             nothing. The libraries' files are not moved: serve the new database with \
             --files naming the old folder.

@@ -53,10 +53,13 @@ package enum StoreCopy {
             // A new database holds its own epoch, and nothing else: the source's replaces it.
             try await writer.deleteAll(of: .meta)
             let read = Mutex([ServerTable: TableDigest]())
+            let heads = Mutex([ServerLibrary: Int64]())
             try await source.readRows { table, rows in
                 try await writer.insert(rows, into: table)
                 read.withLock { digests in for row in rows { digests[table, default: TableDigest()].add(row) } }
+                if table == .library { heads.withLock { heads in for row in rows { Self.libraryHead(row).map { heads[$0.0] = $0.1 } } } }
             }
+            try await Self.expectUnchanged(source, since: heads.withLock { $0 })
             try await writer.finishInserts()
             let sent = read.withLock { digests in
                 digests.merging(ServerTable.all.map { ($0, TableDigest()) }) { kept, _ in kept }
@@ -71,5 +74,29 @@ package enum StoreCopy {
             return written.mapValues(\.rows)
         }
         return Report(rows: copied, alreadyCopied: false)
+    }
+
+    /// A library row's library and `seq` (columns id, name, seq, ...).
+    static func libraryHead(_ row: [ServerValue]) -> (ServerLibrary, Int64)? {
+        guard row.count >= 3, case .integer(let key) = row[0], case .text(let name) = row[1], case .integer(let seq) = row[2] else { return nil }
+        return (ServerLibrary(key: key, name: name), seq)
+    }
+
+    /// Throws when the source took a push or a new library after the rows were read:
+    /// a server was still running on it, and what it took would be missing from the copy.
+    static func expectUnchanged(_ source: any RowCopyingStore, since heads: [ServerLibrary: Int64]) async throws {
+        let libraries = try await source.libraries()
+        for library in libraries {
+            let now = try await source.session(library: library, node: nil).headSeq
+            guard let copied = heads[library] else {
+                throw StoreError("the library '\(library.name)' was created in the source during the copy: stop every server on it and run migrate again (nothing was written)")
+            }
+            guard now == copied else {
+                throw StoreError("""
+                    the source took pushes during the copy (library '\(library.name)': seq \(copied) when read, \(now) now): \
+                    stop every server on it and run migrate again (nothing was written)
+                    """)
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ import GRDB
 import Model
 import Storage
 import SyncServer
+import SyncWire
 import Testing
 
 /// `reader-server migrate`: a whole server database copied into another store
@@ -157,6 +158,32 @@ struct StoreCopyTests {
         await destination.store.close()
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func aSourceThatTakesAPushDuringTheCopyIsRefusedAndNothingIsWritten(destination kind: StoreKind) async throws {
+        let (source, _, _, _) = try await Self.populatedServer(.sqlite)
+        let store = try #require(source.store as? SQLiteSyncStore)
+        let library = try await source.library("lab")
+        let service = source.service
+        let now = source.clock.millis
+        // A server still running on the source: it takes a push once the copy has begun.
+        let running = PushingDuringTheCopy(store) {
+            let change = PushedChange(nseq: 1, entity: "paper", id: PushProtocolTests.paper, field: "title", value: .string("late"),
+                                      hlc: PushProtocolTests.hlc(now, 0, node: 0xEE))
+            _ = try await service.push(library: library, idempotencyKey: "late", body: PushProtocolTests.body(node: 0xEE, [change]))
+        }
+        let destination = try TestServer(store: kind)
+        do {
+            _ = try await StoreCopy.copy(from: running, to: Self.rowStore(destination))
+            Issue.record("a source that took a push during the copy was copied")
+        } catch let error as StoreError {
+            #expect(error.message.contains("the source took pushes during the copy (library 'lab'"), "\(error)")
+            #expect(error.message.contains("stop every server on it"), "\(error)")
+        }
+        #expect(try await destination.store.libraries().isEmpty)
+        #expect(try await destination.store.tokens().isEmpty)
+        await destination.store.close()
+    }
+
     @Test(.enabled(if: ThrowawayPostgres.isAvailable, "needs PostgreSQL (READER_TEST_POSTGRES)"))
     func aRoundTripThroughPostgreSQLGivesByteIdenticalDumpsAndRows() async throws {
         let (source, _, _, _) = try await Self.populatedServer(.sqlite)
@@ -169,5 +196,57 @@ struct StoreCopyTests {
         #expect(try await [ServerTable: TableDigest].of(Self.rowStore(back).readRows)
                 == [ServerTable: TableDigest].of(Self.rowStore(source).readRows))
         for server in [source, postgres, back] { await server.store.close() }
+    }
+}
+
+/// A SQLite source whose server takes a push (`push`) while its rows are being read.
+final class PushingDuringTheCopy: RowCopyingStore {
+    let inner: SQLiteSyncStore
+    let push: @Sendable () async throws -> Void
+
+    init(_ inner: SQLiteSyncStore, push: @escaping @Sendable () async throws -> Void) {
+        self.inner = inner
+        self.push = push
+    }
+
+    func readRows(_ body: (ServerTable, [[ServerValue]]) async throws -> Void) async throws {
+        var pushed = false
+        try await inner.readRows { table, rows in
+            try await body(table, rows)
+            if !pushed {
+                pushed = true
+                try await push()
+            }
+        }
+    }
+
+    func withRowWriter<T: Sendable>(_ body: @escaping @Sendable (any RowWriter) async throws -> T) async throws -> T {
+        try await inner.withRowWriter(body)
+    }
+
+    func epoch() async throws -> String { try await inner.epoch() }
+    func createLibrary(named name: String, at millis: Int64) async throws -> ServerLibrary { try await inner.createLibrary(named: name, at: millis) }
+    func libraries() async throws -> [ServerLibrary] { try await inner.libraries() }
+    func createToken(library: String, device: String, hash: [UInt8], at millis: Int64) async throws -> DeviceToken {
+        try await inner.createToken(library: library, device: device, hash: hash, at: millis)
+    }
+    func tokens() async throws -> [DeviceToken] { try await inner.tokens() }
+    func revokeToken(id: Int64, at millis: Int64) async throws -> DeviceToken? { try await inner.revokeToken(id: id, at: millis) }
+    func library(forTokenHash hash: [UInt8]) async throws -> ServerLibrary? { try await inner.library(forTokenHash: hash) }
+    func session(library: ServerLibrary, node: NodeID?) async throws -> (headSeq: Int64, lastNseq: Int64) {
+        try await inner.session(library: library, node: node)
+    }
+    func changes(library: ServerLibrary, after cursor: Int64, limit: Int, notPushedBy node: NodeID?) async throws
+        -> (changes: [PulledChange], cursor: Int64, hasMore: Bool) {
+        try await inner.changes(library: library, after: cursor, limit: limit, notPushedBy: node)
+    }
+    func push<T: Sendable>(library: ServerLibrary, _ body: @escaping @Sendable (any PushTransaction) async throws -> T) async throws -> T {
+        try await inner.push(library: library, body)
+    }
+    func forEachRecord(library: ServerLibrary, _ body: @Sendable (String, String, [String: Stamped]) throws -> Void) async throws {
+        try await inner.forEachRecord(library: library, body)
+    }
+    func textHistory(library: ServerLibrary, entity: String, id: String, field: String) async throws -> [TextRevision] {
+        try await inner.textHistory(library: library, entity: entity, id: id, field: field)
     }
 }
