@@ -52,18 +52,16 @@ package enum StoreCopy {
         let copied = try await destination.withRowWriter { writer in
             // A new database holds its own epoch, and nothing else: the source's replaces it.
             try await writer.deleteAll(of: .meta)
-            let read = Mutex([ServerTable: TableDigest]())
+            let read = Mutex([ServerTable: TableDigest].empty)
             let heads = Mutex([ServerLibrary: Int64]())
             try await source.readRows { table, rows in
                 try await writer.insert(rows, into: table)
-                read.withLock { digests in for row in rows { digests[table, default: TableDigest()].add(row) } }
+                read.withLock { $0.add(rows, of: table) }
                 if table == .library { heads.withLock { heads in for row in rows { Self.libraryHead(row).map { heads[$0.0] = $0.1 } } } }
             }
             try await Self.expectUnchanged(source, since: heads.withLock { $0 })
             try await writer.finishInserts()
-            let sent = read.withLock { digests in
-                digests.merging(ServerTable.all.map { ($0, TableDigest()) }) { kept, _ in kept }
-            }
+            let sent = read.withLock { $0 }
             let written = try await [ServerTable: TableDigest].of(writer.readRows)
             for table in ServerTable.all where sent[table] != written[table] {
                 throw StoreError("""

@@ -38,12 +38,18 @@ package struct TableDigest: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension [ServerTable: TableDigest] {
+    /// Every table with an empty digest: what a store without rows gives.
+    package static var empty: Self { Dictionary(uniqueKeysWithValues: ServerTable.all.map { ($0, TableDigest()) }) }
+
+    /// Adds rows of `table`.
+    package mutating func add(_ rows: [[ServerValue]], of table: ServerTable) {
+        for row in rows { self[table, default: TableDigest()].add(row) }
+    }
+
     /// The digests of every row `read` gives, by table (a table without rows has an empty digest).
     package static func of(_ read: ((ServerTable, [[ServerValue]]) async throws -> Void) async throws -> Void) async throws -> Self {
-        var digests = Dictionary(uniqueKeysWithValues: ServerTable.all.map { ($0, TableDigest()) })
-        try await read { table, rows in
-            for row in rows { digests[table, default: TableDigest()].add(row) }
-        }
+        var digests = empty
+        try await read { table, rows in digests.add(rows, of: table) }
         return digests
     }
 }
