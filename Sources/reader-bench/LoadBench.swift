@@ -27,7 +27,7 @@ struct LoadBench: AsyncParsableCommand {
     @Flag(help: "Keep the working folder and the server running database.") var keep = false
     @Option(help: "The server's database: a PostgreSQL URL (default: a SQLite file in the working folder).") var database: String?
     @Option(help: "Server instances over the database (PostgreSQL only).") var instances = 1
-    @Option(name: .customLong("push-group"), help: "The most pushes one SQLite transaction holds (1: group commit off).") var pushGroup = 64
+    @Option(name: .customLong("push-group"), help: "The most pushes to one library one transaction holds (1: group commit off).") var pushGroup = 64
 
     func run() async throws {
         try? FileManager.default.removeItem(atPath: work)
@@ -105,7 +105,7 @@ struct LoadBench: AsyncParsableCommand {
         }
         if live.isEmpty { problems.append("the watcher saw no push") }
         let pushes = results.flatMap(\.pushLatencies), pulls = results.flatMap(\.pullLatencies)
-        let store = database == nil ? "SQLite" + (pushGroup == 1 ? ", group commit off" : "") : "PostgreSQL"
+        let store = (database == nil ? "SQLite" : "PostgreSQL") + (pushGroup == 1 ? ", group commit off" : "")
         print("# reader-bench load\n")
         print("\(clients) clients × \(rounds) rounds (each a push of 3 changes, then a pull), \(instances) reader-server instance\(instances == 1 ? "" : "s") (release) on \(store), a watcher long-polling, loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
         print("| store | instances | clients | pushes | pulls | wall | pushes/s | pulls/s | push p50 | push p99 | pull p50 | pull p99 | live p50 | live p99 | server peak RSS | lost updates | converged |")

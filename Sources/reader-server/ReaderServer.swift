@@ -53,14 +53,14 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs `body` with the store open, and closes it after.
     func withStore<T>(logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() }),
-                      largestPushGroup: Int = 64, _ body: (any SyncStore) async throws -> T) async throws -> T {
+                      largestPushGroup: Int = ServerDatabase.largestPushGroup, _ body: (any SyncStore) async throws -> T) async throws -> T {
         try await Self.withStore(location(), logger: logger, largestPushGroup: largestPushGroup, body)
     }
 
     /// Runs `body` with the store at `database` open, and closes it after.
     static func withStore<T>(_ database: ServerDatabase,
                              logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() }),
-                             largestPushGroup: Int = 64, _ body: (any SyncStore) async throws -> T) async throws -> T {
+                             largestPushGroup: Int = ServerDatabase.largestPushGroup, _ body: (any SyncStore) async throws -> T) async throws -> T {
         let store: any SyncStore
         do {
             store = try database.open(logger: logger, largestPushGroup: largestPushGroup)
@@ -109,8 +109,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-file-size"), help: "The largest file a client may upload.") var maxFileSize = "200MiB"
     @Option(help: "The most a library's files may take on this server.") var quota = "10GiB"
     @Option(name: .customLong("push-group"), help: ArgumentHelp(
-        "The most pushes one SQLite transaction holds (1: group commit off; for benchmarks).", visibility: .hidden))
-    var pushGroup = 64
+        "The most pushes to one library one transaction holds (1: group commit off; for benchmarks).", visibility: .hidden))
+    var pushGroup = ServerDatabase.largestPushGroup
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {

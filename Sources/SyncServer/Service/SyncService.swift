@@ -175,9 +175,10 @@ public struct SyncService: Sendable {
         let limits = self.limits
         let epoch = try await store.epoch()
         let crash = crashInsidePush
-        let answer = try await store.push(library: library) { transaction in
+        let reads = PushReadRequest(receiptKey: key, node: request.node, records: Set(request.changes.map { RecordKey(entity: $0.entity, id: $0.id) }))
+        let answer = try await store.push(library: library, reading: reads) { reading, transaction in
             try await PushApplier(transaction: transaction, request: request, key: key, bodyHash: bodyHash,
-                                  serverTime: serverTime, limits: limits, epoch: epoch, crash: crash).run()
+                                  serverTime: serverTime, limits: limits, epoch: epoch, crash: crash).run(reading)
         }
         // After the commit: a pull woken now reads what this push stored.
         if !answer.replayed { waiters.signal(library: library.key) }
@@ -212,15 +213,15 @@ struct PushApplier {
     let epoch: String
     let crash: ServerCrashPoint
 
-    func run() async throws -> SyncService.PushAnswer {
-        if let stored = try await transaction.receipt(forKey: key) {
+    func run(_ reading: PushReading) async throws -> SyncService.PushAnswer {
+        if let stored = reading.receipt {
             guard stored.bodyHash == bodyHash, stored.node == request.node else {
                 throw WireErrorBody(.nodeRewound, "this Idempotency-Key was used with a different body: the client's database was restored or copied",
-                                    serverTimeMillis: serverTime, lastNseq: try await transaction.lastNseq(of: request.node))
+                                    serverTimeMillis: serverTime, lastNseq: reading.lastNseq)
             }
             return SyncService.PushAnswer(body: stored.body, replayed: true, applied: 0, superseded: 0, rebased: 0, rejected: 0)
         }
-        let last = try await transaction.lastNseq(of: request.node)
+        let last = reading.lastNseq
         let first = request.changes[0].nseq
         if first > last + 1 {
             throw WireErrorBody(.nseqGap, "the server expects nseq \(last + 1) next, not \(first)", serverTimeMillis: serverTime, lastNseq: last)
@@ -234,9 +235,9 @@ struct PushApplier {
             throw WireErrorBody(.clockSkew, "clock \(ahead.hlc) is \((Int64(clamping: ahead.hlc.millis) - serverTime) / 1000) s ahead of the server's; fix the clock or let the client correct it",
                                 serverTimeMillis: serverTime)
         }
-        let head = try await transaction.headSeq()
+        let head = reading.headSeq
         let seq = head + 1
-        var state = try await transaction.fields(of: Set(request.changes.map { RecordKey(entity: $0.entity, id: $0.id) }))
+        var state = reading.fields
         var writes: [StoreWrite] = []
         var results: [PushResult] = []
         results.reserveCapacity(request.changes.count)

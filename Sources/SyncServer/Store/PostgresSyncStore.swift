@@ -23,6 +23,10 @@ import SyncWire
 ///   (``listenForPushes(_:)``).
 /// - **A push is a few round trips**, whatever its size: writes go as arrays
 ///   (`unnest`), not one statement per change.
+/// - **Group commit.** Pushes to one library that reach this instance together share
+///   one transaction (``WriteQueue``), each in a savepoint of its own: one hold of the
+///   counter row and one commit for the group, where each push alone would queue on
+///   the row for its whole transaction, commit's flush included.
 ///
 /// The store owns its connection pool: it runs from ``init(location:logger:)`` until
 /// ``shutdown()``; its schema is migrated (versioned, under an advisory lock so that
@@ -34,15 +38,23 @@ public final class PostgresSyncStore: SyncStore {
     let logger: Logger
     private let running: Task<Void, Never>
     private let ready: Task<String, any Error>
+    /// The most pushes one transaction holds (1: every push commits alone).
+    let largestPushGroup: Int
+    /// One write queue per library this instance has taken pushes for.
+    private let pushQueues = Mutex<[Int64: WriteQueue<PostgresPushGroup, PushReadRequest>]>([:])
 
     /// The channel pushes are announced on: the payload is the library's key.
     static let pushChannel = "reader_pushes"
 
     /// Opens a connection pool to the database and migrates its schema (on first use).
+    ///
+    /// `largestPushGroup` bounds how many pushes to one library share a transaction
+    /// (1 turns group commit off: benchmarks compare the two).
     public init(location: PostgresLocation, logger: Logger = Logger(label: "reader-server.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
-                maximumConnections: Int = 20) throws {
+                maximumConnections: Int = 20, largestPushGroup: Int = ServerDatabase.largestPushGroup) throws {
         self.location = location
         self.logger = logger
+        self.largestPushGroup = largestPushGroup
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: location.requiresTLS ? .require(.makeClientConfiguration()) : .disable)
@@ -238,62 +250,88 @@ public final class PostgresSyncStore: SyncStore {
         }
     }
 
+    /// One statement, so one snapshot (the head read is the head of the rows read)
+    /// and one round trip: the head and whether more follows (a row of kind 0), then
+    /// the page (kind 1): the rows after `cursor` up to the `seq` of the `limit`-th,
+    /// all of that last `seq` included, so that a page never splits one.
     public func changes(library: ServerLibrary, after cursor: Int64, limit: Int, notPushedBy node: NodeID?) async throws
         -> (changes: [PulledChange], cursor: Int64, hasMore: Bool) {
         let skipped = node?.description
-        // One snapshot: the head read here is the head of the rows read here.
-        return try await inTransaction("ISOLATION LEVEL REPEATABLE READ READ ONLY", doing: "read the library's changes") { connection in
+        return try await withConnection(doing: "read the library's changes") { connection in
+            let rows = try await connection.query("""
+                WITH bound AS (
+                    SELECT seq FROM field_state
+                    WHERE library_id = \(library.key) AND seq > \(cursor) AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text)
+                    ORDER BY seq LIMIT 1 OFFSET \(Int64(max(limit, 1) - 1)))
+                SELECT * FROM (
+                    SELECT 0::int4 AS kind, NULL::text AS entity, NULL::text AS record_id, NULL::text AS field, NULL::text AS value,
+                           NULL::text AS hlc, (SELECT seq FROM library WHERE id = \(library.key)) AS seq,
+                           (SELECT count(*) FROM (SELECT 1 FROM field_state WHERE library_id = \(library.key) AND seq > (SELECT seq FROM bound)
+                                AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text) LIMIT 1) AS later) AS rev
+                    UNION ALL
+                    SELECT 1, entity, record_id, field, value, hlc, seq, rev FROM field_state
+                    WHERE library_id = \(library.key) AND seq > \(cursor)
+                      AND (NOT EXISTS (SELECT 1 FROM bound) OR seq <= (SELECT seq FROM bound))
+                      AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text)) AS answer
+                ORDER BY kind, seq, entity COLLATE "C", record_id COLLATE "C", field COLLATE "C"
+                """, logger: logger)
             var head: Int64 = 0
-            for try await seq in try await connection.query("SELECT seq FROM library WHERE id = \(library.key)", logger: logger).decode(Int64.self) {
-                head = seq
-            }
+            var more = false
             var changes: [PulledChange] = []
             changes.reserveCapacity(limit)
-            try await Self.appendChanges(to: &changes, from: connection.query("""
-                SELECT entity, record_id, field, value, hlc, seq, rev FROM field_state
-                WHERE library_id = \(library.key) AND seq > \(cursor) AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text)
-                ORDER BY seq, entity COLLATE "C", record_id COLLATE "C", field COLLATE "C" LIMIT \(Int64(limit))
-                """, logger: logger))
+            for try await (kind, entity, id, field, value, hlcText, seq, rev) in rows.decode(
+                (Int32, String?, String?, String?, String?, String?, Int64?, Int64?).self) {
+                if kind == 0 {
+                    head = seq ?? 0
+                    more = (rev ?? 0) > 0
+                    continue
+                }
+                guard let entity, let id, let field, let value, let hlcText, let seq else { continue }
+                guard let hlc = HLC(hlcText) else { throw StoreError("a stored clock is damaged: \(hlcText)") }
+                changes.append(PulledChange(seq: seq, entity: entity, id: id, field: field, value: try JSONValue(parsing: value), hlc: hlc, rev: rev))
+            }
             guard let last = changes.last else { return ([], max(cursor, head), false) }
-            if changes.count == limit {
-                // A page never splits one seq: take the rest of the last one.
-                try await Self.appendChanges(to: &changes, from: connection.query("""
-                    SELECT entity, record_id, field, value, hlc, seq, rev FROM field_state
-                    WHERE library_id = \(library.key) AND seq = \(last.seq)
-                      AND (entity COLLATE "C", record_id COLLATE "C", field COLLATE "C") > (\(last.entity), \(last.id), \(last.field))
-                      AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text)
-                    ORDER BY entity COLLATE "C", record_id COLLATE "C", field COLLATE "C"
-                    """, logger: logger))
-            }
-            var more = false
-            for try await exists in try await connection.query("""
-                SELECT EXISTS (SELECT 1 FROM field_state WHERE library_id = \(library.key) AND seq > \(last.seq)
-                               AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text))
-                """, logger: logger).decode(Bool.self) {
-                more = exists
-            }
             return (changes, more ? last.seq : max(last.seq, head), more)
         }
     }
 
-    static func appendChanges(to changes: inout [PulledChange], from rows: PostgresRowSequence) async throws {
-        for try await (entity, id, field, value, hlcText, seq, rev) in rows.decode((String, String, String, String, String, Int64, Int64?).self) {
-            guard let hlc = HLC(hlcText) else { throw StoreError("a stored clock is damaged: \(hlcText)") }
-            changes.append(PulledChange(seq: seq, entity: entity, id: id, field: field, value: try JSONValue(parsing: value), hlc: hlc, rev: rev))
+    /// A push, inside its group's transaction (see ``pushQueue(for:)``): its writes
+    /// join the group's only when it succeeds, so one that fails leaves the others
+    /// as they are.
+    public func push<T: Sendable>(library: ServerLibrary, reading request: PushReadRequest,
+                                  _ body: @escaping @Sendable (PushReading, any PushTransaction) async throws -> T) async throws -> T {
+        try await opened()
+        return try await pushQueue(for: library).runGrouped(request) { group in
+            let transaction = PostgresPushTransaction(group: group)
+            let result = try await body(try await group.reading(for: request), transaction)
+            transaction.released()
+            return result
         }
     }
 
-    /// A push: `BEGIN`, the lock on the library's counter row (its first statement),
-    /// the body's calls, the notification, `COMMIT` (or `ROLLBACK` when it throws).
-    public func push<T: Sendable>(library: ServerLibrary, _ body: @escaping @Sendable (any PushTransaction) async throws -> T) async throws -> T {
-        try await inTransaction(doing: "store a push") { connection in
-            var head: Int64?
-            for try await seq in try await connection.query(
-                "UPDATE library SET seq = seq WHERE id = \(library.key) RETURNING seq", logger: logger).decode(Int64.self) {
-                head = seq
-            }
-            guard let head else { throw StoreError("the library '\(library.name)' is gone") }
-            return try await body(PostgresPushTransaction(connection: connection, library: library.key, head: head, logger: logger))
+    /// The queue of pushes to `library`: a group's transaction is `BEGIN`, the lock on
+    /// the library's counter row (its first statement: pushes through other instances
+    /// queue on it), what every push of the group reads (one query), each push, the group's writes (``PostgresPushGroup/flush()``),
+    /// `COMMIT` (or `ROLLBACK`).
+    func pushQueue(for library: ServerLibrary) -> WriteQueue<PostgresPushGroup, PushReadRequest> {
+        pushQueues.withLock { queues in
+            if let queue = queues[library.key] { return queue }
+            let queue = WriteQueue<PostgresPushGroup, PushReadRequest>(transaction: .init { [self] requests, pushes in
+                try await inTransaction(doing: "store a push") { connection in
+                    var head: Int64?
+                    for try await seq in try await connection.query(
+                        "UPDATE library SET seq = seq WHERE id = \(library.key) RETURNING seq", logger: logger).decode(Int64.self) {
+                        head = seq
+                    }
+                    guard let head else { throw StoreError("the library '\(library.name)' is gone") }
+                    let group = PostgresPushGroup(connection: connection, library: library.key, head: head, logger: logger)
+                    try await group.read(requests)
+                    await pushes(group)
+                    try await group.flush()
+                }
+            }, largestGroup: largestPushGroup)
+            queues[library.key] = queue
+            return queue
         }
     }
 
@@ -358,3 +396,4 @@ public final class PostgresSyncStore: SyncStore {
         }
     }
 }
+

@@ -22,7 +22,7 @@ public final class SQLiteSyncStore: SyncStore {
     /// Every write, one at a time: a push's transaction stays open across the
     /// awaits of its body, and no other write may run inside it.
     /// Pushes that arrive together share one transaction (group commit).
-    let writes: WriteQueue
+    let writes: WriteQueue<Void, Void>
 
     /// Opens (creating on first use) the server database at `path` and migrates it.
     ///
@@ -32,7 +32,7 @@ public final class SQLiteSyncStore: SyncStore {
     ///
     /// `largestPushGroup` bounds how many pushes that arrive together share one
     /// transaction (1 turns group commit off: benchmarks compare the two).
-    public init(path: String, largestPushGroup: Int = 64) throws {
+    public init(path: String, largestPushGroup: Int = ServerDatabase.largestPushGroup) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -46,11 +46,16 @@ public final class SQLiteSyncStore: SyncStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             let writer = pool
-            writes = WriteQueue(transaction: WriteQueue.Transaction(
-                begin: { try writer.writeNow { db in try db.execute(sql: "BEGIN IMMEDIATE") } },
-                commit: { try writer.writeNow { db in try db.execute(sql: "COMMIT") } },
-                rollback: { try? writer.writeNow { db in if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") } } }),
-                largestGroup: largestPushGroup)
+            writes = WriteQueue(transaction: WriteQueue.Transaction { _, group in
+                try writer.writeNow { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+                await group(())
+                do {
+                    try writer.writeNow { db in try db.execute(sql: "COMMIT") }
+                } catch {
+                    try? writer.writeNow { db in if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") } }
+                    throw error
+                }
+            }, largestGroup: largestPushGroup)
             try Self.migrator.migrate(pool)
             let epochFile = path + ".epoch"
             let onDisk = (try? String(contentsOfFile: epochFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -239,14 +244,16 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// A push: `BEGIN IMMEDIATE`, the body's calls, `COMMIT` (or `ROLLBACK` when it
     /// throws), run in the write queue so that no other write comes in between.
-    public func push<T: Sendable>(library: ServerLibrary, _ body: @escaping @Sendable (any PushTransaction) async throws -> T) async throws -> T {
+    public func push<T: Sendable>(library: ServerLibrary, reading request: PushReadRequest,
+                                  _ body: @escaping @Sendable (PushReading, any PushTransaction) async throws -> T) async throws -> T {
         let pool = self.pool
         // In the group's transaction (WriteQueue): a savepoint of its own, so that a
         // push that fails takes back its writes only.
-        return try await writes.runGrouped {
+        return try await writes.runGrouped(()) { _ in
             try pool.writeNow { db in try db.execute(sql: "SAVEPOINT push") }
             do {
-                let result = try await body(SQLitePushTransaction(pool: pool, library: library.key))
+                let transaction = SQLitePushTransaction(pool: pool, library: library.key)
+                let result = try await body(try transaction.read(request), transaction)
                 try pool.writeNow { db in try db.execute(sql: "RELEASE push") }
                 return result
             } catch {
@@ -300,34 +307,22 @@ struct SQLitePushTransaction: PushTransaction {
     let pool: DatabasePool
     let library: Int64
 
-    func receipt(forKey key: String) async throws -> StoredReceipt? {
-        try pool.writeNow { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+    /// What the push reads before it decides, in the transaction.
+    func read(_ request: PushReadRequest) throws -> PushReading {
+        let (key, node, records) = (request.receiptKey, request.node, request.records)
+        return try pool.writeNow { db in
+            var receipt: StoredReceipt?
+            if let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT node_id, body_hash, first_nseq, last_nseq, body FROM push_receipt
                 WHERE library_id = ? AND idempotency_key = ?
-                """), arguments: [library, key]),
-                  let node = NodeID(hex: row[0] as String) else { return nil }
-            let hash: Data = row[1]
-            return StoredReceipt(key: key, node: node, bodyHash: Array(hash), firstNseq: row[2], lastNseq: row[3], body: row[4])
-        }
-    }
-
-    func lastNseq(of node: NodeID) async throws -> Int64 {
-        try pool.writeNow { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_nseq FROM node WHERE library_id = ? AND node_id = ?"),
-                               arguments: [library, node.description]) ?? 0
-        }
-    }
-
-    func headSeq() async throws -> Int64 {
-        try pool.writeNow { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM library WHERE id = ?"), arguments: [library]) ?? 0
-        }
-    }
-
-    func fields(of records: Set<RecordKey>) async throws -> [RecordKey: [String: PulledChange]] {
-        try pool.writeNow { db in
-            var result: [RecordKey: [String: PulledChange]] = [:]
+                """), arguments: [library, key]), let node = NodeID(hex: row[0] as String) {
+                let hash: Data = row[1]
+                receipt = StoredReceipt(key: key, node: node, bodyHash: Array(hash), firstNseq: row[2], lastNseq: row[3], body: row[4])
+            }
+            let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_nseq FROM node WHERE library_id = ? AND node_id = ?"),
+                                          arguments: [library, node.description]) ?? 0
+            let head = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM library WHERE id = ?"), arguments: [library]) ?? 0
+            var fields: [RecordKey: [String: PulledChange]] = [:]
             let statement = try db.cachedStatement(sql: """
                 SELECT field, value, hlc, seq, rev FROM field_state WHERE library_id = ? AND entity = ? AND record_id = ?
                 """)
@@ -336,11 +331,11 @@ struct SQLitePushTransaction: PushTransaction {
                 while let row = try rows.next() {
                     guard let hlc = HLC(row[2] as String) else { throw StoreError("a stored clock is damaged") }
                     let field: String = row[0]
-                    result[record, default: [:]][field] = PulledChange(seq: row[3], entity: record.entity, id: record.id, field: field,
+                    fields[record, default: [:]][field] = PulledChange(seq: row[3], entity: record.entity, id: record.id, field: field,
                                                                        value: try JSONValue(parsing: row[1] as String), hlc: hlc, rev: row[4])
                 }
             }
-            return result
+            return PushReading(receipt: receipt, lastNseq: last, headSeq: head, fields: fields)
         }
     }
 

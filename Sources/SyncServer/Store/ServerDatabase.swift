@@ -28,13 +28,16 @@ public enum ServerDatabase: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The most pushes to one library that share a transaction, unless told otherwise.
+    public static let largestPushGroup = 64
+
     /// Opens the store (creating and migrating the database on first use);
-    /// `largestPushGroup` is the SQLite store's (see ``SQLiteSyncStore/init(path:largestPushGroup:)``).
+    /// `largestPushGroup` bounds the pushes one transaction holds (1: group commit off).
     public func open(logger: Logger = Logger(label: "reader-server", factory: { _ in SwiftLogNoOpLogHandler() }),
-                     largestPushGroup: Int = 64) throws -> any SyncStore {
+                     largestPushGroup: Int = ServerDatabase.largestPushGroup) throws -> any SyncStore {
         switch self {
         case .sqlite(let path): try SQLiteSyncStore(path: path, largestPushGroup: largestPushGroup)
-        case .postgres(let location): try PostgresSyncStore(location: location, logger: logger)
+        case .postgres(let location): try PostgresSyncStore(location: location, logger: logger, largestPushGroup: largestPushGroup)
         }
     }
 

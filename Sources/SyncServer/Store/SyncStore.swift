@@ -38,9 +38,12 @@ public protocol SyncStore: Sendable {
     func changes(library: ServerLibrary, after cursor: Int64, limit: Int, notPushedBy node: NodeID?) async throws
         -> (changes: [PulledChange], cursor: Int64, hasMore: Bool)
     /// Runs `body` in one write transaction of the library, serialized with every
-    /// other push to it: a push. Nothing `body` wrote is kept if it throws. `body`
-    /// may await (a store over an async driver answers its calls asynchronously).
-    func push<T: Sendable>(library: ServerLibrary, _ body: @escaping @Sendable (any PushTransaction) async throws -> T) async throws -> T
+    /// other push to it: a push. The store first reads what `request` names and hands
+    /// it to `body` (declared up front, so that a store can read for a whole group of
+    /// pushes at once). Nothing `body` wrote is kept if it throws. `body` may await (a
+    /// store over an async driver answers its calls asynchronously).
+    func push<T: Sendable>(library: ServerLibrary, reading request: PushReadRequest,
+                           _ body: @escaping @Sendable (PushReading, any PushTransaction) async throws -> T) async throws -> T
     /// Every record of the library with each field's value and clock, sorted by
     /// (entity, id): the server's canonical dump.
     func forEachRecord(library: ServerLibrary, _ body: @Sendable (String, String, [String: Stamped]) throws -> Void) async throws
@@ -57,24 +60,49 @@ extension SyncStore {
     public func listenForPushes(_ heard: @escaping @Sendable (Int64?) -> Void) async throws {}
 }
 
-/// The work of one push inside its transaction, in a few calls whatever the size
-/// of the batch, so that a store across a network pays a few round trips per push,
-/// not one per change.
+/// The writes of one push inside its transaction, in two calls whatever the size of
+/// the batch, so that a store across a network pays a few round trips per push (or
+/// per group of pushes), not one per change.
 public protocol PushTransaction: Sendable {
-    /// The receipt stored for an idempotency key, if any.
-    func receipt(forKey key: String) async throws -> StoredReceipt?
-    /// The last `nseq` acknowledged from `node` (0 if none).
-    func lastNseq(of node: NodeID) async throws -> Int64
-    /// The library's `seq` before this push.
-    func headSeq() async throws -> Int64
-    /// Every stored field of each of these records, by field name, as a pull would
-    /// serve it (a record with none is left out).
-    func fields(of records: Set<RecordKey>) async throws -> [RecordKey: [String: PulledChange]]
     /// Applies a push's writes, in order; each field written is marked as `node`'s
     /// (its pulls leave it out).
     func apply(_ writes: [StoreWrite], pushedBy node: NodeID) async throws
     /// Sets the library's `seq` and the node's last acknowledged `nseq`, and stores the receipt.
     func finish(headSeq: Int64, node: NodeID, lastNseq: Int64, receipt: StoredReceipt) async throws
+}
+
+/// What a push reads before it decides: the receipt of its idempotency key, its
+/// node's last acknowledged `nseq`, and the stored fields of the records it touches.
+public struct PushReadRequest: Hashable, Sendable {
+    /// The push's `Idempotency-Key`.
+    public var receiptKey: String
+    /// The pushing node.
+    public var node: NodeID
+    /// The records its changes touch.
+    public var records: Set<RecordKey>
+
+    /// Creates a value from its fields.
+    public init(receiptKey: String, node: NodeID, records: Set<RecordKey>) {
+        self.receiptKey = receiptKey; self.node = node; self.records = records
+    }
+}
+
+/// What a push read in its transaction before it decides (see ``PushReadRequest``).
+public struct PushReading: Sendable {
+    /// The receipt stored for the push's idempotency key, if any.
+    public var receipt: StoredReceipt?
+    /// The last `nseq` acknowledged from the pushing node (0 if none).
+    public var lastNseq: Int64
+    /// The library's `seq` before this push.
+    public var headSeq: Int64
+    /// Every stored field of each record asked for, by field name, as a pull would
+    /// serve it (a record with none is left out).
+    public var fields: [RecordKey: [String: PulledChange]]
+
+    /// Creates a value from its fields.
+    public init(receipt: StoredReceipt?, lastNseq: Int64, headSeq: Int64, fields: [RecordKey: [String: PulledChange]]) {
+        self.receipt = receipt; self.lastNseq = lastNseq; self.headSeq = headSeq; self.fields = fields
+    }
 }
 
 /// A record of a library: its entity and id.

@@ -2,23 +2,30 @@ import Synchronization
 
 /// Runs write transactions one at a time, in the order they arrive, each free to
 /// await inside: what a single-writer database needs when a push's transaction
-/// spans several calls.
+/// spans several calls, and what a library's counter row needs on PostgreSQL.
 ///
 /// Pushes that arrive together are **committed together** (group commit): the
 /// queue opens one transaction, runs each waiting push in it (the store gives each
 /// its own savepoint, so one that fails leaves the others as they are), commits
 /// once, and only then answers each push with its own outcome. Fifty clients then
-/// share one disk flush instead of queueing for fifty.
+/// share one disk flush instead of queueing for fifty, and on PostgreSQL one hold
+/// of the library's counter row.
+///
+/// `Context` is what a group's transaction hands each push (the connection it runs
+/// on, for PostgreSQL; nothing for SQLite); `Request` is what each push declares
+/// before it runs, so that the transaction can prepare for the whole group at once
+/// (PostgreSQL reads every push's rows in one query).
 ///
 /// ```swift
-/// let result = try await writes.run { try await pool.write { ... } }       // alone
-/// let answer = try await writes.runGrouped { try await push(...) }         // in a group
+/// let result = try await writes.run { try await pool.write { ... } }                          // alone
+/// let answer = try await writes.runGrouped(request) { context in try await push(context) }    // in a group
 /// ```
-final class WriteQueue: Sendable {
+final class WriteQueue<Context: Sendable, Request: Sendable>: Sendable {
     /// A push: `run` runs it inside the group's transaction and returns what answers
     /// it once the commit's outcome is known; `refuse` answers it without running.
     private struct GroupedJob: Sendable {
-        let run: @Sendable () async -> @Sendable ((any Error)?) -> Void
+        let request: Request
+        let run: @Sendable (Context) async -> @Sendable ((any Error)?) -> Void
         let refuse: @Sendable (any Error) -> Void
     }
 
@@ -27,15 +34,13 @@ final class WriteQueue: Sendable {
         case grouped(GroupedJob)
     }
 
-    /// How a group's transaction begins, commits and rolls back.
+    /// How a group's transaction runs: `run(requests, group)` begins it, calls `group`
+    /// once with its context, and commits; when any of that fails it rolls back and
+    /// throws. `requests` are the group's pushes', in the order `group` runs them.
     struct Transaction: Sendable {
-        var begin: @Sendable () throws -> Void
-        var commit: @Sendable () throws -> Void
-        var rollback: @Sendable () -> Void
+        var run: @Sendable (_ requests: [Request], _ group: @Sendable (Context) async -> Void) async throws -> Void
     }
 
-    /// The most pushes one transaction holds by default.
-    static let largestGroup = 64
     /// The most pushes one transaction holds here (1: every push commits alone).
     let largestGroup: Int
 
@@ -43,7 +48,7 @@ final class WriteQueue: Sendable {
     private let wake: AsyncStream<Void>.Continuation
     private let groups = Atomic<Int>(0)
 
-    init(transaction: Transaction, largestGroup: Int = WriteQueue.largestGroup) {
+    init(transaction: Transaction, largestGroup: Int = ServerDatabase.largestPushGroup) {
         self.largestGroup = max(1, largestGroup)
         let (stream, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.wake = wake
@@ -74,11 +79,11 @@ final class WriteQueue: Sendable {
 
     /// Runs `body` inside a transaction it may share with other pushes, and
     /// returns its result once that transaction has committed.
-    func runGrouped<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    func runGrouped<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (Context) async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (result: CheckedContinuation<T, any Error>) in
-            enqueue(.grouped(GroupedJob(run: {
+            enqueue(.grouped(GroupedJob(request: request, run: { context in
                 do {
-                    let value = try await body()
+                    let value = try await body(context)
                     return { committed in
                         if let committed { result.resume(throwing: committed) } else { result.resume(returning: value) }
                     }
@@ -117,24 +122,24 @@ final class WriteQueue: Sendable {
         }
     }
 
+    /// One group in one transaction. A push that ran is answered with its own
+    /// outcome, or with the commit's failure; one the transaction never reached
+    /// (it failed to begin, or broke before) is refused with that failure.
     private func commit(_ group: [GroupedJob], _ transaction: Transaction) async {
+        let answers = Mutex<[@Sendable ((any Error)?) -> Void]>([])
         do {
-            try transaction.begin()
-        } catch {
-            for push in group { push.refuse(error) }
-            return
-        }
-        var answers: [@Sendable ((any Error)?) -> Void] = []
-        answers.reserveCapacity(group.count)
-        for push in group { answers.append(await push.run()) }
-        var failure: (any Error)?
-        do {
-            try transaction.commit()
+            try await transaction.run(group.map(\.request)) { context in
+                for push in group {
+                    let answer = await push.run(context)
+                    answers.withLock { $0.append(answer) }
+                }
+            }
             groups.add(1, ordering: .relaxed)
+            for answer in answers.withLock({ $0 }) { answer(nil) }
         } catch {
-            failure = error
-            transaction.rollback()
+            let ran = answers.withLock { $0 }
+            for answer in ran { answer(error) }
+            for push in group.dropFirst(ran.count) { push.refuse(error) }
         }
-        for answer in answers { answer(failure) }
     }
 }

@@ -240,8 +240,9 @@ final class PushingDuringTheCopy: RowCopyingStore {
         -> (changes: [PulledChange], cursor: Int64, hasMore: Bool) {
         try await inner.changes(library: library, after: cursor, limit: limit, notPushedBy: node)
     }
-    func push<T: Sendable>(library: ServerLibrary, _ body: @escaping @Sendable (any PushTransaction) async throws -> T) async throws -> T {
-        try await inner.push(library: library, body)
+    func push<T: Sendable>(library: ServerLibrary, reading request: PushReadRequest,
+                           _ body: @escaping @Sendable (PushReading, any PushTransaction) async throws -> T) async throws -> T {
+        try await inner.push(library: library, reading: request, body)
     }
     func forEachRecord(library: ServerLibrary, _ body: @Sendable (String, String, [String: Stamped]) throws -> Void) async throws {
         try await inner.forEachRecord(library: library, body)
