@@ -186,6 +186,8 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 // To damage a server database's rows by hand (already built for Storage).
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // To read the PostgreSQL store's plans (already built for SyncServer).
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

@@ -48,20 +48,7 @@ final class PostgresPushGroup: Sendable {
     /// Reads, in one round trip, what these pushes read: their receipts (kind 0 rows),
     /// their nodes' last `nseq` (1) and their records' fields (2).
     func read(_ requests: [PushReadRequest]) async throws {
-        let keys = Array(Set(requests.map(\.receiptKey)))
-        let nodes = Array(Set(requests.map(\.node.description)))
-        let records = Array(requests.reduce(into: Set<RecordKey>()) { $0.formUnion($1.records) })
-        let rows = try await connection.query("""
-            SELECT 0::int4, node_id, idempotency_key, NULL::text, body, NULL::text, first_nseq, last_nseq, body_hash
-            FROM push_receipt WHERE library_id = \(library) AND idempotency_key = ANY(\(keys)::text[])
-            UNION ALL
-            SELECT 1, node_id, NULL, NULL, NULL, NULL, last_nseq, NULL, NULL
-            FROM node WHERE library_id = \(library) AND node_id = ANY(\(nodes)::text[])
-            UNION ALL
-            SELECT 2, f.entity, f.record_id, f.field, f.value, f.hlc, f.seq, f.rev, NULL
-            FROM unnest(\(records.map(\.entity))::text[], \(records.map(\.id))::text[]) AS k(entity, record_id)
-            JOIN field_state f ON f.library_id = \(library) AND f.entity = k.entity AND f.record_id = k.record_id
-            """, logger: logger)
+        let rows = try await connection.query(Self.readQuery(library: library, requests), logger: logger)
         var found = StoredRows()
         for try await (kind, a, b, c, d, e, n1, n2, bytes) in rows.decode(
             (Int32, String?, String?, String?, String?, String?, Int64?, Int64?, Data?).self) {
@@ -86,6 +73,24 @@ final class PostgresPushGroup: Sendable {
             rows.fields.merge(found.fields) { $1 }
             rows.requests.formUnion(found.requests)
         }
+    }
+
+    /// The statement of ``read(_:)`` (its plan is pinned by `PostgresStoreTests`).
+    static func readQuery(library: Int64, _ requests: [PushReadRequest]) -> PostgresQuery {
+        let keys = Array(Set(requests.map(\.receiptKey)))
+        let nodes = Array(Set(requests.map(\.node.description)))
+        let records = Array(requests.reduce(into: Set<RecordKey>()) { $0.formUnion($1.records) })
+        return """
+            SELECT 0::int4, node_id, idempotency_key, NULL::text, body, NULL::text, first_nseq, last_nseq, body_hash
+            FROM push_receipt WHERE library_id = \(library) AND idempotency_key = ANY(\(keys)::text[])
+            UNION ALL
+            SELECT 1, node_id, NULL, NULL, NULL, NULL, last_nseq, NULL, NULL
+            FROM node WHERE library_id = \(library) AND node_id = ANY(\(nodes)::text[])
+            UNION ALL
+            SELECT 2, f.entity, f.record_id, f.field, f.value, f.hlc, f.seq, f.rev, NULL
+            FROM unnest(\(records.map(\.entity))::text[], \(records.map(\.id))::text[]) AS k(entity, record_id)
+            JOIN field_state f ON f.library_id = \(library) AND f.entity = k.entity AND f.record_id = k.record_id
+            """
     }
 
     /// What `request` reads: the rows read when the group began, as the group's

@@ -250,48 +250,48 @@ public final class PostgresSyncStore: SyncStore {
         }
     }
 
-    /// One statement, so one snapshot (the head read is the head of the rows read)
-    /// and one round trip: the head and whether more follows (a row of kind 0), then
-    /// the page (kind 1): the rows after `cursor` up to the `seq` of the `limit`-th,
-    /// all of that last `seq` included, so that a page never splits one.
     public func changes(library: ServerLibrary, after cursor: Int64, limit: Int, notPushedBy node: NodeID?) async throws
         -> (changes: [PulledChange], cursor: Int64, hasMore: Bool) {
         let skipped = node?.description
-        return try await withConnection(doing: "read the library's changes") { connection in
-            let rows = try await connection.query("""
-                WITH bound AS (
-                    SELECT seq FROM field_state
-                    WHERE library_id = \(library.key) AND seq > \(cursor) AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text)
-                    ORDER BY seq LIMIT 1 OFFSET \(Int64(max(limit, 1) - 1)))
-                SELECT * FROM (
-                    SELECT 0::int4 AS kind, NULL::text AS entity, NULL::text AS record_id, NULL::text AS field, NULL::text AS value,
-                           NULL::text AS hlc, (SELECT seq FROM library WHERE id = \(library.key)) AS seq,
-                           (SELECT count(*) FROM (SELECT 1 FROM field_state WHERE library_id = \(library.key) AND seq > (SELECT seq FROM bound)
-                                AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text) LIMIT 1) AS later) AS rev
-                    UNION ALL
-                    SELECT 1, entity, record_id, field, value, hlc, seq, rev FROM field_state
-                    WHERE library_id = \(library.key) AND seq > \(cursor)
-                      AND (NOT EXISTS (SELECT 1 FROM bound) OR seq <= (SELECT seq FROM bound))
-                      AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text)) AS answer
-                ORDER BY kind, seq, entity COLLATE "C", record_id COLLATE "C", field COLLATE "C"
-                """, logger: logger)
+        // One snapshot: the head read here is the head of the rows read here.
+        return try await inTransaction("ISOLATION LEVEL REPEATABLE READ READ ONLY", doing: "read the library's changes") { connection in
             var head: Int64 = 0
-            var more = false
+            for try await seq in try await connection.query("SELECT seq FROM library WHERE id = \(library.key)", logger: logger).decode(Int64.self) {
+                head = seq
+            }
             var changes: [PulledChange] = []
             changes.reserveCapacity(limit)
-            for try await (kind, entity, id, field, value, hlcText, seq, rev) in rows.decode(
-                (Int32, String?, String?, String?, String?, String?, Int64?, Int64?).self) {
-                if kind == 0 {
-                    head = seq ?? 0
-                    more = (rev ?? 0) > 0
-                    continue
-                }
-                guard let entity, let id, let field, let value, let hlcText, let seq else { continue }
-                guard let hlc = HLC(hlcText) else { throw StoreError("a stored clock is damaged: \(hlcText)") }
-                changes.append(PulledChange(seq: seq, entity: entity, id: id, field: field, value: try JSONValue(parsing: value), hlc: hlc, rev: rev))
-            }
+            try await Self.appendChanges(to: &changes, from: connection.query("""
+                SELECT entity, record_id, field, value, hlc, seq, rev FROM field_state
+                WHERE library_id = \(library.key) AND seq > \(cursor) AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text)
+                ORDER BY seq, entity COLLATE "C", record_id COLLATE "C", field COLLATE "C" LIMIT \(Int64(limit))
+                """, logger: logger))
             guard let last = changes.last else { return ([], max(cursor, head), false) }
+            if changes.count == limit {
+                // A page never splits one seq: take the rest of the last one.
+                try await Self.appendChanges(to: &changes, from: connection.query("""
+                    SELECT entity, record_id, field, value, hlc, seq, rev FROM field_state
+                    WHERE library_id = \(library.key) AND seq = \(last.seq)
+                      AND (entity COLLATE "C", record_id COLLATE "C", field COLLATE "C") > (\(last.entity), \(last.id), \(last.field))
+                      AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text)
+                    ORDER BY entity COLLATE "C", record_id COLLATE "C", field COLLATE "C"
+                    """, logger: logger))
+            }
+            var more = false
+            for try await exists in try await connection.query("""
+                SELECT EXISTS (SELECT 1 FROM field_state WHERE library_id = \(library.key) AND seq > \(last.seq)
+                               AND (\(skipped)::text IS NULL OR node_id IS DISTINCT FROM \(skipped)::text))
+                """, logger: logger).decode(Bool.self) {
+                more = exists
+            }
             return (changes, more ? last.seq : max(last.seq, head), more)
+        }
+    }
+
+    static func appendChanges(to changes: inout [PulledChange], from rows: PostgresRowSequence) async throws {
+        for try await (entity, id, field, value, hlcText, seq, rev) in rows.decode((String, String, String, String, String, Int64, Int64?).self) {
+            guard let hlc = HLC(hlcText) else { throw StoreError("a stored clock is damaged: \(hlcText)") }
+            changes.append(PulledChange(seq: seq, entity: entity, id: id, field: field, value: try JSONValue(parsing: value), hlc: hlc, rev: rev))
         }
     }
 
