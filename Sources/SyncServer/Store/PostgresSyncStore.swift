@@ -24,9 +24,9 @@ import SyncWire
 /// - **A push is a few round trips**, whatever its size: writes go as arrays
 ///   (`unnest`), not one statement per change.
 /// - **Group commit.** Pushes to one library that reach this instance together share
-///   one transaction (``WriteQueue``), each in a savepoint of its own: one hold of the
-///   counter row and one commit for the group, where each push alone would queue on
-///   the row for its whole transaction, commit's flush included.
+///   one transaction (``WriteQueue``, ``PostgresPushGroup``): one hold of the counter
+///   row, one read, one write statement and one commit for the group, where each push
+///   alone would queue on the row for its whole transaction, commit's flush included.
 ///
 /// The store owns its connection pool: it runs from ``init(location:logger:)`` until
 /// ``shutdown()``; its schema is migrated (versioned, under an advisory lock so that
@@ -311,12 +311,15 @@ public final class PostgresSyncStore: SyncStore {
 
     /// The queue of pushes to `library`: a group's transaction is `BEGIN`, the lock on
     /// the library's counter row (its first statement: pushes through other instances
-    /// queue on it), what every push of the group reads (one query), each push, the group's writes (``PostgresPushGroup/flush()``),
-    /// `COMMIT` (or `ROLLBACK`).
+    /// queue on it), what every push of the group reads (one query), each push, the
+    /// group's writes (``PostgresPushGroup/flush()``), `COMMIT` (or `ROLLBACK`).
     func pushQueue(for library: ServerLibrary) -> WriteQueue<PostgresPushGroup, PushReadRequest> {
         pushQueues.withLock { queues in
             if let queue = queues[library.key] { return queue }
-            let queue = WriteQueue<PostgresPushGroup, PushReadRequest>(transaction: .init { [self] requests, pushes in
+            // The queue lives in the store: it holds the store weakly, so that a store
+            // nobody holds any more goes, and its connection pool with it (deinit).
+            let queue = WriteQueue<PostgresPushGroup, PushReadRequest>(transaction: .init { [weak self] requests, pushes in
+                guard let self else { throw StoreError("the server database is closed") }
                 try await inTransaction(doing: "store a push") { connection in
                     var head: Int64?
                     for try await seq in try await connection.query(
@@ -396,4 +399,3 @@ public final class PostgresSyncStore: SyncStore {
         }
     }
 }
-

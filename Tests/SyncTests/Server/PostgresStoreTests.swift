@@ -86,6 +86,21 @@ struct PostgresStoreTests {
         }
     }
 
+    /// A store's push queues hold it weakly: a store nobody holds goes, and its
+    /// connection pool with it, also after it took pushes.
+    @Test(.enabled(if: ThrowawayPostgres.isAvailable, "needs PostgreSQL (READER_TEST_POSTGRES)"))
+    func aStoreThatTookPushesGoesWhenNothingHoldsIt() async throws {
+        weak var gone: PostgresSyncStore?
+        do {
+            let store = try PostgresSyncStore(location: PostgresLocation(url: try ThrowawayPostgres.makeDatabase()))
+            let library = try await store.createLibrary(named: "lab", at: 1)
+            try await Self.push(SyncService(store: store, now: { Self.now }), library, node: NodeID(rawValue: 0xA), nseq: 1, value: "one")
+            #expect(try await store.session(library: library, node: nil).headSeq == 1)
+            gone = store
+        }
+        #expect(gone == nil)
+    }
+
     // No time limits and no deadlines in these two: in the full suite, tests that
     // run processes can hold every thread of the pool for minutes, and a test that
     // is not scheduled must not fail for it. Each ends by its own logic instead.
