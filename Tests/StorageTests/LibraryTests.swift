@@ -30,6 +30,47 @@ struct LibraryTests {
         #expect(try temp.library.searchIndexIsConsistent())
     }
 
+    struct LateProblem: Error {}
+
+    @Test func anImportThatFailsAfterStoringSomePapersLeavesNothingOfThem() throws {
+        let temp = try TemporaryLibrary()
+        try temp.library.add(draft("Already here"))
+        let pending = try temp.library.pendingChangeCount()
+        #expect(throws: LateProblem.self) {
+            try temp.library.importPapers { add in
+                for index in 0..<500 {
+                    var paper = draft("Paper \(index)")
+                    paper.tags = [try TagName("bulk"), try TagName("t\(index % 3)")]
+                    try add(paper)
+                }
+                throw LateProblem()
+            }
+        }
+        #expect(try temp.library.list().map(\.paper.title) == ["Already here"])
+        #expect(try temp.library.pendingChangeCount() == pending)
+        #expect(try temp.library.searchIndexIsConsistent())
+    }
+
+    @Test func papersHandedOverOneByOneAreStoredAsTheSameListWouldBe() throws {
+        let a = try TemporaryLibrary(), b = try TemporaryLibrary()
+        var drafts: [PaperDraft] = []
+        for index in 0..<300 {
+            var paper = draft(index % 7 == 0 ? "A repeated title" : "Paper \(index)", authors: ["Author \(index % 5)"])
+            paper.tags = [try TagName("bulk"), try TagName("t\(index % 3)")]
+            drafts.append(paper)
+        }
+        let whole = try a.library.importPapers(drafts)
+        let streamed = try b.library.importPapers { add in for paper in drafts { try add(paper) } }
+        #expect(streamed.outcomes == whole.outcomes)
+        #expect(streamed.nearMatches.count == whole.nearMatches.count)
+        #expect((streamed.added, streamed.merged, streamed.unchanged) == (whole.added, whole.merged, whole.unchanged))
+        let tags = try b.library.tagCounts().map { "\($0.tag.value) \($0.papers)" }.sorted()
+        #expect(tags == (try a.library.tagCounts().map { "\($0.tag.value) \($0.papers)" }.sorted()))
+        #expect(tags.first == "bulk \(whole.added)" && tags.count == 4)
+        #expect(try b.library.pendingChangeCount() == a.library.pendingChangeCount())
+        #expect(try b.library.searchIndexIsConsistent())
+    }
+
     @Test func theSamePaperImportedInTwoLibrariesGetsTheSameID() throws {
         let a = try TemporaryLibrary(), b = try TemporaryLibrary()
         let drafts = [draft("Shared title", authors: ["Ada Lovelace"]), draft("With arXiv", arxiv: "2405.12345")]

@@ -31,14 +31,8 @@ public enum BibTeX {
     /// empty). An `@set` is not a work: its members are entries of their own, and
     /// the set is left out with a warning.
     public static func parse(_ text: String, file: String, problems: ImportProblems) throws(ImportError) -> [PaperDraft] {
-        var parser = BibTeXParser(text, file: file)
-        parser.isLenient = problems.warning != nil
-        let source = ImportError.source("bibtex", file: file)
-        var inheritanceWarnings: [ImportError] = []
-        let entries = resolvingInheritance(try parser.entries(skipping: problems.skipping), file: file) { inheritanceWarnings.append($0) }
-        let preamble = Preamble(parser.preambles)
-        // A missing parent is only a warning, as in bibtex and biber: the child is kept as it is.
-        for warning in parser.warnings + inheritanceWarnings { problems.warning?(warning) }
+        let read = try Read(text, file: file, problems: problems)
+        let entries = read.entries
         // Reading entries is quick; turning their LaTeX into text is most of the work,
         // and each entry's is independent: convert chunks on every core, keep the order.
         let chunkSize = 512
@@ -46,13 +40,7 @@ public enum BibTeX {
         let results = Mutex<[[Result<PaperDraft, ImportError>]?]>(Array(repeating: nil, count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let range = (chunk * chunkSize)..<min(entries.count, (chunk + 1) * chunkSize)
-            let converted = entries[range].map { entry in
-                Result { () throws(ImportError) -> PaperDraft in
-                    var draft = try draft(entry, source: source, file: file)
-                    if let preamble, preamble.isUsed(by: entry) { draft.bibFields["@preamble"] = preamble.text }
-                    return draft
-                }
-            }
+            let converted = entries[range].map(read.convert)
             results.withLock { $0[chunk] = converted }
         }
         var drafts: [PaperDraft] = []
@@ -60,28 +48,80 @@ public enum BibTeX {
         var index = 0
         for chunk in results.withLock({ $0 }) {
             for result in chunk ?? [] {
-                let entry = entries[index]
+                if let draft = try read.kept(result, of: entries[index], problems: problems) { drafts.append(draft) }
                 index += 1
-                switch result {
-                case .success(let draft):
-                    if entry.type == "set" {
-                        let members = entry.value("entryset").map { " (\($0))" } ?? ""
-                        _ = try problems.keep(despite: ImportError(file: file, line: entry.line,
-                            reason: "@set{\(entry.key)} groups other entries\(members): each member is imported, the set is not"))
-                        continue
-                    }
-                    if !draft.saysWhichWork {
-                        guard try problems.keep(despite: ImportError(file: file, line: entry.line,
-                            reason: "@\(entry.type){\(entry.key)} has no title, DOI or arXiv id")) else { continue }
-                    }
-                    drafts.append(draft)
-                case .failure(let error):
-                    guard let skipping = problems.skipping else { throw error }
-                    skipping(error)
-                }
             }
         }
         return drafts
+    }
+
+    /// Hands each draft to `body` in file order while a second thread converts the
+    /// entries ahead (``Prefetch``): an import stores one paper while the next ones
+    /// are read, and never holds every draft. Problems go to `problems` on this
+    /// thread, as ``parse(_:file:problems:)`` reports them.
+    public static func forEachDraft(in text: String, file: String, problems: ImportProblems,
+                                    _ body: (PaperDraft) throws -> Void) throws {
+        let read = try Read(text, file: file, problems: problems)
+        let entries = read.entries
+        try Prefetch.run(batchSize: 128, ahead: 8, produce: { emit in
+            for entry in entries { try emit((entry, read.convert(entry))) }
+        }, consume: { entry, converted in
+            if let draft = try read.kept(converted, of: entry, problems: problems) { try body(draft) }
+        })
+    }
+
+    /// A file's entries, read and resolved (crossref, xdata), ready to convert to
+    /// drafts: what both ways of reading share.
+    struct Read: Sendable {
+        let entries: [BibTeXParser.Entry]
+        let preamble: Preamble?
+        let source: String
+        let file: String
+
+        /// Reads every entry; the reading's warnings go to `problems` now.
+        init(_ text: String, file: String, problems: ImportProblems) throws(ImportError) {
+            var parser = BibTeXParser(text, file: file)
+            parser.isLenient = problems.warning != nil
+            source = ImportError.source("bibtex", file: file)
+            self.file = file
+            var inheritanceWarnings: [ImportError] = []
+            entries = resolvingInheritance(try parser.entries(skipping: problems.skipping), file: file) { inheritanceWarnings.append($0) }
+            preamble = Preamble(parser.preambles)
+            // A missing parent is only a warning, as in bibtex and biber: the child is kept as it is.
+            for warning in parser.warnings + inheritanceWarnings { problems.warning?(warning) }
+        }
+
+        /// One entry as a draft, with the preamble it uses.
+        @Sendable func convert(_ entry: BibTeXParser.Entry) -> Result<PaperDraft, ImportError> {
+            Result { () throws(ImportError) -> PaperDraft in
+                var draft = try draft(entry, source: source, file: file)
+                if let preamble, preamble.isUsed(by: entry) { draft.bibFields["@preamble"] = preamble.text }
+                return draft
+            }
+        }
+
+        /// The draft to import from an entry's conversion, or nil when the entry is
+        /// left out (an `@set`, a record skipped or refused by `problems`).
+        func kept(_ result: Result<PaperDraft, ImportError>, of entry: BibTeXParser.Entry, problems: ImportProblems) throws(ImportError) -> PaperDraft? {
+            switch result {
+            case .success(let draft):
+                if entry.type == "set" {
+                    let members = entry.value("entryset").map { " (\($0))" } ?? ""
+                    _ = try problems.keep(despite: ImportError(file: file, line: entry.line,
+                        reason: "@set{\(entry.key)} groups other entries\(members): each member is imported, the set is not"))
+                    return nil
+                }
+                if !draft.saysWhichWork {
+                    guard try problems.keep(despite: ImportError(file: file, line: entry.line,
+                        reason: "@\(entry.type){\(entry.key)} has no title, DOI or arXiv id")) else { return nil }
+                }
+                return draft
+            case .failure(let error):
+                guard let skipping = problems.skipping else { throw error }
+                skipping(error)
+                return nil
+            }
+        }
     }
 
     /// Whether a text looks like BibTeX: a line that starts with `@type{`.
@@ -207,5 +247,7 @@ extension ImportFormat {
     /// BibTeX and BibLaTeX.
     public static let bibtex = ImportFormat(name: "bibtex", recognises: BibTeX.looksLikeBibTeX, read: text { text, file, problems throws(ImportError) in
         try BibTeX.parse(text, file: file, problems: problems)
+    }, stream: text { text, file, problems, body in
+        try BibTeX.forEachDraft(in: text, file: file, problems: problems, body)
     })
 }

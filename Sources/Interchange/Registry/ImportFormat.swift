@@ -17,11 +17,19 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
     /// Reads the papers of a whole file; nil for the backup, which is restored
     /// record by record (``ReaderBackup/forEachItem(in:file:_:)``).
     let read: (@Sendable (consuming Data, String, ImportProblems) throws(ImportError) -> [PaperDraft])?
+    /// Hands the papers of a whole file to a body as they are read, for a format that
+    /// can (nil: ``read``, then each draft).
+    let stream: Stream?
+
+    /// How a format hands its papers over one by one: the file's bytes, its name,
+    /// where problems go, and the body that takes each draft (on the calling thread).
+    public typealias Stream = @Sendable (consuming Data, String, ImportProblems, (PaperDraft) throws -> Void) throws -> Void
 
     /// Declares a format.
     public init(name: String, recognises: @escaping @Sendable (String) -> Bool,
-                read: (@Sendable (consuming Data, String, ImportProblems) throws(ImportError) -> [PaperDraft])?) {
-        self.name = name; self.recognises = recognises; self.read = read
+                read: (@Sendable (consuming Data, String, ImportProblems) throws(ImportError) -> [PaperDraft])?,
+                stream: Stream? = nil) {
+        self.name = name; self.recognises = recognises; self.read = read; self.stream = stream
     }
 
     /// Whether this is reader's own backup (records, restored whole) rather than papers.
@@ -42,6 +50,20 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
         return try read((consume data).withoutByteOrderMark, file, problems)
     }
 
+    /// Hands each paper of a file in this format to `body`, in file order, as it is
+    /// read: an import stores papers while the rest of the file is still being read
+    /// (on a second thread, for the formats that can) instead of holding every draft
+    /// first. Problems go to `problems` as ``drafts(from:file:problems:)`` reports
+    /// them; an error `body` throws stops the read.
+    public func forEachDraft(in data: consuming Data, file: String, problems: ImportProblems,
+                             _ body: (PaperDraft) throws -> Void) throws {
+        guard let stream else {
+            for draft in try drafts(from: data, file: file, problems: problems) { try body(draft) }
+            return
+        }
+        try stream((consume data).withoutByteOrderMark, file, problems, body)
+    }
+
     public var description: String { name }
     public static func == (a: ImportFormat, b: ImportFormat) -> Bool { a.name == b.name }
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
@@ -54,6 +76,15 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
 
     /// The format of `text`, judged by its content; nil when none fits.
     public static func detect(_ text: String) -> ImportFormat? { all.first { $0.recognises(text) } }
+
+    /// Streams a text format: the bytes as UTF-8, then `parse`.
+    static func text(_ parse: @escaping @Sendable (String, String, ImportProblems, (PaperDraft) throws -> Void) throws -> Void) -> Stream {
+        { (data: consuming Data, file: String, problems: ImportProblems, body: (PaperDraft) throws -> Void) throws in
+            guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: file, line: nil, reason: "not UTF-8 text") }
+            _ = consume data
+            try parse(text, file, problems, body)
+        }
+    }
 
     /// Reads a text format: the bytes as UTF-8, then `parse`.
     static func text(_ parse: @escaping @Sendable (String, String, ImportProblems) throws(ImportError) -> [PaperDraft])

@@ -81,12 +81,15 @@ final class ChangeWriter {
     /// With `stampingTogether`, fields that belong together (a paper's status, read
     /// date and rating) are all stamped with the one clock whenever any of them
     /// changes, so that last writer wins decides them as a group on every replica.
+    ///
+    /// With `knownNew`, the caller has just found that the record neither exists
+    /// nor was purged (an import's new paper): it is not looked up again.
     @discardableResult
-    func set(_ entity: Entity, id: String, _ values: [String: JSONValue], stampingTogether: Bool = false) throws -> Bool {
-        if try purgeClock(entity, id: id) != nil {
+    func set(_ entity: Entity, id: String, _ values: [String: JSONValue], stampingTogether: Bool = false, knownNew: Bool = false) throws -> Bool {
+        if !knownNew, try purgeClock(entity, id: id) != nil {
             throw StorageError.invalidRecord(entity: entity.rawValue, id: id, reason: "it was purged and cannot change")
         }
-        let current = try load(entity, id: id)
+        let current = knownNew ? nil : try load(entity, id: id)
         var changed: [String: JSONValue] = [:]
         var validated: [String: JSONValue] = [:]
         for (name, value) in values {

@@ -9,4 +9,7 @@ final class ImportSession {
     var keys: [String: String?] = [:]
     /// Papers with the same title that ``Model/WorkMatch`` kept apart.
     var nearMatches: [NearMatch] = []
+    /// The tags this import has set, by id, with the name it set: each is set once,
+    /// not once per paper that carries it.
+    var tagsSet: [String: String] = [:]
 }

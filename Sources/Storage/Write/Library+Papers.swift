@@ -22,17 +22,31 @@ extension Library {
     /// A draft of a paper that was purged is left out and reported
     /// (``ImportReport/purged``): a purge is for good on every machine.
     public func importPapers(_ drafts: [PaperDraft], dryRun: Bool = false) throws -> ImportReport {
+        try importPapers(dryRun: dryRun) { add in
+            for draft in drafts { try add(draft) }
+        }
+    }
+
+    /// Imports the drafts `produce` hands over, in one transaction, as they come:
+    /// a file is stored while it is read, and no import holds every draft. An error
+    /// thrown by `produce` (a bad record further on) rolls everything back.
+    ///
+    /// ```swift
+    /// let report = try library.importPapers { add in
+    ///     try format.forEachDraft(in: data, file: name, problems: problems, add)
+    /// }
+    /// ```
+    public func importPapers(dryRun: Bool = false, _ produce: (_ add: (PaperDraft) throws -> Void) throws -> Void) throws -> ImportReport {
         try write(dryRun: dryRun) { writer in
             var report = ImportReport()
-            report.outcomes.reserveCapacity(drafts.count)
             let session = ImportSession()
-            for draft in drafts {
+            try produce { draft in
                 let outcome: AddOutcome
                 do {
                     outcome = try writer.add(draft, session: session)
                 } catch StorageError.paperPurged(let title, let purgedAt) {
                     report.purged.append(PurgedPaper(title: title, purgedAt: purgedAt))
-                    continue
+                    return
                 }
                 switch outcome {
                 case .added: report.added += 1
@@ -159,7 +173,7 @@ extension ChangeWriter {
             var missing = try fillMissing(existing, from: values)
             if try assignCiteKey(to: existing, preferring: draft.citeKey, generating: false) { missing["cite_key"] = .null }
             if try addCiteAlias(draft.citeKey, to: existing) { missing["cite_aliases"] = .null }
-            let tagged = try addTags(draft.tags, to: existing)
+            let tagged = try addTags(draft.tags, to: existing, session: session)
             session.keys[existing] = .some(draft.citeKey)
             let uuid = UUID(parsing: existing) ?? draft.stableID
             return missing.isEmpty && !tagged ? .unchanged(uuid) : .merged(uuid, fields: missing.keys.sorted() + (tagged ? ["tags"] : []))
@@ -172,8 +186,9 @@ extension ChangeWriter {
         // for the first export (``Library/assignCiteKeys(papers:)``).
         if let key = try freeSourceKey(draft.citeKey) { fields["cite_key"] = .string(key) }
         let id = newID
-        try set(.paper, id: id.lowercased, fields)
-        _ = try addTags(draft.tags, to: id.lowercased)
+        // The loop above found no paper and no purge with this id.
+        try set(.paper, id: id.lowercased, fields, knownNew: true)
+        _ = try addTags(draft.tags, to: id.lowercased, session: session)
         session.keys[id.lowercased] = .some(draft.citeKey)
         return .added(id)
     }
@@ -191,12 +206,15 @@ extension ChangeWriter {
         return missing
     }
 
-    private func addTags(_ tags: [TagName], to paper: String) throws -> Bool {
+    private func addTags(_ tags: [TagName], to paper: String, session: ImportSession) throws -> Bool {
         guard let paperUUID = UUID(parsing: paper) else { return false }
         var changed = false
         for name in tags {
             let tag = StableID.tag(name)
-            try set(.tag, id: tag.lowercased, ["name": .string(name.value)])
+            if session.tagsSet[tag.lowercased] != name.value {
+                try set(.tag, id: tag.lowercased, ["name": .string(name.value)])
+                session.tagsSet[tag.lowercased] = name.value
+            }
             changed = try set(.paperTag, id: StableID.paperTag(paper: paperUUID, tag: tag).lowercased,
                               ["paper_id": .string(paper), "tag_id": .string(tag.lowercased), "present": .bool(true)]) || changed
         }

@@ -108,35 +108,42 @@ struct Import: AsyncParsableCommand {
         }
         var skipped: [ImportError] = []
         var warnings: [ImportError] = []
-        // The file's bytes go to the reader (`consume`): they are freed as soon as they
-        // are text, not held while the papers are parsed and stored.
-        let parsed = try chosen.drafts(from: consume data, file: name, problems: ImportProblems(
-            skipping: skipInvalid ? { skipped.append($0) } : nil,
-            warning: strict ? nil : { warnings.append($0) }))
-        // Every value is checked by the rules sync applies before anything is stored:
-        // a NUL in a title is refused, never cut off.
-        var valid: [PaperDraft] = []
-        for draft in parsed {
-            guard let (field, problem) = draft.ruleProblem else { valid.append(draft); continue }
-            let shown = draft.title.replacingOccurrences(of: "\u{0}", with: "\u{2400}")
-            let error = ImportError(file: name, line: nil, reason: "paper '\(shown)': \(field): \(problem.reason)")
-            guard skipInvalid else { throw CLIError("\(error); nothing was imported (--skip-invalid imports the rest)") }
-            skipped.append(error)
-        }
-        let drafts = valid
+        var read = 0, refused = 0
+        var imported = false
         defer {
-            if !warnings.isEmpty, !output.json {
+            if imported, !warnings.isEmpty, !output.json {
                 let shown = warnings.sorted { ($0.line ?? 0) < ($1.line ?? 0) }.prefix(20).map { "  \($0)" }
                 let more = warnings.count > 20 ? ["  … and \(warnings.count - 20) more (--json lists them all)"] : []
                 printError("\(warnings.count) warning\(warnings.count == 1 ? "" : "s") (kept as bibtex keeps them; --strict refuses such a file):\n" + (shown + more).joined(separator: "\n"))
             }
-            if !skipped.isEmpty, !output.json {
+            if imported, !skipped.isEmpty, !output.json {
                 printError("Skipped \(skipped.count) invalid record\(skipped.count == 1 ? "" : "s"):\n" + skipped.map { "  \($0)" }.joined(separator: "\n"))
             }
         }
-        let report = try store.importPapers(drafts, dryRun: dryRun)
+        let problems = ImportProblems(skipping: skipInvalid ? { skipped.append($0) } : nil,
+                                      warning: strict ? nil : { warnings.append($0) })
+        // The papers are stored as they are read, in one transaction: a bad record
+        // further on rolls back everything before it. (`consume data` here, inside
+        // the closure, compiles with Swift 6.3 to a double free: do not.)
+        let report = try store.importPapers(dryRun: dryRun) { add in
+            try chosen.forEachDraft(in: data, file: name, problems: problems) { draft in
+                read += 1
+                // Every value is checked by the rules sync applies before it is stored:
+                // a NUL in a title is refused, never cut off.
+                if let (field, problem) = draft.ruleProblem {
+                    let shown = draft.title.replacingOccurrences(of: "\u{0}", with: "\u{2400}")
+                    let error = ImportError(file: name, line: draft.line, reason: "paper '\(shown)': \(field): \(problem.reason)")
+                    guard skipInvalid else { throw CLIError("\(error); nothing was imported (--skip-invalid imports the rest)") }
+                    skipped.append(error)
+                    refused += 1
+                    return
+                }
+                try add(draft)
+            }
+        }
+        imported = true
         // Every paper read is counted once: added, merged, already there, purged or failed.
-        let total = drafts.count + skipped.count
+        let total = read - refused + skipped.count
         if output.json {
             Render.json(.object([
                 "dry_run": .bool(dryRun), "file": .string(name), "format": .string(chosen.name), "papers": .int(Int64(total)),

@@ -1,0 +1,116 @@
+import Foundation
+import Interchange
+import Model
+import Testing
+
+/// `ImportFormat.forEachDraft` hands papers over as it reads them (BibTeX on a
+/// second thread); what it hands over and reports must be what the whole read gives.
+@Suite("Reading a file paper by paper")
+struct StreamingReadTests {
+    /// What one read gave: the drafts, then each problem in the order reported.
+    struct Outcome: Equatable {
+        var drafts: [PaperDraft] = []
+        var skipped: [ImportError] = []
+        var warnings: [ImportError] = []
+        var error: ImportError?
+    }
+
+    static func whole(_ format: ImportFormat, _ data: Data, file: String, skipping: Bool, warning: Bool) -> Outcome {
+        var outcome = Outcome()
+        do {
+            outcome.drafts = try format.drafts(from: data, file: file, problems: ImportProblems(
+                skipping: skipping ? { outcome.skipped.append($0) } : nil,
+                warning: warning ? { outcome.warnings.append($0) } : nil))
+        } catch {
+            outcome.error = error
+            outcome.drafts = []
+        }
+        return outcome
+    }
+
+    static func streamed(_ format: ImportFormat, _ data: Data, file: String, skipping: Bool, warning: Bool) -> Outcome {
+        var outcome = Outcome()
+        var drafts: [PaperDraft] = []
+        do {
+            try format.forEachDraft(in: data, file: file, problems: ImportProblems(
+                skipping: skipping ? { outcome.skipped.append($0) } : nil,
+                warning: warning ? { outcome.warnings.append($0) } : nil)) { drafts.append($0) }
+            outcome.drafts = drafts
+        } catch let error as ImportError {
+            outcome.error = error
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        return outcome
+    }
+
+    static let corpus: [String] = {
+        let folder = repositoryRoot.appendingPathComponent("Tests/Fixtures/corpus")
+        let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+        return files.filter { $0.hasSuffix(".bib") }.sorted().map { "Tests/Fixtures/corpus/" + $0 }
+            + ["Tests/Fixtures/refs.bib", "Tests/Fixtures/latex.bib", "Tests/Fixtures/names.bib", "Tests/Fixtures/types.bib"]
+    }()
+
+    /// The corpus's files under 100 KB every time; all of them when the slow suites run.
+    @Test func everyBibTeXFileOfTheCorpusGivesTheSameDraftsAndProblemsPaperByPaper() throws {
+        #expect(Self.corpus.count > 100)
+        for path in Self.corpus {
+            let data = try Data(contentsOf: repositoryRoot.appendingPathComponent(path))
+            guard data.count < 100_000 || SlowTests.enabled else { continue }
+            for (skipping, warning) in [(false, true), (true, true), (true, false), (false, false)] {
+                let whole = Self.whole(.bibtex, data, file: path, skipping: skipping, warning: warning)
+                let streamed = Self.streamed(.bibtex, data, file: path, skipping: skipping, warning: warning)
+                #expect(streamed == whole, "\(path), skipping \(skipping), warnings \(warning)")
+            }
+        }
+    }
+
+    @Test(arguments: ImportFormat.all.filter { !$0.isBackup })
+    func everyFormatHandsOverWhatItReadsWhole(format: ImportFormat) throws {
+        let fixtures: [String: String] = [
+            "bibtex": "Tests/Fixtures/refs.bib", "csl-json": "Tests/Fixtures/zotero.csl.json", "ris": "Tests/Fixtures/export.ris",
+            "hf-daily": "Tests/Fixtures/hf-daily-papers.json", "listing": "Examples/trending-papers.txt",
+        ]
+        guard let path = fixtures[format.name] else { return }
+        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent(path))
+        let whole = Self.whole(format, data, file: path, skipping: true, warning: true)
+        #expect(!whole.drafts.isEmpty)
+        #expect(Self.streamed(format, data, file: path, skipping: true, warning: true) == whole)
+    }
+
+    /// Many more entries than go between the threads at once, a bad one near the end.
+    static func longFile(badAt bad: Int, count: Int = 3_000) -> String {
+        (0..<count).map { index in
+            index == bad ? "@article{e\(index), title = {Unclosed, year = 2020\n" : "@article{e\(index), title = {Entry number \(index)}, year = {2020}}\n"
+        }.joined()
+    }
+
+    @Test func aBadEntryFarIntoALongFileStopsTheReadWithItsLineAfterTheEntriesBeforeIt() throws {
+        var handed = 0
+        #expect(throws: ImportError(file: "long.bib", line: 2_901, reason: "unbalanced braces: the value of field 'title' of @article{e2900} is not closed before the entry at line 2902")) {
+            try ImportFormat.bibtex.forEachDraft(in: Data(Self.longFile(badAt: 2_900).utf8), file: "long.bib", problems: ImportProblems()) { _ in handed += 1 }
+        }
+        #expect(handed == 0, "the entries are all read before the first is handed over: a file that does not parse gives nothing")
+
+        var titles: [String] = []
+        var skipped: [Int?] = []
+        try ImportFormat.bibtex.forEachDraft(in: Data(Self.longFile(badAt: 2_900).utf8), file: "long.bib",
+                                             problems: ImportProblems(skipping: { skipped.append($0.line) })) { titles.append($0.title) }
+        #expect(titles.count == 2_999)
+        #expect(titles.first == "Entry number 0" && titles.last == "Entry number 2999")
+        #expect(skipped == [2_901])
+    }
+
+    struct Stop: Error {}
+
+    @Test func anErrorFromTheBodyStopsTheReadAndIsThrown() throws {
+        var handed = 0
+        #expect(throws: Stop.self) {
+            try ImportFormat.bibtex.forEachDraft(in: Data(Self.longFile(badAt: -1).utf8), file: "long.bib", problems: ImportProblems()) { _ in
+                handed += 1
+                if handed == 1_000 { throw Stop() }
+            }
+        }
+        #expect(handed == 1_000)
+    }
+}
