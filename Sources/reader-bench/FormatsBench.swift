@@ -18,6 +18,7 @@ struct FormatsBench: ParsableCommand {
     @Option(help: "The seed listing titles and abstracts are drawn from.") var listing: String = "Examples/trending-papers.txt"
     @Option(help: "Working folder (removed at the end unless --keep).") var work: String = NSTemporaryDirectory() + "reader-bench-formats"
     @Flag(help: "Keep the working folder (the generated file, the library and the exports).") var keep = false
+    @Flag(help: "Only the imports of every format, each beside a plain SQLite bulk insert of the rows it stored.") var importsOnly = false
 
     func run() throws {
         guard FileManager.default.isExecutableFile(atPath: reader) else {
@@ -37,6 +38,10 @@ struct FormatsBench: ParsableCommand {
 
         print("# reader-bench formats\n")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB; \(count) papers, BibTeX file \(bytes >> 20) MiB; medians of \(runs)\n")
+        if importsOnly {
+            try importEveryFormat(seed: seed, bib: bib, runner: runner)
+            return
+        }
 
         // The parser in process (LaTeX to Unicode included), beside a scan that only
         // finds the entries (`@` at a line start): the floor any parser pays. Twice:
@@ -96,6 +101,123 @@ struct FormatsBench: ParsableCommand {
             let size = (try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
             print("| \(format) | \(ms(time)) | \(Int(Double(count) / time)) | \(String(format: "%.2f", time / base))x (\(ms(base))) | \(mib(rss)) | \(size >> 20) MiB |")
         }
+    }
+
+    /// `reader import` of the same papers in every format, each into a new library,
+    /// beside `Benchmarks/import_baseline.py`: a plain bulk insert of the rows that
+    /// import stored into the same schema, in one transaction, index filled at once.
+    func importEveryFormat(seed: [PaperDraft], bib: String, runner: Runner) throws {
+        let empty = work + "/empty.sqlite"
+        _ = try runner.time([reader, "stats", "--library", empty])
+        // The other bibliographic formats as reader writes them, from the BibTeX file's papers.
+        let source = work + "/source.sqlite"
+        _ = try runner.time([reader, "import", bib, "--library", source])
+        var files = [("bibtex", bib)]
+        for format in ["biblatex", "csl-json", "ris"] {
+            let path = work + "/generated.\(format)"
+            _ = try runner.time([reader, "export", "--format", format, "-o", path, "--library", source])
+            files.append((format, path))
+        }
+        for (format, write) in [("listing", Self.writeListing), ("hf-daily", Self.writeDailyPapers), ("arxiv-atom", Self.writeAtomFeed)] {
+            let path = work + "/generated.\(format)"
+            try write(seed, count, path)
+            files.append((format, path))
+        }
+        print("| format | file | `reader import` | papers/s | bulk insert (insert + index + commit) | ratio | peak RSS |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for (format, file) in files {
+            var ours: [Double] = [], plain: [Double] = []
+            var parts: [[Double]] = []
+            for run in 0..<runs {
+                let library = work + "/import-\(format)-\(run).sqlite"
+                ours.append(try runner.time([reader, "import", file, "--format", Self.importFormat(format), "--library", library]).seconds)
+                let out = work + "/baseline.sqlite"
+                let result = try runner.output(["/usr/bin/env", "python3", "Benchmarks/import_baseline.py", empty, library, out])
+                guard let object = try JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any],
+                      let seconds = object["seconds"] as? Double else { throw BenchError("import_baseline.py printed \(result)") }
+                plain.append(seconds)
+                parts.append(["insert", "index", "commit"].map { object[$0] as? Double ?? 0 })
+                for path in [library, out] { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            }
+            let rss = try runner.peakRSS([reader, "import", file, "--format", Self.importFormat(format), "--library", work + "/rss.sqlite"])
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: work + "/rss.sqlite" + suffix) }
+            let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            let time = median(ours), base = median(plain)
+            let split = (0..<3).map { part in ms(median(parts.map { $0[part] })) }.joined(separator: " + ")
+            print("| \(format) | \(size >> 20) MiB | \(ms(time)) | \(Int(Double(count) / time)) | \(ms(base)) (\(split)) | \(String(format: "%.2f", time / base))x | \(mib(rss)) |")
+        }
+    }
+
+    /// The `--format` that reads a file written as `format` (BibLaTeX is read as BibTeX).
+    static func importFormat(_ format: String) -> String { format == "biblatex" ? "bibtex" : format }
+
+    /// The pasted listing: a title line, a blank line, the abstract, a blank line.
+    static func writeListing(seed: [PaperDraft], count: Int, to path: String) throws {
+        try write(path) { file in
+            for index in 0..<count {
+                let source = seed[index % seed.count]
+                file.write("\(source.title)\(index < seed.count ? "" : " (\(index / seed.count + 1))")\n\n\(source.abstract ?? "An abstract.")\n\n")
+            }
+        }
+    }
+
+    /// Hugging Face daily papers as its API answers.
+    static func writeDailyPapers(seed: [PaperDraft], count: Int, to path: String) throws {
+        try write(path) { file in
+            file.write("[\n")
+            for index in 0..<count {
+                let source = seed[index % seed.count]
+                let paper: [String: Any] = [
+                    "id": String(format: "24%02d.%05d", 1 + index / 99_999 % 12, index % 99_999 + 1),
+                    "authors": (0..<(1 + index % 6)).map { ["_id": "\($0)", "name": "Author \(index % 97) Number\($0)", "hidden": false] },
+                    "publishedAt": "2024-05-31T17:50:01.000Z",
+                    "title": source.title + (index < seed.count ? "" : " (\(index / seed.count + 1))"),
+                    "summary": source.abstract ?? "An abstract.", "upvotes": index % 50,
+                ]
+                let object: [String: Any] = ["paper": paper, "title": paper["title"] ?? "", "publishedAt": "2024-06-03T00:34:43.061Z", "numComments": 0]
+                let json = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                file.write(String(decoding: json, as: UTF8.self) + (index == count - 1 ? "\n" : ",\n"))
+            }
+            file.write("]\n")
+        }
+    }
+
+    /// An arXiv API Atom feed.
+    static func writeAtomFeed(seed: [PaperDraft], count: Int, to path: String) throws {
+        func xml(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        }
+        try write(path) { file in
+            file.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title type=\"html\">ArXiv Query</title>\n")
+            for index in 0..<count {
+                let source = seed[index % seed.count]
+                let id = String(format: "24%02d.%05d", 1 + index / 99_999 % 12, index % 99_999 + 1)
+                let title = source.title + (index < seed.count ? "" : " (\(index / seed.count + 1))")
+                let authors = (0..<(1 + index % 6)).map { "    <author>\n      <name>Author \(index % 97) Number\($0)</name>\n    </author>\n" }.joined()
+                file.write("""
+                      <entry>
+                        <id>http://arxiv.org/abs/\(id)v1</id>
+                        <updated>2024-06-01T00:00:00Z</updated>
+                        <published>2024-05-31T17:50:01Z</published>
+                        <title>\(xml(title))</title>
+                        <summary>\(xml(source.abstract ?? "An abstract."))</summary>
+                    \(authors)    <link href="http://arxiv.org/abs/\(id)v1" rel="alternate" type="text/html"/>
+                        <link title="pdf" href="http://arxiv.org/pdf/\(id)v1" rel="related" type="application/pdf"/>
+                        <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+                      </entry>
+
+                    """)
+            }
+            file.write("</feed>\n")
+        }
+    }
+
+    static func write(_ path: String, _ body: (inout BufferedFile) throws -> Void) throws {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw BenchError("cannot write \(path)") }
+        var file = BufferedFile(handle: handle)
+        try body(&file)
+        file.flush()
     }
 
     static func writeBibTeX(seed: [PaperDraft], count: Int, to path: String, abstracts: Bool = true) throws {

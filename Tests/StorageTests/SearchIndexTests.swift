@@ -93,6 +93,17 @@ struct SearchIndexTests {
         #expect(try lib.searchIndexIsConsistent(), "seed \(seed)")
     }
 
+    @Test func anImportOfThousandsIsIndexedInBulkAndLeavesFTS5sBufferAsItWas() throws {
+        let temp = try TemporaryLibrary()
+        let count = Int(ChangeWriter.bulkIndexing) + 1
+        let report = try temp.library.importPapers((0..<count).map { draft("Bulk paper \($0)", abstract: $0 == 4_321 ? "a zymurgical abstract" : nil) })
+        #expect(report.added == count)
+        #expect(try temp.library.search("zymurgical").map(\.paper.title) == ["Bulk paper 4321"])
+        #expect(try temp.library.searchIndexIsConsistent())
+        let hashsize = try temp.library.read { db in try Int.fetchOne(db, sql: "SELECT v FROM paper_fts_config WHERE k = 'hashsize'") }
+        #expect(hashsize == 1_048_576)
+    }
+
     @Test func resultsAreRankedAndSnippetsMarkTheMatch() throws {
         let temp = try TemporaryLibrary()
         let inTitle = try temp.library.add(draft("Krylov recycling for operators", abstract: "Unrelated words here.")).paperID

@@ -273,10 +273,15 @@ final class ChangeWriter {
             unindexedOrder.removeAll()
         }
         if let newPapersFrom {
-            try db.cachedStatement(sql: """
-                INSERT INTO paper_fts(rowid, \(Schema.searchColumns))
-                SELECT rowid, \(Schema.searchColumns) FROM paper_search_source WHERE rowid >= ? ORDER BY rowid
-                """).execute(arguments: [newPapersFrom])
+            let index = {
+                try self.db.cachedStatement(sql: """
+                    INSERT INTO paper_fts(rowid, \(Schema.searchColumns))
+                    SELECT rowid, \(Schema.searchColumns) FROM paper_search_source WHERE rowid >= ? ORDER BY rowid
+                    """).execute(arguments: [newPapersFrom])
+            }
+            let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(rowid), 0) FROM paper")) ?? 0
+            // An import of thousands of papers; a command's one new paper costs no settings written.
+            if last - newPapersFrom >= Self.bulkIndexing { try Library.indexingInBulk(db, index) } else { try index() }
             self.newPapersFrom = nil
         }
         if !unindexedOrder.isEmpty {
@@ -446,6 +451,9 @@ final class ChangeWriter {
         }
         noteTagCountChange()
     }
+
+    /// From this many new papers on, ``finish()`` indexes them with FTS5's larger buffer.
+    static let bulkIndexing: Int64 = 5_000
 
     /// Past this many changed rows, ``finish()`` counts every tag once instead of
     /// looking up each paper's memberships.
