@@ -59,9 +59,11 @@ public enum BibTeX {
     /// entries ahead (``Prefetch``): an import stores one paper while the next ones
     /// are read, and never holds every draft. Problems go to `problems` on this
     /// thread, as ``parse(_:file:problems:)`` reports them.
-    public static func forEachDraft(in text: String, file: String, problems: ImportProblems,
+    public static func forEachDraft(in text: consuming String, file: String, problems: ImportProblems,
                                     _ body: (PaperDraft) throws -> Void) throws {
-        let read = try Read(text, file: file, problems: problems)
+        // The file's text goes to the reading, which keeps only the entries: it is not
+        // held while they are stored.
+        let read = try Read(consume text, file: file, problems: problems)
         let entries = read.entries
         try Prefetch.run(batchSize: 128, ahead: 8, produce: { emit in
             for entry in entries { try emit((entry, read.convert(entry))) }
@@ -79,7 +81,7 @@ public enum BibTeX {
         let file: String
 
         /// Reads every entry; the reading's warnings go to `problems` now.
-        init(_ text: String, file: String, problems: ImportProblems) throws(ImportError) {
+        init(_ text: consuming String, file: String, problems: ImportProblems) throws(ImportError) {
             var parser = BibTeXParser(text, file: file)
             parser.isLenient = problems.warning != nil
             source = ImportError.source("bibtex", file: file)
@@ -247,7 +249,7 @@ extension ImportFormat {
     /// BibTeX and BibLaTeX.
     public static let bibtex = ImportFormat(name: "bibtex", recognises: BibTeX.looksLikeBibTeX, read: text { text, file, problems throws(ImportError) in
         try BibTeX.parse(text, file: file, problems: problems)
-    }, stream: text { text, file, problems, body in
-        try BibTeX.forEachDraft(in: text, file: file, problems: problems, body)
+    }, stream: text { (text: consuming String, file, problems, body) in
+        try BibTeX.forEachDraft(in: consume text, file: file, problems: problems, body)
     })
 }

@@ -78,11 +78,11 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
     public static func detect(_ text: String) -> ImportFormat? { all.first { $0.recognises(text) } }
 
     /// Streams a text format: the bytes as UTF-8, then `parse`.
-    static func text(_ parse: @escaping @Sendable (String, String, ImportProblems, (PaperDraft) throws -> Void) throws -> Void) -> Stream {
+    static func text(_ parse: @escaping @Sendable (consuming String, String, ImportProblems, (PaperDraft) throws -> Void) throws -> Void) -> Stream {
         { (data: consuming Data, file: String, problems: ImportProblems, body: (PaperDraft) throws -> Void) throws in
             guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: file, line: nil, reason: "not UTF-8 text") }
             _ = consume data
-            try parse(text, file, problems, body)
+            try parse(consume text, file, problems, body)
         }
     }
 

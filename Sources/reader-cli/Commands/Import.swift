@@ -123,10 +123,14 @@ struct Import: AsyncParsableCommand {
         let problems = ImportProblems(skipping: skipInvalid ? { skipped.append($0) } : nil,
                                       warning: strict ? nil : { warnings.append($0) })
         // The papers are stored as they are read, in one transaction: a bad record
-        // further on rolls back everything before it. (`consume data` here, inside
-        // the closure, compiles with Swift 6.3 to a double free: do not.)
+        // further on rolls back everything before it.
         let report = try store.importPapers(dryRun: dryRun) { add in
-            try chosen.forEachDraft(in: data, file: name, problems: problems) { draft in
+            // The file's bytes go to the reader alone, which frees them once they are
+            // text. (`consume data` of the captured variable itself compiles with
+            // Swift 6.3 to a double free.)
+            let bytes = data
+            data = Data()
+            try chosen.forEachDraft(in: consume bytes, file: name, problems: problems) { draft in
                 read += 1
                 // Every value is checked by the rules sync applies before it is stored:
                 // a NUL in a title is refused, never cut off.
