@@ -221,29 +221,27 @@ struct FormatsBench: ParsableCommand {
     }
 
     static func writeBibTeX(seed: [PaperDraft], count: Int, to path: String, abstracts: Bool = true) throws {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw BenchError("cannot write \(path)") }
-        var file = BufferedFile(handle: handle)
-        var random = SplitMix64(seed: UInt64(count))
-        let given = ["Ada", "Kurt", "Émilie", "Alan", "Łukasz", "Grace", "Yoshua", "Fei-Fei", "Niklaus", "Radia"]
-        let family = ["Lovelace", "G{\\\"o}del", "du Ch{\\^a}telet", "Turing", "Kaiser", "Hopper", "Bengio", "Li", "Wirth", "M{\\\"u}ller"]
-        file.write("@string{neurips = {Advances in Neural Information Processing Systems}}\n\n")
-        for index in 0..<count {
-            let source = seed[index % seed.count]
-            let title = LaTeX.escape(source.title + (index < seed.count ? "" : " (\(index / seed.count + 1))"), protectingCase: true)
-            let authors = (0..<(1 + Int(random.next() % 8))).map { _ in
-                family[Int(random.next() % UInt64(family.count))] + ", " + given[Int(random.next() % UInt64(given.count))]
-            }.joined(separator: " and ")
-            let year = 2015 + index % 11
-            let arxiv = String(format: "%02d%02d.%05d", year % 100, 1 + (index / 99_999) % 12, index % 99_999 + 1)
-            var entry = "@article{paper\(index),\n  title = {\(title)},\n  author = {\(authors)},\n  year = {\(year)},\n  month = \(["jan", "may", "sep"][index % 3]),\n"
-            if index % 2 == 0 { entry += "  journal = neurips # { \(year - 1986)},\n" }
-            if index % 3 == 0 { entry += "  doi = {10.5555/\(index).\(year)},\n" }
-            entry += "  eprint = {\(arxiv)},\n  archivePrefix = {arXiv},\n  primaryClass = {cs.LG},\n  keywords = {ml, bench},\n"
-            entry += abstracts ? "  abstract = {\(LaTeX.escape(source.abstract ?? ""))}\n}\n\n" : "  note = {Preprint}\n}\n\n"
-            file.write(entry)
+        try write(path) { file in
+            var random = SplitMix64(seed: UInt64(count))
+            let given = ["Ada", "Kurt", "Émilie", "Alan", "Łukasz", "Grace", "Yoshua", "Fei-Fei", "Niklaus", "Radia"]
+            let family = ["Lovelace", "G{\\\"o}del", "du Ch{\\^a}telet", "Turing", "Kaiser", "Hopper", "Bengio", "Li", "Wirth", "M{\\\"u}ller"]
+            file.write("@string{neurips = {Advances in Neural Information Processing Systems}}\n\n")
+            for index in 0..<count {
+                let source = seed[index % seed.count]
+                let title = LaTeX.escape(source.title + (index < seed.count ? "" : " (\(index / seed.count + 1))"), protectingCase: true)
+                let authors = (0..<(1 + Int(random.next() % 8))).map { _ in
+                    family[Int(random.next() % UInt64(family.count))] + ", " + given[Int(random.next() % UInt64(given.count))]
+                }.joined(separator: " and ")
+                let year = 2015 + index % 11
+                let arxiv = String(format: "%02d%02d.%05d", year % 100, 1 + (index / 99_999) % 12, index % 99_999 + 1)
+                var entry = "@article{paper\(index),\n  title = {\(title)},\n  author = {\(authors)},\n  year = {\(year)},\n  month = \(["jan", "may", "sep"][index % 3]),\n"
+                if index % 2 == 0 { entry += "  journal = neurips # { \(year - 1986)},\n" }
+                if index % 3 == 0 { entry += "  doi = {10.5555/\(index).\(year)},\n" }
+                entry += "  eprint = {\(arxiv)},\n  archivePrefix = {arXiv},\n  primaryClass = {cs.LG},\n  keywords = {ml, bench},\n"
+                entry += abstracts ? "  abstract = {\(LaTeX.escape(source.abstract ?? ""))}\n}\n\n" : "  note = {Preprint}\n}\n\n"
+                file.write(entry)
+            }
         }
-        file.flush()
     }
 
     func median(_ values: [Double]) -> Double { Figures.median(values) }
