@@ -22,38 +22,82 @@ extension BibTeX {
     /// % smith2023: booktitle = {Proc. ICML}, year = 2023, publisher = {PMLR}
     /// ```
     static func resolvingInheritance(_ entries: [BibTeXParser.Entry], file: String, warning: (ImportError) -> Void) -> [BibTeXParser.Entry] {
-        guard entries.contains(where: { $0.type == "xdata" || $0.value("crossref") != nil || $0.value("xdata") != nil }) else { return entries }
-        var byKey: [String: BibTeXParser.Entry] = [:]
-        for entry in entries where byKey[entry.key.lowercased()] == nil { byKey[entry.key.lowercased()] = entry }
+        guard entries.contains(where: Inheritance.isInvolved) else { return entries }
+        var inheritance = Inheritance(file: file)
+        for entry in entries { inheritance.add(entry) }
+        return entries.filter { $0.type != "xdata" }.map { inheritance.resolved($0, warning: warning) }
+    }
 
-        func resolved(_ entry: BibTeXParser.Entry, depth: Int, warn: Bool) -> BibTeXParser.Entry {
+    /// The entries others inherit from, by key, and how a child takes their fields:
+    /// what the whole read and the streamed one (``BibTeX/forEachDraft(in:file:problems:_:)``,
+    /// which keeps only the entries named by others) share.
+    struct Inheritance: Sendable {
+        let file: String
+        /// The first entry of each key (lower case).
+        private(set) var byKey: [String: BibTeXParser.Entry] = [:]
+
+        init(file: String) { self.file = file }
+
+        /// Whether an entry takes part in inheritance: an `@xdata`, or an entry naming one or a parent.
+        static func isInvolved(_ entry: BibTeXParser.Entry) -> Bool {
+            entry.type == "xdata" || entry.value("crossref") != nil || entry.value("xdata") != nil
+        }
+
+        /// The keys an entry inherits from: its `xdata` keys, then its `crossref`.
+        static func parents(of entry: BibTeXParser.Entry) -> (xdata: [String], crossref: String?) {
+            let xdata = (entry.value("xdata") ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            let crossref = entry.value("crossref")?.trimmingCharacters(in: .whitespacesAndNewlines)
+            return (xdata, crossref?.isEmpty == false ? crossref : nil)
+        }
+
+        /// Makes an entry available to inherit from, unless its key came earlier.
+        mutating func add(_ entry: BibTeXParser.Entry) {
+            let key = entry.key.lowercased()
+            if byKey[key] == nil { byKey[key] = entry }
+        }
+
+        /// The warnings an entry's inheritance gives when `has` says which keys the file has:
+        /// an `xdata` or `crossref` key it does not have.
+        static func warnings(for entry: BibTeXParser.Entry, file: String, has: (String) -> Bool) -> [ImportError] {
+            let (xdata, crossref) = parents(of: entry)
+            var result: [ImportError] = []
+            for key in xdata where !has(key.lowercased()) {
+                result.append(ImportError(file: file, line: entry.line, reason: "@\(entry.type){\(entry.key)} names xdata '\(key)', which the file does not have"))
+            }
+            if let crossref, !has(crossref.lowercased()) {
+                result.append(ImportError(file: file, line: entry.line, reason: "@\(entry.type){\(entry.key)} has crossref '\(crossref)', which the file does not have"))
+            }
+            return result
+        }
+
+        /// The entry with what it inherits; a key the file lacks goes to `warning`.
+        func resolved(_ entry: BibTeXParser.Entry, warning: (ImportError) -> Void) -> BibTeXParser.Entry {
+            for problem in Self.warnings(for: entry, file: file, has: { byKey[$0] != nil }) { warning(problem) }
+            return resolved(entry, depth: 0)
+        }
+
+        private func resolved(_ entry: BibTeXParser.Entry, depth: Int) -> BibTeXParser.Entry {
             var result = entry
             func inherit(_ name: String, _ value: String) {
                 if !result.fields.contains(where: { $0.name == name }) { result.fields.append((name, value)) }
             }
             // A chain longer than this is a loop.
             guard depth < 8 else { return result }
-            for key in (entry.value("xdata") ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !key.isEmpty {
-                guard let data = byKey[key.lowercased()] else {
-                    if warn { warning(ImportError(file: file, line: entry.line, reason: "@\(entry.type){\(entry.key)} names xdata '\(key)', which the file does not have")) }
-                    continue
-                }
-                for field in resolved(data, depth: depth + 1, warn: false).fields where !notInherited.contains(field.name) {
+            let (xdata, crossref) = Self.parents(of: entry)
+            for key in xdata {
+                guard let data = byKey[key.lowercased()] else { continue }
+                for field in resolved(data, depth: depth + 1).fields where !notInherited.contains(field.name) {
                     inherit(field.name, field.value)
                 }
             }
-            if let key = entry.value("crossref")?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty {
-                if let parent = byKey[key.lowercased()].map({ resolved($0, depth: depth + 1, warn: false) }) {
-                    for field in parent.fields where !notInherited.contains(field.name) {
-                        inherit(inheritedName(field.name, parent: parent.type), field.value)
-                    }
-                } else if warn {
-                    warning(ImportError(file: file, line: entry.line, reason: "@\(entry.type){\(entry.key)} has crossref '\(key)', which the file does not have"))
+            if let crossref, let parent = byKey[crossref.lowercased()].map({ resolved($0, depth: depth + 1) }) {
+                for field in parent.fields where !notInherited.contains(field.name) {
+                    inherit(inheritedName(field.name, parent: parent.type), field.value)
                 }
             }
             return result
         }
-        return entries.filter { $0.type != "xdata" }.map { resolved($0, depth: 0, warn: true) }
     }
 
     /// The name a parent's field has in its child.

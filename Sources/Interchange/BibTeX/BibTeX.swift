@@ -31,8 +31,16 @@ public enum BibTeX {
     /// empty). An `@set` is not a work: its members are entries of their own, and
     /// the set is left out with a warning.
     public static func parse(_ text: String, file: String, problems: ImportProblems) throws(ImportError) -> [PaperDraft] {
-        let read = try Read(text, file: file, problems: problems)
-        let entries = read.entries
+        var text = text
+        let (entries, read) = try withBytes(of: &text) { bytes throws(ImportError) in
+            var parser = BibTeXParser(bytes, file: file)
+            parser.isLenient = problems.warning != nil
+            var inheritanceWarnings: [ImportError] = []
+            let entries = resolvingInheritance(try parser.entries(skipping: problems.skipping), file: file) { inheritanceWarnings.append($0) }
+            // A missing parent is only a warning, as in bibtex and biber: the child is kept as it is.
+            for warning in parser.warnings + inheritanceWarnings { problems.warning?(warning) }
+            return (entries, Read(preambles: parser.preambles, file: file))
+        }
         // Reading entries is quick; turning their LaTeX into text is most of the work,
         // and each entry's is independent: convert chunks on every core, keep the order.
         let chunkSize = 512
@@ -55,42 +63,21 @@ public enum BibTeX {
         return drafts
     }
 
-    /// Hands each draft to `body` in file order while a second thread converts the
-    /// entries ahead (``Prefetch``): an import stores one paper while the next ones
-    /// are read, and never holds every draft. Problems go to `problems` on this
-    /// thread, as ``parse(_:file:problems:)`` reports them.
-    public static func forEachDraft(in text: consuming String, file: String, problems: ImportProblems,
-                                    _ body: (PaperDraft) throws -> Void) throws {
-        // The file's text goes to the reading, which keeps only the entries: it is not
-        // held while they are stored.
-        let read = try Read(consume text, file: file, problems: problems)
-        let entries = read.entries
-        try Prefetch.run(batchSize: 128, ahead: 8, produce: { emit in
-            for entry in entries { try emit((entry, read.convert(entry))) }
-        }, consume: { entry, converted in
-            if let draft = try read.kept(converted, of: entry, problems: problems) { try body(draft) }
-        })
+    /// Runs `body` with a text's UTF-8 bytes.
+    static func withBytes<T>(of text: inout String, _ body: (UnsafeBufferPointer<UInt8>) throws(ImportError) -> T) throws(ImportError) -> T {
+        try text.withUTF8 { bytes in Result { () throws(ImportError) in try body(bytes) } }.get()
     }
 
-    /// A file's entries, read and resolved (crossref, xdata), ready to convert to
-    /// drafts: what both ways of reading share.
+    /// What turns a file's entries into drafts: its preamble, and where they come from.
     struct Read: Sendable {
-        let entries: [BibTeXParser.Entry]
         let preamble: Preamble?
         let source: String
         let file: String
 
-        /// Reads every entry; the reading's warnings go to `problems` now.
-        init(_ text: consuming String, file: String, problems: ImportProblems) throws(ImportError) {
-            var parser = BibTeXParser(text, file: file)
-            parser.isLenient = problems.warning != nil
+        init(preambles: [String], file: String) {
+            preamble = Preamble(preambles)
             source = ImportError.source("bibtex", file: file)
             self.file = file
-            var inheritanceWarnings: [ImportError] = []
-            entries = resolvingInheritance(try parser.entries(skipping: problems.skipping), file: file) { inheritanceWarnings.append($0) }
-            preamble = Preamble(parser.preambles)
-            // A missing parent is only a warning, as in bibtex and biber: the child is kept as it is.
-            for warning in parser.warnings + inheritanceWarnings { problems.warning?(warning) }
         }
 
         /// One entry as a draft, with the preamble it uses.
@@ -249,7 +236,7 @@ extension ImportFormat {
     /// BibTeX and BibLaTeX.
     public static let bibtex = ImportFormat(name: "bibtex", recognises: BibTeX.looksLikeBibTeX, read: text { text, file, problems throws(ImportError) in
         try BibTeX.parse(text, file: file, problems: problems)
-    }, stream: text { (text: consuming String, file, problems, body) in
-        try BibTeX.forEachDraft(in: consume text, file: file, problems: problems, body)
+    }, stream: { data, file, problems, body in
+        try BibTeX.forEachDraft(in: data, file: file, problems: problems, body)
     })
 }

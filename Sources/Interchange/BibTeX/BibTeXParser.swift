@@ -28,8 +28,9 @@ struct BibTeXParser {
     }
 
     /// The file's UTF-8 bytes: BibTeX's syntax is ASCII, so the parser works on
-    /// bytes and copies each value out whole.
-    let chars: [UInt8]
+    /// bytes and copies each value out whole. The caller keeps them alive while the
+    /// parser reads (a mapped file is read in place; see ``BibTeX/forEachDraft(in:file:problems:_:)``).
+    let chars: UnsafeBufferPointer<UInt8>
     let file: String
     var i = 0
     var line = 1
@@ -53,8 +54,14 @@ struct BibTeXParser {
     /// The line where the last value read ends.
     var valueEnd = 1
 
-    init(_ text: String, file: String) {
-        chars = Array(text.utf8)
+    /// Which entries' values are built: all of them, or only those of the entries
+    /// whose key (lower case) is in the set. Of the others only `crossref` and
+    /// `xdata` are kept: a check of the whole file (errors, warnings, what inherits
+    /// from what) then builds no text.
+    var keepingValues: Set<String>?
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
+        chars = bytes
         self.file = file
     }
 
@@ -75,18 +82,26 @@ struct BibTeXParser {
     /// Every entry, in file order. With `skipping`, a bad entry is reported to it
     /// and the read goes on at the next line that starts with `@`.
     mutating func entries(skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [Entry] {
-        guard let skipping else { return try readEntries() }
         var result: [Entry] = []
+        while let entry = try nextEntry(skipping: skipping) { result.append(entry) }
+        return result
+    }
+
+    /// The next entry, nil at the end of the file; `@string`, `@preamble` and
+    /// `@comment` on the way are taken in. With `skipping`, a bad entry is reported
+    /// to it and the read goes on at the next line that starts with `@`.
+    mutating func nextEntry(skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> Entry? {
         while true {
             let resume = (i, line)
             do {
-                result += try readEntries(stopAfterOne: true)
-                if i >= chars.count || !skipAhead() { return result }
+                guard skipToEntry() else { return nil }
+                if let entry = try readItem() { return entry }
             } catch {
+                guard let skipping else { throw error }
                 skipping(error)
                 i = max(resume.0, entryStart.index) + 1
                 line = entryStart.index >= resume.0 ? entryStart.line : resume.1
-                guard skipToEntryLine() else { return result }
+                guard skipToEntryLine() else { return nil }
             }
         }
     }
@@ -105,13 +120,6 @@ struct BibTeXParser {
         return false
     }
 
-    /// Whether another `@` follows (without moving past it).
-    mutating func skipAhead() -> Bool {
-        let saved = (i, line)
-        defer { (i, line) = saved }
-        return skipToEntry()
-    }
-
     /// Moves to the next `@` between entries, counting lines and passing over `%`
     /// comments to the end of their line; false at the end.
     mutating func skipToEntry() -> Bool {
@@ -126,49 +134,47 @@ struct BibTeXParser {
         return i < chars.count
     }
 
-    mutating func readEntries(stopAfterOne: Bool = false) throws(ImportError) -> [Entry] {
-        var result: [Entry] = []
-        while skipToEntry() {
-            let start = line
-            entryStart = (i, line)
-            i += 1
-            skipSpace()
-            let type = identifier().lowercased()
-            guard !type.isEmpty else { throw fail(start, "expected an entry type after '@'") }
-            skipSpace()
-            if type == "comment", i >= chars.count || (chars[i] != Self.openBrace && chars[i] != Self.openParen) {
-                continue  // `@comment` with no braces: bibtex skips the word, the rest is text between entries
-            }
-            guard i < chars.count, chars[i] == Self.openBrace || chars[i] == Self.openParen else {
-                throw fail(start, "expected '{' or '(' after @\(type)")
-            }
-            let close = chars[i] == Self.openBrace ? Self.closeBrace : Self.closeParen
-            i += 1
-            switch type {
-            case "comment":
-                context = "@comment"
-                _ = try delimited(by: close, from: start, stoppingAtEntries: false)
-            case "preamble":
-                context = "@preamble"
-                preambles.append(try value(start: start, close: close))
-                skipSpace()
-                try expect(close, start, "@preamble")
-            case "string":
-                skipSpace()
-                let name = identifier().lowercased()
-                guard !name.isEmpty else { throw fail(start, "@string needs a name") }
-                skipSpace()
-                try expect(Self.equals, start, "@string \(name)")
-                context = "@string \(name)"
-                macros[name] = try value(start: start, close: close)
-                skipSpace()
-                try expect(close, start, "@string \(name)")
-            default:
-                result.append(try entry(type: type, close: close, start: start))
-            }
-            if stopAfterOne { break }
+    /// Reads the `@` thing at `i`: an entry is returned, a macro, preamble or
+    /// comment taken in (nil).
+    mutating func readItem() throws(ImportError) -> Entry? {
+        let start = line
+        entryStart = (i, line)
+        i += 1
+        skipSpace()
+        let type = identifier().lowercased()
+        guard !type.isEmpty else { throw fail(start, "expected an entry type after '@'") }
+        skipSpace()
+        if type == "comment", i >= chars.count || (chars[i] != Self.openBrace && chars[i] != Self.openParen) {
+            return nil  // `@comment` with no braces: bibtex skips the word, the rest is text between entries
         }
-        return result
+        guard i < chars.count, chars[i] == Self.openBrace || chars[i] == Self.openParen else {
+            throw fail(start, "expected '{' or '(' after @\(type)")
+        }
+        let close = chars[i] == Self.openBrace ? Self.closeBrace : Self.closeParen
+        i += 1
+        switch type {
+        case "comment":
+            context = "@comment"
+            _ = try delimited(by: close, from: start, stoppingAtEntries: false, building: false)
+        case "preamble":
+            context = "@preamble"
+            preambles.append(try value(start: start, close: close))
+            skipSpace()
+            try expect(close, start, "@preamble")
+        case "string":
+            skipSpace()
+            let name = identifier().lowercased()
+            guard !name.isEmpty else { throw fail(start, "@string needs a name") }
+            skipSpace()
+            try expect(Self.equals, start, "@string \(name)")
+            context = "@string \(name)"
+            macros[name] = try value(start: start, close: close)
+            skipSpace()
+            try expect(close, start, "@string \(name)")
+        default:
+            return try entry(type: type, close: close, start: start)
+        }
+        return nil
     }
 
     // MARK: - Entries and values
@@ -187,6 +193,7 @@ struct BibTeXParser {
             guard isLenient else { throw problem }
             warnings.append(problem)
         }
+        let keepsAll = keepingValues.map { $0.contains(key.lowercased()) } ?? true
         var fields: [(String, String)] = []
         var last: (field: String, opened: Int, ended: Int)?
         while i < chars.count, chars[i] == Self.comma || keyless {
@@ -201,9 +208,10 @@ struct BibTeXParser {
             context = "field '\(name)' of @\(type){\(key)}"
             skipSpace()
             let opened = line
-            let value = try self.value(start: start, close: close)
+            let kept = keepsAll || name == "crossref" || name == "xdata"
+            let value = try self.value(start: start, close: close, building: kept)
             last = (name, opened, valueEnd)
-            if !fields.contains(where: { $0.0 == name }) { fields.append((name, value)) }
+            if kept, !fields.contains(where: { $0.0 == name }) { fields.append((name, value)) }
             skipSpace()
         }
         guard i < chars.count, chars[i] == close else {
@@ -218,7 +226,8 @@ struct BibTeXParser {
     }
 
     /// A value: parts joined by `#`, each braced, quoted, a number or a macro.
-    mutating func value(start: Int, close: UInt8) throws(ImportError) -> String {
+    /// Without `building`, the value is checked as it would be read, and "" returned.
+    mutating func value(start: Int, close: UInt8, building: Bool = true) throws(ImportError) -> String {
         var result = ""
         while true {
             skipSpace()
@@ -226,19 +235,21 @@ struct BibTeXParser {
             switch chars[i] {
             case Self.openBrace:
                 i += 1
-                result += try balanced(until: Self.closeBrace, from: start)
+                let part = try delimited(by: Self.closeBrace, from: start, stoppingAtEntries: true, building: building)
+                if building { result += part }
             case Self.quote:
                 i += 1
-                result += try quoted(from: start)
+                let part = try delimited(by: Self.quote, from: start, stoppingAtEntries: true, building: building)
+                if building { result += part }
             case let c where UTF8Bytes.isDigit(c):
                 let numberStart = i
                 while i < chars.count, UTF8Bytes.isDigit(chars[i]) { i += 1 }
-                result += text(numberStart..<i)
+                if building { result += text(numberStart..<i) }
             default:
                 let name = identifier()
                 guard !name.isEmpty else { throw fail(line, "expected a value: {…}, \"…\", a number or a @string name") }
                 if let expansion = macros[name.lowercased()] {
-                    result += expansion
+                    if building { result += expansion }
                 } else if isLenient {
                     // As bibtex and biber do: a warning, and the value reads as empty.
                     warnings.append(fail(line, "unknown @string '\(name)' in \(context), read as empty"))
@@ -253,23 +264,14 @@ struct BibTeXParser {
         }
     }
 
-    /// Text up to the matching closing brace (consumed), nested braces kept.
-    mutating func balanced(until close: UInt8, from start: Int) throws(ImportError) -> String {
-        try delimited(by: close, from: start, stoppingAtEntries: true)
-    }
-
-    /// Text up to the closing quote, which only counts outside braces.
-    mutating func quoted(from start: Int) throws(ImportError) -> String {
-        try delimited(by: Self.quote, from: start, stoppingAtEntries: true)
-    }
-
-    /// Text up to `close` outside braces (consumed); braces nest, `\x` is kept as is.
+    /// Text up to `close` outside braces (consumed); braces nest, `\x` is kept as is;
+    /// a closing quote only counts outside braces. Without `building`, "".
     ///
     /// A value that is never closed is reported at the line where it opens, with
     /// its field: the missing brace is in it, not at the entry's first line. With
     /// `stoppingAtEntries`, a line that starts a new entry (`@article{`) ends the
     /// search there, as a value runs on into the next entry only when a brace is missing.
-    mutating func delimited(by close: UInt8, from start: Int, stoppingAtEntries: Bool) throws(ImportError) -> String {
+    mutating func delimited(by close: UInt8, from start: Int, stoppingAtEntries: Bool, building: Bool = true) throws(ImportError) -> String {
         var depth = 0
         let valueStart = i
         let opened = line
@@ -288,7 +290,7 @@ struct BibTeXParser {
                 continue
             }
             if c == close, depth == 0 {
-                let value = text(valueStart..<i)
+                let value = building ? text(valueStart..<i) : ""
                 i += 1
                 return value
             }

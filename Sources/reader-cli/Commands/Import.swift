@@ -240,9 +240,11 @@ struct Import: AsyncParsableCommand {
         return nil
     }
 
-    /// The file's bytes; a clear error when it is missing or unreadable.
+    /// The file's bytes (a large file mapped, read as the import reaches it); a
+    /// clear error when it is missing or unreadable.
     static func readData(_ file: String) throws -> Data {
         if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        if let mapped = MappedFile.data(atPath: file) { return mapped }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
             throw CLIError("\(file): no such file")
