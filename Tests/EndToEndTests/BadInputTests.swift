@@ -24,6 +24,37 @@ struct BadInputTests {
         #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true, "all or nothing: the good first paper is not stored")
     }
 
+    /// The large files are read as the import stores them: a problem far into one
+    /// still leaves the library as it was, and says where it is.
+    @Test func aProblemFarIntoALargeFileStoresNothingAndSaysWhere() throws {
+        let reader = try ReaderProcess()
+        defer { reader.remove() }
+        let abstract = String(repeating: "A sentence of an abstract that goes on. ", count: 8)
+        let items = (0..<3_000).map { #"{"type": "article", "title": "Paper \#($0)", "abstract": "\#(abstract)"}"# }
+        let cut = reader.folder.appendingPathComponent("cut.json").path
+        let json = "[\n" + items.joined(separator: ",\n") + "\n]\n"
+        let bytes = Array(json.utf8)
+        // Cut at the `,` between two items (`},\n{`) halfway through.
+        let half = Data(bytes[..<(try #require(bytes[..<(bytes.count / 2)].lastIndex(of: 0x0A)) - 1)])
+        #expect(half.last == UInt8(ascii: "}"), "cut after an item")
+        try half.write(to: URL(fileURLWithPath: cut))
+        let refused = try reader.run(["import", cut])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "Error: \(cut): not valid JSON: unexpected end of JSON in an array at byte \(half.count + 1)\n")
+        #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true, "all or nothing: the items before the cut are not stored")
+
+        var ris = Array((0..<3_000).map { "TY  - JOUR\nTI  - Paper \($0)\nAB  - \(abstract)\nER  - \n\n" }.joined().utf8)
+        let line = 2_000 * 5 + 2  // the title of paper 2,000
+        let offset = try #require(ris.indices.lazy.filter { ris[$0] == 0x0A }.dropFirst(line - 2).first) + 8
+        ris[offset] = 0xE9
+        let latin = reader.folder.appendingPathComponent("far.ris").path
+        try Data(ris).write(to: URL(fileURLWithPath: latin))
+        let result = try reader.run(["import", latin])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: \(latin):\(line): not UTF-8 text (byte 0xE9) at byte \(offset + 1); name its encoding, for example `reader import --encoding latin1 \(latin)`\n")
+        #expect((try reader.json(["list"]) as? [Any])?.isEmpty == true)
+    }
+
     @Test func aFileInNoKnownFormatIsRefused() throws {
         let reader = try ReaderProcess()
         defer { reader.remove() }

@@ -15,18 +15,39 @@ public enum ArXivAtom {
     ///
     /// With `skipping`, an error entry is handed to it and the read goes on.
     public static func parse(_ text: String, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
-        let feed: XMLTree.Element
-        do { feed = try XMLTree.parse(text) } catch {
-            throw ImportError(file: file, line: error.line, reason: "not well-formed XML: \(error.reason)")
+        try ImportProblems(skipping: skipping).drafts(in: text, file: file, reader: read)
+    }
+
+    /// Reads the entries of a feed one at a time, handing each to `emit`.
+    static func read(_ bytes: FileBytes, file: String, emit: (ReadRecord) throws -> Void) throws {
+        let source = ImportError.source("arxiv", file: file)
+        var reader = XMLTree.Reader(bytes: bytes.buffer)
+        var released = 0
+        func notWellFormed(_ error: XMLTree.SyntaxError) -> ImportError {
+            ImportError(file: file, line: error.line, reason: "not well-formed XML: \(error.reason)")
         }
-        guard feed.name == "feed" else {
+        func checkFeed() throws(ImportError) {
+            guard let feed = reader.outermost, feed.name != "feed" else { return }
             throw ImportError(file: file, line: feed.line, reason: "expected an Atom <feed>, found <\(feed.name)>")
         }
-        let source = ImportError.source("arxiv", file: file)
-        return try ImportError.collect(feed.all("entry"), skipping: skipping) { entry throws(ImportError) in
-            var draft = try self.draft(entry, file: file)
-            draft.source = source
-            return draft
+        while true {
+            let entry: XMLTree.Element?
+            do { entry = try reader.nextChild(named: "entry") } catch {
+                try checkFeed()
+                throw notWellFormed(error)
+            }
+            try checkFeed()
+            guard let entry else { return }
+            bytes.release(before: reader.i, since: &released)
+            let record: ReadRecord
+            do throws(ImportError) {
+                var draft = try self.draft(entry, file: file)
+                draft.source = source
+                record = .paper(draft)
+            } catch {
+                record = .bad(error)
+            }
+            try emit(record)
         }
     }
 
@@ -76,7 +97,5 @@ public enum ArXivAtom {
 
 extension ImportFormat {
     /// The arXiv API's Atom feed.
-    public static let arxivAtom = ImportFormat(name: "arxiv-atom", recognises: ArXivAtom.looksLikeAtom, read: text { text, file, problems throws(ImportError) in
-        try ArXivAtom.parse(text, file: file, skipping: problems.skipping)
-    })
+    public static let arxivAtom = ImportFormat(name: "arxiv-atom", recognises: ArXivAtom.looksLikeAtom, isText: true, reader: ArXivAtom.read)
 }

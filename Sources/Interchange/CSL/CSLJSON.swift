@@ -15,25 +15,30 @@ public enum CSLJSON {
     /// With `problems.skipping`, a bad item is handed to it and the read goes on; with
     /// `problems.warning`, an item that says no title, DOI or arXiv id is kept with a warning.
     public static func parse(_ data: Data, file: String, problems: ImportProblems = ImportProblems()) throws(ImportError) -> [PaperDraft] {
-        let document = try ImportError.parseJSON(data, file: file)
-        let items: [JSONValue]
-        switch document {
-        case .array(let array): items = array
-        case .object: items = [document]
-        default: throw ImportError(file: file, line: nil, reason: "expected a CSL-JSON item or an array of items")
-        }
+        try problems.drafts(in: data, file: file, reader: read)
+    }
+
+    /// Reads the items of a file one at a time, handing each to `emit`.
+    static func read(_ bytes: FileBytes, file: String, emit: (ReadRecord) throws -> Void) throws {
         let source = ImportError.source("csl-json", file: file)
-        return try ImportError.collect(items.enumerated(), skipping: problems.skipping) { (index, item) throws(ImportError) in
+        try JSONRecords.forEach(in: bytes, file: file, oneObject: true, notAList: "expected a CSL-JSON item or an array of items") { index, item in
             guard case .object(let fields) = item else {
-                throw ImportError(file: file, line: nil, reason: "item \(index + 1): expected an object")
+                return try emit(.bad(ImportError(file: file, line: nil, reason: "item \(index + 1): expected an object")))
             }
-            var draft = try draft(fields, file: file)
-            draft.source = source
-            if !draft.saysWhichWork {
-                let label = fields["id"].flatMap { $0.stringValue ?? $0.intValue.map(String.init) }.map { "item \(index + 1) (\($0))" } ?? "item \(index + 1)"
-                guard try problems.keep(despite: ImportError(file: file, line: nil, reason: "\(label): no title, DOI or arXiv id")) else { return nil }
+            let record: ReadRecord
+            do throws(ImportError) {
+                var draft = try draft(fields, file: file)
+                draft.source = source
+                if draft.saysWhichWork {
+                    record = .paper(draft)
+                } else {
+                    let label = fields["id"].flatMap { $0.stringValue ?? $0.intValue.map(String.init) }.map { "item \(index + 1) (\($0))" } ?? "item \(index + 1)"
+                    record = .questionable(draft, ImportError(file: file, line: nil, reason: "\(label): no title, DOI or arXiv id"))
+                }
+            } catch {
+                record = .bad(error)
             }
-            return draft
+            try emit(record)
         }
     }
 
@@ -157,7 +162,5 @@ public enum CSLJSON {
 
 extension ImportFormat {
     /// CSL-JSON, as Zotero and pandoc write it.
-    public static let csl = ImportFormat(name: "csl-json", recognises: CSLJSON.looksLikeCSL) { data, file, problems throws(ImportError) in
-        try CSLJSON.parse(data, file: file, problems: problems)
-    }
+    public static let csl = ImportFormat(name: "csl-json", recognises: CSLJSON.looksLikeCSL, isText: false, reader: CSLJSON.read)
 }

@@ -15,13 +15,16 @@ public enum DailyPapers {
     ///
     /// With `skipping`, a bad entry is handed to it and the read goes on.
     public static func parse(_ data: Data, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
-        let document = try ImportError.parseJSON(data, file: file)
-        guard case .array(let entries) = document else {
-            throw ImportError(file: file, line: nil, reason: "expected a JSON array of daily papers entries")
-        }
+        try ImportProblems(skipping: skipping).drafts(in: data, file: file, reader: read)
+    }
+
+    /// Reads the entries of a file one at a time, handing each to `emit`.
+    static func read(_ bytes: FileBytes, file: String, emit: (ReadRecord) throws -> Void) throws {
         let source = ImportError.source("hf-daily", file: file)
-        return try ImportError.collect(entries.enumerated(), skipping: skipping) { (index, entry) throws(ImportError) in
-            try draft(entry, index: index, file: file, source: source)
+        try JSONRecords.forEach(in: bytes, file: file, oneObject: false, notAList: "expected a JSON array of daily papers entries") { index, entry in
+            let record: ReadRecord
+            do throws(ImportError) { record = .paper(try draft(entry, index: index, file: file, source: source)) } catch { record = .bad(error) }
+            try emit(record)
         }
     }
 
@@ -73,7 +76,5 @@ public enum DailyPapers {
 
 extension ImportFormat {
     /// The Hugging Face daily papers JSON.
-    public static let hfDaily = ImportFormat(name: "hf-daily", recognises: DailyPapers.looksLikeDailyPapers) { data, file, problems throws(ImportError) in
-        try DailyPapers.parse(data, file: file, skipping: problems.skipping)
-    }
+    public static let hfDaily = ImportFormat(name: "hf-daily", recognises: DailyPapers.looksLikeDailyPapers, isText: false, reader: DailyPapers.read)
 }

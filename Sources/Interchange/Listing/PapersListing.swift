@@ -36,53 +36,68 @@ public enum PapersListing {
     /// With `skipping`, a paragraph that breaks the pattern is handed to it and
     /// skipped, and the read goes on with the next title.
     public static func parse(_ text: String, file: String, skipping: ((ImportError) -> Void)? = nil) throws(ImportError) -> [PaperDraft] {
-        let paragraphs = split(text)
-        guard let first = paragraphs.indices.first(where: { i in
-            i + 1 < paragraphs.count && isTitle(paragraphs[i]) && isAbstract(paragraphs[i + 1])
-        }) else {
-            throw ImportError(file: file, line: nil, reason: "no papers found: a listing has a title line, a blank line and an abstract paragraph for each paper")
+        try ImportProblems(skipping: skipping).drafts(in: text, file: file, reader: read)
+    }
+
+    /// Reads the papers of UTF-8 bytes paragraph by paragraph, looking at most two
+    /// paragraphs ahead, handing each paper to `emit` as soon as its abstract is read.
+    static func read(_ bytes: FileBytes, file: String, emit: (ReadRecord) throws -> Void) throws {
+        var paragraphs = Paragraphs(lines: bytes.lines)
+        // The paragraphs read and not yet used: the one at hand and up to two after it.
+        var ahead: [Paragraph] = []
+        func look(_ count: Int) {
+            while ahead.count < count, let next = paragraphs.next() { ahead.append(next) }
         }
-        var drafts: [PaperDraft] = []
-        var i = first
+        // The header: everything before the first title followed by an abstract.
+        look(2)
+        while !(ahead.count == 2 && isTitle(ahead[0]) && isAbstract(ahead[1])) {
+            guard ahead.count == 2 else {
+                throw ImportError(file: file, line: nil, reason: "no papers found: a listing has a title line, a blank line and an abstract paragraph for each paper")
+            }
+            ahead.removeFirst()
+            look(2)
+        }
         let source = ImportError.source("listing", file: file)
-        func problem(_ error: ImportError) throws(ImportError) {
-            guard let skipping else { throw error }
-            skipping(error)
-        }
-        while i < paragraphs.count {
-            let title = paragraphs[i]
+        while true {
+            look(3)
+            guard let title = ahead.first else { return }
             guard isTitle(title) else {
-                try problem(ImportError(file: file, line: title.line, reason: title.text.count > maxTitleLength
+                try emit(.bad(ImportError(file: file, line: title.line, reason: title.text.count > maxTitleLength
                     ? "expected a paper title, found a \(title.text.count.grouped)-character paragraph; is the title of this abstract missing?"
-                    : "expected a paper title on one line, found \(title.lineCount) lines"))
-                i += 1
+                    : "expected a paper title on one line, found \(title.lineCount) lines")))
+                ahead.removeFirst()
                 continue
             }
-            guard i + 1 < paragraphs.count else {
-                try problem(ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract after it"))
-                break
+            guard ahead.count > 1 else {
+                try emit(.bad(ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract after it")))
+                return
             }
-            let abstract = paragraphs[i + 1]
-            if !isAbstract(abstract), i + 2 < paragraphs.count, isAbstract(paragraphs[i + 2]) {
-                try problem(ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract: the next paragraph (line \(abstract.line)) looks like another title"))
-                i += 1
+            let abstract = ahead[1]
+            if !isAbstract(abstract), ahead.count > 2, isAbstract(ahead[2]) {
+                try emit(.bad(ImportError(file: file, line: title.line, reason: "the title '\(title.text.prefix(80))' has no abstract: the next paragraph (line \(abstract.line)) looks like another title")))
+                ahead.removeFirst()
                 continue
             }
             var draft = PaperDraft(title: title.text, abstract: abstract.text)
             draft.codeURL = CodeLinks.first(in: abstract.text)
             draft.source = source
             draft.line = title.line
-            drafts.append(draft)
-            i += 2
+            try emit(.paper(draft))
+            ahead.removeFirst(2)
         }
-        return drafts
     }
 
     /// Whether a text looks like a listing: used by format detection.
     public static func looksLikeListing(_ text: String) -> Bool {
-        let paragraphs = split(text)
-        return paragraphs.indices.contains { i in
-            i + 1 < paragraphs.count && isTitle(paragraphs[i]) && isAbstract(paragraphs[i + 1])
+        var text = text
+        return text.withUTF8 { bytes in
+            var paragraphs = Paragraphs(lines: FileBytes(bytes).lines)
+            guard var previous = paragraphs.next() else { return false }
+            while let next = paragraphs.next() {
+                if isTitle(previous) && isAbstract(next) { return true }
+                previous = next
+            }
+            return false
         }
     }
 
@@ -95,33 +110,28 @@ public enum PapersListing {
     }
 
     /// Paragraphs: runs of non-blank lines, joined by spaces, with their first line number.
-    static func split(_ text: String) -> [Paragraph] {
-        var paragraphs: [Paragraph] = []
-        var current: Paragraph?
-        var lineNumber = 0
-        // `\r\n` is one Character in Swift, so split on every kind of line end.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            lineNumber += 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty {
-                if let done = current { paragraphs.append(done) }
-                current = nil
-            } else if var paragraph = current {
-                paragraph.text += " " + trimmed
-                paragraph.lineCount += 1
-                current = paragraph
-            } else {
-                current = Paragraph(line: lineNumber, text: String(trimmed), lineCount: 1)
+    struct Paragraphs: IteratorProtocol {
+        var lines: FileBytes.Lines
+
+        mutating func next() -> Paragraph? {
+            var current: Paragraph?
+            while let (number, line) = lines.next() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty {
+                    if current != nil { return current }
+                } else if current != nil {
+                    current?.text += " " + trimmed
+                    current?.lineCount += 1
+                } else {
+                    current = Paragraph(line: number, text: trimmed, lineCount: 1)
+                }
             }
+            return current
         }
-        if let done = current { paragraphs.append(done) }
-        return paragraphs
     }
 }
 
 extension ImportFormat {
     /// A pasted papers listing: a title line, a blank line, the abstract.
-    public static let listing = ImportFormat(name: "listing", recognises: PapersListing.looksLikeListing, read: text { text, file, problems throws(ImportError) in
-        try PapersListing.parse(text, file: file, skipping: problems.skipping)
-    })
+    public static let listing = ImportFormat(name: "listing", recognises: PapersListing.looksLikeListing, isText: true, reader: PapersListing.read)
 }

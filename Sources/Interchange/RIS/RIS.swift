@@ -17,42 +17,41 @@ public enum RIS {
     /// read goes on; with `problems.warning`, a record that says no title, DOI or
     /// arXiv id is kept with a warning.
     public static func parse(_ text: String, file: String, problems: ImportProblems = ImportProblems()) throws(ImportError) -> [PaperDraft] {
-        func problem(_ error: ImportError) throws(ImportError) {
-            guard let skipping = problems.skipping else { throw error }
-            skipping(error)
-        }
+        try problems.drafts(in: text, file: file, reader: read)
+    }
+
+    /// Reads the records of UTF-8 bytes line by line, handing each to `emit` as its `ER` line ends it.
+    static func read(_ bytes: FileBytes, file: String, emit: (ReadRecord) throws -> Void) throws {
         let source = ImportError.source("ris", file: file)
-        var drafts: [PaperDraft] = []
         var fields: [(tag: String, value: String)] = []
         var start: Int?
-        var lineNumber = 0
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            lineNumber += 1
-            let line = rawLine.hasPrefix("\u{FEFF}") ? rawLine.dropFirst() : rawLine
+        var lines = bytes.lines
+        while let (lineNumber, text) = lines.next() {
+            let line = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : text[...]
             if let (tag, value) = tagged(line) {
                 if tag == "TY" {
-                    if let start { try problem(ImportError(file: file, line: start, reason: "the record has no ER line before the next TY")) }
+                    if let start { try emit(.bad(ImportError(file: file, line: start, reason: "the record has no ER line before the next TY"))) }
                     start = lineNumber
                     fields = [(tag, value)]
                 } else if tag == "ER" {
                     guard let recordStart = start else {
-                        try problem(ImportError(file: file, line: lineNumber, reason: "ER without a TY line before it"))
+                        try emit(.bad(ImportError(file: file, line: lineNumber, reason: "ER without a TY line before it")))
                         continue
                     }
+                    let record: ReadRecord
                     do throws(ImportError) {
                         let made = try draft(fields, line: recordStart, file: file, source: source)
-                        var kept = made.saysWhichWork
-                        if !kept {
-                            kept = try problems.keep(despite: ImportError(file: file, line: recordStart,
-                                                                          reason: "the record has no title (TI), DOI (DO) or arXiv URL"))
-                        }
-                        if kept { drafts.append(made) }
-                    } catch { try problem(error) }
+                        record = made.saysWhichWork ? .paper(made)
+                            : .questionable(made, ImportError(file: file, line: recordStart, reason: "the record has no title (TI), DOI (DO) or arXiv URL"))
+                    } catch {
+                        record = .bad(error)
+                    }
+                    try emit(record)
                     start = nil
                     fields = []
                 } else {
                     guard start != nil else {
-                        try problem(ImportError(file: file, line: lineNumber, reason: "\(tag) outside a record: a record starts with a TY line"))
+                        try emit(.bad(ImportError(file: file, line: lineNumber, reason: "\(tag) outside a record: a record starts with a TY line")))
                         continue
                     }
                     fields.append((tag, value))
@@ -62,14 +61,13 @@ public enum RIS {
                 // `Provider: …`, Ovid's `1.`): skipped, as BibTeX skips text between entries.
                 if start == nil { continue }
                 guard !fields.isEmpty else {
-                    try problem(ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'TY  - JOUR'"))
+                    try emit(.bad(ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'TY  - JOUR'")))
                     continue
                 }
                 fields[fields.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
             }
         }
-        if let start { try problem(ImportError(file: file, line: start, reason: "the record has no ER line")) }
-        return drafts
+        if let start { try emit(.bad(ImportError(file: file, line: start, reason: "the record has no ER line"))) }
     }
 
     /// Whether a text starts like RIS: its first tagged line is `TY  - …`.
@@ -214,7 +212,5 @@ extension RIS {
 
 extension ImportFormat {
     /// RIS.
-    public static let ris = ImportFormat(name: "ris", recognises: RIS.looksLikeRIS, read: text { text, file, problems throws(ImportError) in
-        try RIS.parse(text, file: file, problems: problems)
-    })
+    public static let ris = ImportFormat(name: "ris", recognises: RIS.looksLikeRIS, isText: true, reader: RIS.read)
 }

@@ -77,15 +77,6 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
     /// The format of `text`, judged by its content; nil when none fits.
     public static func detect(_ text: String) -> ImportFormat? { all.first { $0.recognises(text) } }
 
-    /// Streams a text format: the bytes as UTF-8, then `parse`.
-    static func text(_ parse: @escaping @Sendable (consuming String, String, ImportProblems, (PaperDraft) throws -> Void) throws -> Void) -> Stream {
-        { (data: consuming Data, file: String, problems: ImportProblems, body: (PaperDraft) throws -> Void) throws in
-            guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: file, line: nil, reason: "not UTF-8 text") }
-            _ = consume data
-            try parse(consume text, file, problems, body)
-        }
-    }
-
     /// Reads a text format: the bytes as UTF-8, then `parse`.
     static func text(_ parse: @escaping @Sendable (String, String, ImportProblems) throws(ImportError) -> [PaperDraft])
         -> @Sendable (consuming Data, String, ImportProblems) throws(ImportError) -> [PaperDraft] {

@@ -9,7 +9,12 @@ extension ImportError {
                 try JSONValue(parsingFileUTF8: raw.bindMemory(to: UInt8.self))
             }
         } catch {
-            throw ImportError(file: file, line: nil, reason: "not valid JSON: \(error)")
+            throw invalidJSON(error, file: file)
         }
+    }
+
+    /// The error for a file that is not valid JSON, naming the byte.
+    static func invalidJSON(_ error: any Error, file: String) -> ImportError {
+        ImportError(file: file, line: nil, reason: "not valid JSON: \(error)")
     }
 }

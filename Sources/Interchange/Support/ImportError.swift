@@ -26,21 +26,27 @@ public struct ImportError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension ImportError {
-    /// The drafts of `records`, in order: each bad record stops the read, or, with
-    /// `skipping`, is handed to it and the read goes on. Every importer that reads
-    /// record by record collects its drafts this way.
-    static func collect<Record>(_ records: some Sequence<Record>, skipping: ((ImportError) -> Void)?,
-                                _ draft: (Record) throws(ImportError) -> PaperDraft?) throws(ImportError) -> [PaperDraft] {
-        var drafts: [PaperDraft] = []
-        for record in records {
-            do throws(ImportError) {
-                if let made = try draft(record) { drafts.append(made) }
-            } catch {
-                guard let skipping else { throw error }
-                skipping(error)
-            }
-        }
-        return drafts
+    /// Where a file stops being UTF-8, with its line and byte; nil when it is UTF-8
+    /// throughout. `reader import` adds how to name the file's encoding.
+    ///
+    /// ```
+    /// refs.bib:3: not UTF-8 text (byte 0xE9) at byte 29
+    /// ```
+    public static func notUTF8(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> ImportError? {
+        do { try FileBytes(bytes).checkUTF8(file: file) } catch { return error }
+        return nil
+    }
+
+    /// Whether this is the error of a file that is not UTF-8 text.
+    public var isNotUTF8: Bool { reason.hasPrefix(Self.notUTF8Reason) }
+
+    static let notUTF8Reason = "not UTF-8 text"
+
+    /// The error for bytes that stop being UTF-8 at `offset`.
+    static func notUTF8(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, file: String) -> ImportError {
+        let line = 1 + bytes[..<offset].lazy.filter { $0 == 0x0A }.count
+        let byte = String(bytes[offset], radix: 16, uppercase: true)
+        return ImportError(file: file, line: line, reason: "\(notUTF8Reason) (byte 0x\(byte.count == 1 ? "0" : "")\(byte)) at byte \(offset + 1)")
     }
 
     /// The `source` a paper from `file` records: `bibtex:refs.bib`.

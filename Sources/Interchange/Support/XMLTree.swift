@@ -38,67 +38,112 @@ struct XMLTree {
 
     /// The root element of `text`.
     static func parse(_ text: String) throws(SyntaxError) -> Element {
-        var reader = Reader(bytes: Array(text.utf8))
-        return try reader.document()
+        var text = text
+        let result: Result<Element, SyntaxError> = text.withUTF8 { bytes in
+            Result { () throws(SyntaxError) in
+                var reader = Reader(bytes: bytes)
+                return try reader.document()
+            }
+        }
+        return try result.get()
     }
 
+    /// Reads a document element by element: the whole tree (``document()``), or
+    /// the root's children one at a time (``nextChild(named:)``), each taken out of
+    /// the tree once handed over, so that a long feed is never held whole.
     struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
         var line = 1
+        /// The elements open at `i`, outermost first.
+        private var stack: [Element] = []
+        /// The root element, once it is closed.
+        private var root: Element?
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
+        /// The root element as far as it was read: nil before its start tag.
+        var outermost: Element? { root ?? stack.first }
+
+        /// The root element of the whole document.
         mutating func document() throws(SyntaxError) -> Element {
-            var stack: [Element] = []
-            var root: Element?
+            while i < bytes.count { _ = try step() }
+            return try finished()
+        }
+
+        /// The next child of the root named `name`, read whole and taken out of the
+        /// root's children; nil once the document ends (checked to be well formed).
+        mutating func nextChild(named name: String) throws(SyntaxError) -> Element? {
             while i < bytes.count {
-                if bytes[i] == UInt8(ascii: "<") {
-                    if starts(with: "<!--") {
-                        try skip(past: "-->")
-                    } else if starts(with: "<![CDATA[") {
-                        i += 9
-                        let start = i
-                        try skip(past: "]]>")
-                        stack.last?.text += String(decoding: bytes[start..<(i - 3)], as: UTF8.self)
-                    } else if starts(with: "<?") || starts(with: "<!") {
-                        try skip(past: ">")
-                    } else if starts(with: "</") {
-                        i += 2
-                        let name = readName()
-                        skipSpace()
-                        guard i < bytes.count, bytes[i] == UInt8(ascii: ">") else { throw SyntaxError(line: line, reason: "expected '>' after </\(name)") }
-                        i += 1
-                        guard let open = stack.last, open.name == name else {
-                            throw SyntaxError(line: line, reason: "</\(name)> does not close \(stack.last.map { "<\($0.name)>" } ?? "any element")")
-                        }
-                        stack.removeLast()
-                        if stack.isEmpty { root = open }
-                    } else {
-                        i += 1
-                        let (element, isOpen) = try openTag(stack: &stack)
-                        if isOpen { stack.append(element) } else if stack.isEmpty { root = element }
-                    }
-                } else {
-                    let start = i
-                    while i < bytes.count, bytes[i] != UInt8(ascii: "<") {
-                        if bytes[i] == 0x0A { line += 1 }
-                        i += 1
-                    }
-                    if let current = stack.last {
-                        current.text += try decodeEntities(bytes[start..<i])
-                    } else if bytes[start..<i].contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
-                        throw SyntaxError(line: line, reason: "text outside the root element")
-                    }
+                guard let closed = try step() else { continue }
+                if stack.count == 1, closed.name == name, let parent = stack.first {
+                    parent.children.removeLast()
+                    return closed
                 }
             }
+            _ = try finished()
+            return nil
+        }
+
+        /// The root, once every byte was read: an error when an element is still open.
+        private func finished() throws(SyntaxError) -> Element {
             if let open = stack.last { throw SyntaxError(line: open.line, reason: "<\(open.name)> is never closed") }
             guard let root else { throw SyntaxError(line: line, reason: "no root element") }
             return root
         }
 
+        /// Reads one tag, comment or run of text; returns the element a tag closed.
+        private mutating func step() throws(SyntaxError) -> Element? {
+            guard i < bytes.count else { return nil }
+            if bytes[i] == UInt8(ascii: "<") {
+                if starts(with: "<!--") {
+                    try skip(past: "-->")
+                } else if starts(with: "<![CDATA[") {
+                    i += 9
+                    let start = i
+                    try skip(past: "]]>")
+                    stack.last?.text += String(decoding: bytes[start..<(i - 3)], as: UTF8.self)
+                } else if starts(with: "<?") || starts(with: "<!") {
+                    try skip(past: ">")
+                } else if starts(with: "</") {
+                    i += 2
+                    let name = readName()
+                    skipSpace()
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: ">") else { throw SyntaxError(line: line, reason: "expected '>' after </\(name)") }
+                    i += 1
+                    guard let open = stack.last, open.name == name else {
+                        throw SyntaxError(line: line, reason: "</\(name)> does not close \(stack.last.map { "<\($0.name)>" } ?? "any element")")
+                    }
+                    stack.removeLast()
+                    if stack.isEmpty { root = open }
+                    return open
+                } else {
+                    i += 1
+                    let (element, isOpen) = try openTag()
+                    if isOpen {
+                        stack.append(element)
+                    } else {
+                        if stack.isEmpty { root = element }
+                        return element
+                    }
+                }
+            } else {
+                let start = i
+                while i < bytes.count, bytes[i] != UInt8(ascii: "<") {
+                    if bytes[i] == 0x0A { line += 1 }
+                    i += 1
+                }
+                if let current = stack.last {
+                    current.text += try decodeEntities(bytes[start..<i])
+                } else if bytes[start..<i].contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+                    throw SyntaxError(line: line, reason: "text outside the root element")
+                }
+            }
+            return nil
+        }
+
         /// Reads a start tag after its `<`: the element, and whether it stays open.
-        mutating func openTag(stack: inout [Element]) throws(SyntaxError) -> (Element, Bool) {
+        mutating func openTag() throws(SyntaxError) -> (Element, Bool) {
             let tagLine = line
             let name = readName()
             guard !name.isEmpty else { throw SyntaxError(line: line, reason: "expected an element name after '<'") }
@@ -177,7 +222,7 @@ struct XMLTree {
         }
 
         /// Text with `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#N;` and `&#xN;` decoded.
-        func decodeEntities(_ raw: ArraySlice<UInt8>) throws(SyntaxError) -> String {
+        func decodeEntities(_ raw: Slice<UnsafeBufferPointer<UInt8>>) throws(SyntaxError) -> String {
             guard raw.contains(UInt8(ascii: "&")) else { return String(decoding: raw, as: UTF8.self) }
             var out: [UInt8] = []
             var j = raw.startIndex

@@ -17,25 +17,24 @@ public enum WebOfScience {
     /// The drafts of every record, in file order; a record without `ER` before the
     /// next `PT` or the end, or a stray line, is an error naming its line.
     public static func parse(_ text: String, file: String, problems: ImportProblems = ImportProblems()) throws(ImportError) -> [PaperDraft] {
-        func problem(_ error: ImportError) throws(ImportError) {
-            guard let skipping = problems.skipping else { throw error }
-            skipping(error)
-        }
+        try problems.drafts(in: text, file: file, reader: read)
+    }
+
+    /// Reads the records of UTF-8 bytes line by line, handing each to `emit` as its `ER` line ends it.
+    static func read(_ bytes: FileBytes, file: String, emit: (ReadRecord) throws -> Void) throws {
         let source = ImportError.source("wos", file: file)
-        var drafts: [PaperDraft] = []
         var fields: [(tag: String, values: [String])] = []
         var start: Int?
-        var lineNumber = 0
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            lineNumber += 1
-            let line = rawLine.hasPrefix("\u{FEFF}") ? rawLine.dropFirst() : rawLine
+        var lines = bytes.lines
+        while let (lineNumber, text) = lines.next() {
+            let line = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : text[...]
             if line.hasPrefix("   "), start != nil, !fields.isEmpty {
                 fields[fields.count - 1].values.append(line.trimmingCharacters(in: .whitespaces))
                 continue
             }
             if line.allSatisfy(\.isWhitespace) { continue }
             guard let (tag, value) = tagged(line) else {
-                try problem(ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'PT J' (two letters, a space, the value)"))
+                try emit(.bad(ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'PT J' (two letters, a space, the value)")))
                 continue
             }
             switch tag {
@@ -43,32 +42,28 @@ public enum WebOfScience {
                 // The file's header and end.
                 continue
             case "PT":
-                if let start { try problem(ImportError(file: file, line: start, reason: "the record has no ER line before the next PT")) }
+                if let start { try emit(.bad(ImportError(file: file, line: start, reason: "the record has no ER line before the next PT"))) }
                 start = lineNumber
                 fields = [(tag, [value])]
             case "ER":
                 guard let recordStart = start else {
-                    try problem(ImportError(file: file, line: lineNumber, reason: "ER without a PT line before it"))
+                    try emit(.bad(ImportError(file: file, line: lineNumber, reason: "ER without a PT line before it")))
                     continue
                 }
                 let made = draft(fields, line: recordStart, source: source)
-                var kept = made.saysWhichWork
-                if !kept {
-                    kept = try problems.keep(despite: ImportError(file: file, line: recordStart, reason: "the record has no title (TI) or DOI (DI)"))
-                }
-                if kept { drafts.append(made) }
+                try emit(made.saysWhichWork ? .paper(made)
+                    : .questionable(made, ImportError(file: file, line: recordStart, reason: "the record has no title (TI) or DOI (DI)")))
                 start = nil
                 fields = []
             default:
                 guard start != nil else {
-                    try problem(ImportError(file: file, line: lineNumber, reason: "\(tag) outside a record: a record starts with a PT line"))
+                    try emit(.bad(ImportError(file: file, line: lineNumber, reason: "\(tag) outside a record: a record starts with a PT line")))
                     continue
                 }
                 fields.append((tag, [value]))
             }
         }
-        if let start { try problem(ImportError(file: file, line: start, reason: "the record has no ER line")) }
-        return drafts
+        if let start { try emit(.bad(ImportError(file: file, line: start, reason: "the record has no ER line"))) }
     }
 
     /// Whether a text starts like a Web of Science export: `FN` (the file's header)
@@ -159,7 +154,5 @@ public enum WebOfScience {
 
 extension ImportFormat {
     /// Web of Science's tagged export.
-    public static let webOfScience = ImportFormat(name: "wos", recognises: WebOfScience.looksLikeWebOfScience, read: text { text, file, problems throws(ImportError) in
-        try WebOfScience.parse(text, file: file, problems: problems)
-    })
+    public static let webOfScience = ImportFormat(name: "wos", recognises: WebOfScience.looksLikeWebOfScience, isText: true, reader: WebOfScience.read)
 }

@@ -124,26 +124,32 @@ struct Import: AsyncParsableCommand {
                                       warning: strict ? nil : { warnings.append($0) })
         // The papers are stored as they are read, in one transaction: a bad record
         // further on rolls back everything before it.
-        let report = try store.importPapers(dryRun: dryRun) { add in
-            // The file's bytes go to the reader alone, which frees them once they are
-            // text. (`consume data` of the captured variable itself compiles with
-            // Swift 6.3 to a double free.)
-            let bytes = data
-            data = Data()
-            try chosen.forEachDraft(in: consume bytes, file: name, problems: problems) { draft in
-                read += 1
-                // Every value is checked by the rules sync applies before it is stored:
-                // a NUL in a title is refused, never cut off.
-                if let (field, problem) = draft.ruleProblem {
-                    let shown = draft.title.replacingOccurrences(of: "\u{0}", with: "\u{2400}")
-                    let error = ImportError(file: name, line: draft.line, reason: "paper '\(shown)': \(field): \(problem.reason)")
-                    guard skipInvalid else { throw CLIError("\(error); nothing was imported (--skip-invalid imports the rest)") }
-                    skipped.append(error)
-                    refused += 1
-                    return
+        let report: ImportReport
+        do {
+            report = try store.importPapers(dryRun: dryRun) { add in
+                // The file's bytes go to the reader alone, which frees them once they are
+                // text. (`consume data` of the captured variable itself compiles with
+                // Swift 6.3 to a double free.)
+                let bytes = data
+                data = Data()
+                try chosen.forEachDraft(in: consume bytes, file: name, problems: problems) { draft in
+                    read += 1
+                    // Every value is checked by the rules sync applies before it is stored:
+                    // a NUL in a title is refused, never cut off.
+                    if let (field, problem) = draft.ruleProblem {
+                        let shown = draft.title.replacingOccurrences(of: "\u{0}", with: "\u{2400}")
+                        let error = ImportError(file: name, line: draft.line, reason: "paper '\(shown)': \(field): \(problem.reason)")
+                        guard skipInvalid else { throw CLIError("\(error); nothing was imported (--skip-invalid imports the rest)") }
+                        skipped.append(error)
+                        refused += 1
+                        return
+                    }
+                    try add(draft)
                 }
-                try add(draft)
             }
+        } catch let error as ImportError where error.isNotUTF8 {
+            // A byte past the first 64 KiB: the same advice as for one in them.
+            throw CLIError(Self.encodingAdvice(error))
         }
         imported = true
         // Every paper read is counted once: added, merged, already there, purged or failed.
@@ -206,27 +212,13 @@ struct Import: AsyncParsableCommand {
 
     /// Where a file stops being UTF-8: its line and byte, and how to convert it.
     static func notUTF8(_ data: Data, name: String) -> String {
-        let bytes = [UInt8](data)
-        var line = 1, index = 0
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var offset = 0
-        loop: while true {
-            let before = offset
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                offset += String(scalar).utf8.count
-                if scalar == "\n" { line += 1 }
-            case .emptyInput:
-                index = offset
-                break loop
-            case .error:
-                index = before
-                break loop
-            }
-        }
-        let byte = index < bytes.count ? String(format: " (byte 0x%02X)", bytes[index]) : ""
-        return "\(name):\(line): not UTF-8 text\(byte) at byte \(index + 1); name its encoding, for example `reader import --encoding latin1 \(StorageError.shellWord(name))`"
+        let error = data.withUnsafeBytes { ImportError.notUTF8($0.bindMemory(to: UInt8.self), file: name) }
+        return encodingAdvice(error ?? ImportError(file: name, line: nil, reason: "not UTF-8 text"))
+    }
+
+    /// A file that is not UTF-8: where, and how to name its encoding.
+    static func encodingAdvice(_ error: ImportError) -> String {
+        "\(error); name its encoding, for example `reader import --encoding latin1 \(StorageError.shellWord(error.file))`"
     }
 
     /// The first 64 KiB as text, or nil when they are not UTF-8 (a cut through the

@@ -147,7 +147,7 @@ struct StreamingReadTests {
         let offset = bytes.indices.filter { bytes[$0] == 0x0A }[line - 2] + 20
         bytes[offset] = 0xFF
         var handed = 0
-        #expect(throws: ImportError(file: "long.bib", line: line, reason: "not UTF-8 text (byte 0xFF at byte \(offset + 1))")) {
+        #expect(throws: ImportError(file: "long.bib", line: line, reason: "not UTF-8 text (byte 0xFF) at byte \(offset + 1)")) {
             try ImportFormat.bibtex.forEachDraft(in: Data(bytes), file: "long.bib", problems: ImportProblems()) { _ in handed += 1 }
         }
         #expect(handed == 0)
