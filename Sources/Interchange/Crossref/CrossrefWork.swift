@@ -80,7 +80,7 @@ public enum CrossrefWork {
         return paragraphs.map { paragraph in
             let decoded = paragraph.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
                 .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
-            return decoded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return TextNormalization.collapsingWhitespace(decoded)
         }.filter { !$0.isEmpty }.joined(separator: "\n")
     }
 }

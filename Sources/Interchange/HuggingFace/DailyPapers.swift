@@ -50,7 +50,7 @@ public enum DailyPapers {
             }
         }
         if let summary = paper["summary"]?.stringValue {
-            let abstract = summary.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let abstract = TextNormalization.collapsingWhitespace(summary)
             draft.abstract = abstract.isEmpty ? nil : abstract
         }
         if let published = paper["publishedAt"]?.stringValue, published.count >= 10,

@@ -116,7 +116,7 @@ public enum PapersListing {
         mutating func next() -> Paragraph? {
             var current: Paragraph?
             while let (number, line) = lines.next() {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                let trimmed = line.trimmingSpaces()
                 if trimmed.isEmpty {
                     if current != nil { return current }
                 } else if current != nil {

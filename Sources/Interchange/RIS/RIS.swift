@@ -64,7 +64,7 @@ public enum RIS {
                     try emit(.bad(ImportError(file: file, line: lineNumber, reason: "expected a tagged line such as 'TY  - JOUR'")))
                     continue
                 }
-                fields[fields.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
+                fields[fields.count - 1].value += " " + line.trimmingSpaces()
             }
         }
         if let start { try emit(.bad(ImportError(file: file, line: start, reason: "the record has no ER line"))) }
@@ -85,7 +85,7 @@ public enum RIS {
         let chars = Array(line.prefix(6))
         guard chars.count >= 5, chars[0].isUppercase || chars[0].isNumber, chars[1].isUppercase || chars[1].isNumber,
               chars[2] == " ", chars[3] == " ", chars[4] == "-" else { return nil }
-        let value = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+        let value = line.dropFirst(5).trimmingSpaces()
         return (String(chars[0...1]), value)
     }
 

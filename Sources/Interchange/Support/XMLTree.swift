@@ -1,3 +1,5 @@
+import Model
+
 /// A small XML reader for the feeds reader imports (the arXiv API's Atom).
 ///
 /// It reads elements, attributes, text, CDATA, comments, processing instructions
@@ -25,7 +27,7 @@ struct XMLTree {
         /// The text of the first child named `name`, white space collapsed; nil when absent or empty.
         func text(of name: String) -> String? {
             guard let child = first(name) else { return nil }
-            let collapsed = child.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let collapsed = TextNormalization.collapsingWhitespace(child.text)
             return collapsed.isEmpty ? nil : collapsed
         }
     }

@@ -29,7 +29,7 @@ public enum WebOfScience {
         while let (lineNumber, text) = lines.next() {
             let line = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : text[...]
             if line.hasPrefix("   "), start != nil, !fields.isEmpty {
-                fields[fields.count - 1].values.append(line.trimmingCharacters(in: .whitespaces))
+                fields[fields.count - 1].values.append(line.trimmingSpaces())
                 continue
             }
             if line.allSatisfy(\.isWhitespace) { continue }
@@ -83,7 +83,7 @@ public enum WebOfScience {
         guard chars.count >= 2, chars[0].isASCII, chars[0].isUppercase || chars[0].isNumber,
               chars[1].isASCII, chars[1].isUppercase || chars[1].isNumber,
               chars.count == 2 || chars[2] == " " else { return nil }
-        return (String(chars[0...1]), line.dropFirst(2).trimmingCharacters(in: .whitespaces))
+        return (String(chars[0...1]), line.dropFirst(2).trimmingSpaces())
     }
 
     static func draft(_ fields: [(tag: String, values: [String])], line: Int, source: String) -> PaperDraft {
