@@ -9,36 +9,50 @@ public enum Entity: String, CaseIterable, Hashable, Sendable, Comparable, Custom
     case attachment
 
     /// The fields of this entity, in a fixed order.
+    ///
+    /// Stored once per kind: every change read, checked and merged asks for them.
     public var fields: [Field] {
         switch self {
-        case .paper:
-            [.init("title", .text), .init("authors", .json), .init("abstract", .text),
-             .init("published", .text), .init("year", .integer), .init("arxiv_id", .text),
-             .init("arxiv_version", .integer), .init("doi", .text), .init("url", .text),
-             .init("pdf_url", .text), .init("code_url", .text), .init("venue", .text),
-             .init("source", .text), .init("added_at", .integer), .init("status", .text),
-             .init("rating", .integer), .init("read_at", .integer), .init("trashed", .boolean),
-             .init("cite_key", .text), .init("categories", .json), .init("comment", .text),
-             .init("pages", .text), .init("cite_aliases", .json),
-             .init("author_names", .json), .init("latex", .json),
-             .init("work_type", .text), .init("bib_fields", .json)]
-        case .note:
-            [.init("paper_id", .text), .init("body", .text), .init("created_at", .integer),
-             .init("updated_at", .integer), .init("trashed", .boolean), .init("conflict_of", .text),
-             .init("title", .text)]
-        case .highlight:
-            [.init("paper_id", .text), .init("text", .text), .init("page", .integer),
-             .init("location", .text), .init("comment", .text), .init("created_at", .integer),
-             .init("updated_at", .integer), .init("trashed", .boolean)]
-        case .tag:
-            [.init("name", .text)]
-        case .paperTag:
-            [.init("paper_id", .text), .init("tag_id", .text), .init("present", .boolean)]
-        case .attachment:
-            [.init("paper_id", .text), .init("sha256", .text), .init("size", .integer), .init("kind", .text),
-             .init("name", .text), .init("source_url", .text), .init("added_at", .integer), .init("trashed", .boolean)]
+        case .paper: Self.paperFields
+        case .note: Self.noteFields
+        case .highlight: Self.highlightFields
+        case .tag: Self.tagFields
+        case .paperTag: Self.paperTagFields
+        case .attachment: Self.attachmentFields
         }
     }
+
+    private static let paperFields: [Field] =
+        [.init("title", .text), .init("authors", .json), .init("abstract", .text),
+         .init("published", .text), .init("year", .integer), .init("arxiv_id", .text),
+         .init("arxiv_version", .integer), .init("doi", .text), .init("url", .text),
+         .init("pdf_url", .text), .init("code_url", .text), .init("venue", .text),
+         .init("source", .text), .init("added_at", .integer), .init("status", .text),
+         .init("rating", .integer), .init("read_at", .integer), .init("trashed", .boolean),
+         .init("cite_key", .text), .init("categories", .json), .init("comment", .text),
+         .init("pages", .text), .init("cite_aliases", .json),
+         .init("author_names", .json), .init("latex", .json),
+         .init("work_type", .text), .init("bib_fields", .json)]
+
+    private static let noteFields: [Field] =
+        [.init("paper_id", .text), .init("body", .text), .init("created_at", .integer),
+         .init("updated_at", .integer), .init("trashed", .boolean), .init("conflict_of", .text),
+         .init("title", .text)]
+
+    private static let highlightFields: [Field] =
+        [.init("paper_id", .text), .init("text", .text), .init("page", .integer),
+         .init("location", .text), .init("comment", .text), .init("created_at", .integer),
+         .init("updated_at", .integer), .init("trashed", .boolean)]
+
+    private static let tagFields: [Field] =
+        [.init("name", .text)]
+
+    private static let paperTagFields: [Field] =
+        [.init("paper_id", .text), .init("tag_id", .text), .init("present", .boolean)]
+
+    private static let attachmentFields: [Field] =
+        [.init("paper_id", .text), .init("sha256", .text), .init("size", .integer), .init("kind", .text),
+         .init("name", .text), .init("source_url", .text), .init("added_at", .integer), .init("trashed", .boolean)]
 
     /// The field named `name`, if this entity has it.
     public func field(named name: String) -> Field? {

@@ -43,7 +43,7 @@ extension Library {
                 // was measured slower at 100,000 papers: its sorter writes and reads the
                 // whole table through temporary files (see docs/benchmarks.md).
                 let rows = try entity.map { entity in
-                    try Row.fetchCursor(db, sql: "SELECT id, \(entity.fields.map(\.name).joined(separator: ", ")), clocks, changed_at FROM \(entity.table) ORDER BY id")
+                    try Row.fetchCursor(db, sql: "\(StoredRecord.selectAll(entity)) ORDER BY id")
                 }
                 let tombstones = papers != nil ? nil : try Row.fetchCursor(db, sql: "SELECT id, hlc FROM tombstone WHERE entity = ? ORDER BY id", arguments: [name])
                 let foreignRows = foreign ? try Row.fetchCursor(db, sql: "SELECT id, field, value, hlc FROM foreign_field WHERE entity = ? ORDER BY id, field", arguments: [name]) : nil

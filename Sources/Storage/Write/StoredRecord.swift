@@ -11,11 +11,34 @@ struct StoredRecord {
     var changedAt: Int64
 
     static func fetch(_ db: Database, entity: Entity, id: String) throws -> StoredRecord? {
-        let columns = entity.fields.map(\.name).joined(separator: ", ")
-        let statement = try db.cachedStatement(sql: "SELECT id, \(columns), clocks, changed_at FROM \(entity.table) WHERE id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
-        return try StoredRecord(row: row, entity: entity)
+        let statement = try db.cachedStatement(sql: "\(selectAll(entity)) WHERE id = ?")
+        // A cursor's row is read in place; `Row.fetchOne` copies every column (and
+        // their names) first, which showed in the first push's profile. The row is
+        // valid only while the cursor lives: it resets the statement when it goes.
+        let cursor = try Row.fetchCursor(statement, arguments: [id])
+        guard let row = try cursor.next() else { return nil }
+        return try withExtendedLifetime(cursor) { try StoredRecord(row: row, entity: entity) }
     }
+
+    /// `SELECT id, <the entity's fields in order>, clocks, changed_at FROM <table>`:
+    /// the columns ``init(row:entity:)`` reads, written once per kind.
+    static func selectAll(_ entity: Entity) -> String {
+        switch entity {
+        case .paper: selectPaper
+        case .note: selectNote
+        case .highlight: selectHighlight
+        case .tag: selectTag
+        case .paperTag: selectPaperTag
+        case .attachment: selectAttachment
+        }
+    }
+
+    private static func select(_ entity: Entity) -> String {
+        "SELECT id, \(entity.fields.map(\.name).joined(separator: ", ")), clocks, changed_at FROM \(entity.table)"
+    }
+
+    private static let selectPaper = select(.paper), selectNote = select(.note), selectHighlight = select(.highlight),
+                       selectTag = select(.tag), selectPaperTag = select(.paperTag), selectAttachment = select(.attachment)
 
     /// A record from a row of `SELECT id, <the entity's fields in order>, clocks, changed_at`.
     /// Columns are read by position: looking each one up by name costs a hash per field.

@@ -211,12 +211,12 @@ public struct SyncEngine: Sendable {
 
     /// Forms the next batch from the outbox within the server's limits and stores
     /// it before anything is sent (nil when nothing waits), or gives the batch in flight.
-    package func formBatch(limits: WireLimits, ahead: BatchAhead? = nil) throws -> StoredBatch? {
+    package func formBatch(limits: WireLimits, ahead: BatchAhead? = nil) throws -> OutgoingBatch? {
         try library.formBatch(maxChanges: limits.maxPushChanges, maxBytes: limits.maxPushBytes * 7 / 8, ahead: ahead)
     }
 
     /// Forms the batch after `batch` within the server's limits, without storing it.
-    func formBatch(after batch: StoredBatch, limits: WireLimits) throws -> BatchAhead? {
+    func formBatch(after batch: OutgoingBatch, limits: WireLimits) throws -> BatchAhead? {
         try library.formBatch(after: batch, maxChanges: limits.maxPushChanges, maxBytes: limits.maxPushBytes * 7 / 8)
     }
 
@@ -224,7 +224,7 @@ public struct SyncEngine: Sendable {
     /// by `nseq` to the change as sent, goes to the library in one transaction.
     /// Returns how many changes the batch held and what acknowledging did. A receipt
     /// for a batch no longer in flight changes nothing.
-    package func acknowledge(_ batch: StoredBatch, receipt: PushReceipt) throws -> (sent: Int, report: AcknowledgeReport) {
+    package func acknowledge(_ batch: OutgoingBatch, receipt: PushReceipt) throws -> (sent: Int, report: AcknowledgeReport) {
         try library.acknowledge(batch, receipt: receipt, device: device)
     }
 

@@ -20,9 +20,10 @@ extension Library {
     ///   - maxBytes: a bound on the body's size (estimated from the values' sizes).
     ///   - ahead: a batch formed ahead (``formBatch(after:maxChanges:maxBytes:)``),
     ///     stored as it is if the outbox has not moved since; otherwise formed again.
-    package func formBatch(maxChanges: Int, maxBytes: Int, ahead: BatchAhead? = nil) throws -> StoredBatch? {
+    package func formBatch(maxChanges: Int, maxBytes: Int, ahead: BatchAhead? = nil) throws -> OutgoingBatch? {
         try syncTransaction { tx in
-            if let batch = try tx.batchInFlight() { return batch }
+            // A batch left in flight by an earlier sync is read back from its body.
+            if let batch = try tx.batchInFlight() { return try OutgoingBatch(reading: batch) }
             let lastNseq = try tx.number(.lastNseq)
             if let ahead, ahead.firstNseq == lastNseq + 1, try tx.outboxSeqs(limit: ahead.covered.count) == ahead.covered {
                 // The oldest rows are exactly those it covers: nothing was edited,
@@ -48,7 +49,7 @@ extension Library {
     /// the client prepares it while the server applies the one before: a first push
     /// of a whole library otherwise has its two sides take turns. Nil when nothing
     /// follows, or when a change would be set aside (the next ``formBatch`` does that).
-    package func formBatch(after batch: StoredBatch, maxChanges: Int, maxBytes: Int) throws -> BatchAhead? {
+    package func formBatch(after batch: OutgoingBatch, maxChanges: Int, maxBytes: Int) throws -> BatchAhead? {
         try syncTransaction { tx in
             guard try tx.batchInFlight()?.key == batch.key, let last = try tx.outboxRowsOfBatchInFlight().max() else { return nil }
             let rows = try tx.outboxRows(after: last, limit: maxChanges)
@@ -94,21 +95,20 @@ extension Library {
         return (changes, covered, refused)
     }
 
-    private func store(_ formed: BatchAhead, _ tx: SyncTransaction) throws -> StoredBatch {
-        let batch = StoredBatch(key: UUID().uuidString.lowercased(), firstNseq: formed.firstNseq, lastNseq: formed.lastNseq,
-                                body: PushRequest(node: formed.node, changes: formed.changes).jsonText)
+    private func store(_ formed: BatchAhead, _ tx: SyncTransaction) throws -> OutgoingBatch {
+        let batch = StoredBatch(key: UUID().uuidString.lowercased(), firstNseq: formed.firstNseq, lastNseq: formed.lastNseq, body: formed.body)
         try tx.storeBatch(batch, outboxRows: formed.covered)
         try tx.setMeta(.lastNseq, String(formed.lastNseq))
-        return batch
+        return OutgoingBatch(stored: batch, changes: formed.changes)
     }
 
     /// The server refused the batch in flight because of one of its changes
     /// (`changes[N]` in its answer): that change is set aside, the batch dropped
     /// (its numbers given again) and the rest stays queued for the next batch.
     /// Returns whether a change was set aside.
-    package func setAside(changeAt index: Int, of batch: StoredBatch, reason: String) throws -> Bool {
-        guard let request = try? PushRequest(bytes: Array(batch.body.utf8)), request.changes.indices.contains(index) else { return false }
-        let change = request.changes[index]
+    package func setAside(changeAt index: Int, of batch: OutgoingBatch, reason: String) throws -> Bool {
+        guard batch.changes.indices.contains(index) else { return false }
+        let change = batch.changes[index]
         return try syncTransaction { tx in
             guard let stored = try tx.batchInFlight(), stored.key == batch.key else { return false }
             try tx.setMeta(.lastNseq, String(batch.firstNseq - 1))
@@ -127,13 +127,7 @@ extension Library {
     ///
     /// - Parameter device: names the device in a conflict copy's title.
     /// - Returns: how many changes the batch held, and what acknowledging did.
-    package func acknowledge(_ batch: StoredBatch, receipt: PushReceipt, device: String) throws -> (sent: Int, report: AcknowledgeReport) {
-        let request: PushRequest
-        do {
-            request = try PushRequest(bytes: Array(batch.body.utf8))
-        } catch {
-            throw SyncError.badResponse(url: "local batch", reason: "the stored batch cannot be read: \(error)")
-        }
+    package func acknowledge(_ batch: OutgoingBatch, receipt: PushReceipt, device: String) throws -> (sent: Int, report: AcknowledgeReport) {
         let results = Dictionary(receipt.results.map { ($0.nseq, $0) }, uniquingKeysWith: { first, _ in first })
         let report = try syncTransaction { tx in
             guard let stored = try tx.batchInFlight(), stored.key == batch.key else { return AcknowledgeReport() }
@@ -143,7 +137,7 @@ extension Library {
             var report = AcknowledgeReport()
             tx.queueing = false
             defer { tx.queueing = true }
-            for change in request.changes {
+            for change in batch.changes {
                 guard let entity = Entity(rawValue: change.entity) else { continue }
                 switch results[change.nseq] {
                 case let result? where result.outcome == .applied:
@@ -163,7 +157,7 @@ extension Library {
             }
             return report
         }
-        return (request.changes.count, report)
+        return (batch.changes.count, report)
     }
 
     /// Merges a text edited from an old revision with the server's by lines: a

@@ -12,7 +12,7 @@ import Testing
 struct BatchAheadTests {
     /// A replica with six papers queued (one outbox row each) and its first batch in
     /// flight, one row per batch.
-    static func setUp() async throws -> (TestServer, Replica, [UUID], StoredBatch) {
+    static func setUp() async throws -> (TestServer, Replica, [UUID], OutgoingBatch) {
         let (server, replicas) = try await ConvergenceTests.setUp(["a"])
         let a = replicas[0]
         var papers: [UUID] = []
@@ -21,7 +21,7 @@ struct BatchAheadTests {
         return (server, a, papers, first)
     }
 
-    static func sendAndAcknowledge(_ batch: StoredBatch, from replica: Replica) async throws {
+    static func sendAndAcknowledge(_ batch: OutgoingBatch, from replica: Replica) async throws {
         let receipt = try await replica.transport.push(body: batch.body, idempotencyKey: batch.key)
         _ = try replica.engine.acknowledge(batch, receipt: receipt)
     }

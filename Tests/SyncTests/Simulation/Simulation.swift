@@ -352,7 +352,7 @@ final class Simulation: @unchecked Sendable {
         switch message {
         case .receipt(let key, let receipt):
             guard let batch = try replica.library.batchInFlight(), batch.key == key else { count("stale receipt"); return }
-            let (_, report) = try replica.engine.acknowledge(batch, receipt: receipt)
+            let (_, report) = try replica.engine.acknowledge(OutgoingBatch(reading: batch), receipt: receipt)
             counts["conflict copies", default: 0] += report.conflictCopies.count
             counts["merged", default: 0] += report.merged
             count("ack")
