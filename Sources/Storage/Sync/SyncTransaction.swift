@@ -56,10 +56,15 @@ package struct SyncTransaction {
         }
     }
 
-    /// The outbox rows after `seq`, oldest first.
-    package func outboxRows(after seq: Int64, limit: Int) throws -> [OutboxRow] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, entity, id, fields FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [seq, limit]).map {
-            OutboxRow(seq: $0[0], entity: $0[1], id: $0[2], storedFields: $0[3])
+    /// Visits the outbox rows after `seq` (every row by default), oldest first, one at
+    /// a time until `body` returns false.
+    ///
+    /// A batch takes the rows it has room for: a few hundred records of many fields
+    /// each, where reading a fixed number of rows first read ten times as many.
+    package func forEachOutboxRow(after seq: Int64 = 0, _ body: (OutboxRow) throws -> Bool) throws {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT seq, entity, id, fields FROM outbox WHERE seq > ? ORDER BY seq"), arguments: [seq])
+        while let row = try rows.next() {
+            guard try body(OutboxRow(seq: row[0], entity: row[1], id: row[2], storedFields: row[3])) else { return }
         }
     }
 
@@ -89,6 +94,11 @@ package struct SyncTransaction {
 
     /// The batch sent and not yet acknowledged, if any.
     package func batchInFlight() throws -> StoredBatch? { try Library.storedBatch(db) }
+
+    /// The idempotency key of the batch in flight, if any, without reading its body.
+    package func keyOfBatchInFlight() throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT idempotency_key FROM sync_batch"))
+    }
 
     /// The outbox rows the batch in flight covers.
     package func outboxRowsOfBatchInFlight() throws -> [Int64] {

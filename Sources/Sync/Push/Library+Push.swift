@@ -30,8 +30,7 @@ extension Library {
                 // queued before them or set aside since it was formed.
                 return try store(ahead, tx)
             }
-            let rows = try tx.outboxRows(limit: maxChanges)
-            let formed = try collect(rows, firstNseq: lastNseq + 1, maxChanges: maxChanges, maxBytes: maxBytes, tx)
+            let formed = try collect(after: 0, firstNseq: lastNseq + 1, maxChanges: maxChanges, maxBytes: maxBytes, tx)
             for change in formed.refused {
                 try tx.hold(entity: change.change.entity.rawValue, id: change.change.id, field: change.change.field, reason: change.reason)
             }
@@ -51,24 +50,23 @@ extension Library {
     /// follows, or when a change would be set aside (the next ``formBatch`` does that).
     package func formBatch(after batch: OutgoingBatch, maxChanges: Int, maxBytes: Int) throws -> BatchAhead? {
         try syncTransaction { tx in
-            guard try tx.batchInFlight()?.key == batch.key, let last = try tx.outboxRowsOfBatchInFlight().max() else { return nil }
-            let rows = try tx.outboxRows(after: last, limit: maxChanges)
-            let formed = try collect(rows, firstNseq: batch.lastNseq + 1, maxChanges: maxChanges, maxBytes: maxBytes, tx)
+            guard try tx.keyOfBatchInFlight() == batch.key, let last = try tx.outboxRowsOfBatchInFlight().max() else { return nil }
+            let formed = try collect(after: last, firstNseq: batch.lastNseq + 1, maxChanges: maxChanges, maxBytes: maxBytes, tx)
             guard formed.refused.isEmpty, !formed.changes.isEmpty else { return nil }
             return BatchAhead(node: try tx.nodeID(), firstNseq: batch.lastNseq + 1, changes: formed.changes, covered: formed.covered)
         }
     }
 
-    /// The changes of the oldest of `rows` that fit a batch, numbered from
-    /// `firstNseq`; the changes a server would refuse are left out and listed.
-    private func collect(_ rows: [SyncTransaction.OutboxRow], firstNseq: Int64, maxChanges: Int, maxBytes: Int, _ tx: SyncTransaction) throws
+    /// The changes of the oldest outbox rows after `seq` that fit a batch, numbered
+    /// from `firstNseq`; the changes a server would refuse are left out and listed.
+    private func collect(after seq: Int64, firstNseq: Int64, maxChanges: Int, maxBytes: Int, _ tx: SyncTransaction) throws
         -> (changes: [PushedChange], covered: [Int64], refused: [(change: FieldChange, reason: String)]) {
         var nseq = firstNseq - 1
         var changes: [PushedChange] = []
         var covered: [Int64] = []
         var refused: [(change: FieldChange, reason: String)] = []
         var bytes = 100
-        for row in rows {
+        try tx.forEachOutboxRow(after: seq) { row in
             var rowChanges: [PushedChange] = []
             for change in try tx.changes(of: row) {
                 if let problem = FieldRules.problem(entity: change.entity.rawValue, field: change.field, value: change.value, hlc: change.hlc) {
@@ -83,7 +81,7 @@ extension Library {
                                                value: change.value, hlc: change.hlc, baseRev: baseRev))
             }
             let size = rowChanges.reduce(0) { $0 + 200 + $1.value.canonicalJSON.utf8.count }
-            if !changes.isEmpty, changes.count + rowChanges.count > maxChanges || bytes + size > maxBytes { break }
+            if !changes.isEmpty, changes.count + rowChanges.count > maxChanges || bytes + size > maxBytes { return false }
             for var change in rowChanges {
                 nseq += 1
                 change.nseq = nseq
@@ -91,6 +89,7 @@ extension Library {
             }
             bytes += size
             covered.append(row.seq)
+            return true
         }
         return (changes, covered, refused)
     }
