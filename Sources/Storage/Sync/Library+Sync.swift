@@ -130,7 +130,27 @@ extension Library {
         try dbQueue.write { db in try Schema.setMeta(db, SyncMeta.epoch.rawValue, epoch) }
     }
 
+    /// Whether the library holds no paper at all (in the trash or not): a first
+    /// pull into it may leave the search index to be built once at the end.
+    package func holdsNoPapers() throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM paper)") != true }
+    }
+
     // MARK: - Push
+
+    /// Spaces SQLite's automatic checkpoints `pages` pages apart on this library's
+    /// connection (nil: SQLite's 1,000 again, checkpointing what waits).
+    ///
+    /// A push stores each 1 MiB batch before sending it and deletes it at its
+    /// receipt: at 1,000 pages a checkpoint, and its flushes to disk, came every
+    /// four batches and stalled the push while the server waited. Spaced out, the
+    /// same pages rewritten batch after batch are copied once per checkpoint.
+    package func spaceCheckpoints(everyPages pages: Int?) throws {
+        try dbQueue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages ?? 1000)")
+            if pages == nil { try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        }
+    }
 
     /// The batch sent and not yet acknowledged, if any.
     public func batchInFlight() throws -> StoredBatch? {

@@ -145,6 +145,8 @@ public struct SyncEngine: Sendable {
 
     /// Sends batches until the outbox is empty.
     func pushAll(session: inout Session, report: inout SyncReport) async throws {
+        try library.spaceCheckpoints(everyPages: Self.checkpointPagesWhilePushing)
+        defer { try? library.spaceCheckpoints(everyPages: nil) }
         var refusals = 0
         var setAside = 0
         var ahead: BatchAhead?
@@ -202,6 +204,10 @@ public struct SyncEngine: Sendable {
         }
     }
 
+    /// Pages of the library's write-ahead log between checkpoints while a push runs
+    /// (8 KiB pages: 128 MiB; SQLite's default is 1,000).
+    static let checkpointPagesWhilePushing = 16_384
+
     /// The index of the change a server's `invalid_body` message names
     /// (`changes[3].hlc: …`), if it names one.
     static func refusedChangeIndex(_ message: String) -> Int? {
@@ -242,6 +248,10 @@ public struct SyncEngine: Sendable {
         // What this node pushed is not sent back: it holds it (a copy or restore that
         // lost some becomes a new node first, in `checkIdentity`).
         let node = state.node
+        // Only a library being filled leaves its search index to be built once at
+        // the end: one that already holds papers (a first push, then this pull)
+        // would rebuild the whole index for what the pull added.
+        let deferringSearchIndex = try start == 0 && library.holdsNoPapers()
         // The first group is one page, so that applying starts at once.
         var next = Task { try await Self.fetchGroup(transport, after: start, limit: limit, pages: 1, notPushedBy: node) }
         while true {
@@ -253,7 +263,7 @@ public struct SyncEngine: Sendable {
             }
             let applied: PullReport
             do {
-                applied = try library.applyPulled(group.records, cursor: last.cursor, epoch: last.epoch, deferringSearchIndex: start == 0)
+                applied = try library.applyPulled(group.records, cursor: last.cursor, epoch: last.epoch, deferringSearchIndex: deferringSearchIndex)
             } catch {
                 if more { next.cancel() }
                 throw error

@@ -227,4 +227,24 @@ struct FirstSyncSearchIndexTests {
         #expect(try client.library.searchIndexIsConsistent())
         #expect(try client.dump() == source.dump())
     }
+
+    /// A library that already holds papers (its first sync pushes them all, then
+    /// pulls) keeps indexing as pages arrive: deferring would rebuild the index of
+    /// every paper it holds at the end, seconds for a large library, for the few
+    /// the pull brought.
+    @Test func aFirstSyncOfALibraryThatHoldsPapersIndexesAsPagesArrive() async throws {
+        let (server, _) = try await Self.filledServer()
+        let client = try Replica("client", server: server, token: try await server.token(for: "lab"))
+        _ = try client.library.add(PaperDraft(title: "Preconditioned conjugate gradients at scale", authors: ["Grace Hopper"]))
+        client.transport.pageLimit = 50
+        client.transport.pagesBeforeCut = 2
+        await #expect(throws: SyncError.self) { try await client.sync() }
+        #expect(try client.library.syncState().cursor > 0)
+        #expect(try client.library.searchIndexIsConsistent(), "the pages were left to a rebuild of the whole index")
+        #expect(try client.library.search("conjugate").count == 1)
+        client.transport.pagesBeforeCut = nil
+        try await client.sync()
+        #expect(try client.library.searchIndexIsConsistent())
+        #expect(try client.library.search("preconditioners").count == 20)
+    }
 }
