@@ -95,9 +95,7 @@ public enum ReaderBackup {
         case .success(let records)?: return records
         case .failure(let error)?: throw error
         case nil:
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw ImportError(file: file, line: nil, reason: "not UTF-8 text")
-            }
+            guard let text = String(data: data, encoding: .utf8) else { throw ImportError.notUTF8(data, file: file) }
             return try readWhole(text, file: file)
         }
     }

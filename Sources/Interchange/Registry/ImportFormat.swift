@@ -81,7 +81,7 @@ public struct ImportFormat: Sendable, Hashable, CustomStringConvertible {
     static func text(_ parse: @escaping @Sendable (String, String, ImportProblems) throws(ImportError) -> [PaperDraft])
         -> @Sendable (consuming Data, String, ImportProblems) throws(ImportError) -> [PaperDraft] {
         { (data: consuming Data, file: String, problems: ImportProblems) throws(ImportError) in
-            guard let text = String(data: data, encoding: .utf8) else { throw ImportError(file: file, line: nil, reason: "not UTF-8 text") }
+            guard let text = String(data: data, encoding: .utf8) else { throw ImportError.notUTF8(data, file: file) }
             // The bytes are not needed once they are text: a large file is not held twice while it is parsed.
             _ = consume data
             return try parse(text, file, problems)

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// A record that cannot be imported: which file, which line, and why.
@@ -35,6 +36,13 @@ extension ImportError {
     public static func notUTF8(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> ImportError? {
         do { try FileBytes(bytes).checkUTF8(file: file) } catch { return error }
         return nil
+    }
+
+    /// The error for `data` that `String(data:encoding:)` refused as UTF-8, with the
+    /// line and byte where it stops being UTF-8.
+    static func notUTF8(_ data: Data, file: String) -> ImportError {
+        data.withUnsafeBytes { raw in notUTF8(raw.bindMemory(to: UInt8.self), file: file) }
+            ?? ImportError(file: file, line: nil, reason: notUTF8Reason)
     }
 
     /// Whether this is the error of a file that is not UTF-8 text.

@@ -153,6 +153,16 @@ struct StreamingReadTests {
         #expect(handed == 0)
     }
 
+    @Test func aWholeReadOfAFileThatStopsBeingUTF8SaysWhereLikeTheStreamingOne() throws {
+        var bytes = Array(Self.longFile(badAt: -1).utf8)
+        let line = 1_200
+        let offset = bytes.indices.filter { bytes[$0] == 0x0A }[line - 2] + 5
+        bytes[offset] = 0xE9
+        #expect(throws: ImportError(file: "long.bib", line: line, reason: "not UTF-8 text (byte 0xE9) at byte \(offset + 1)")) {
+            try ImportFormat.bibtex.drafts(from: Data(bytes), file: "long.bib")
+        }
+    }
+
     /// A mapped file larger than the stretch after which the reading hands pages
     /// back: every pass reads on after letting go of what it read.
     @Test(.enabled(if: SlowTests.enabled, SlowTests.skipped))
