@@ -31,7 +31,10 @@ public enum FieldRules {
     /// Whether a text can be stored and synced: NUL cannot (C strings, SQLite's text
     /// functions and PostgreSQL stop at it), so it is refused, never cut off.
     public static func textProblem(_ text: String) -> Problem? {
-        text.utf8.contains(0) ? Problem(part: "value", reason: "text may not contain NUL characters (U+0000)") : nil
+        // Over the contiguous bytes: every pushed, pulled and stored text is checked,
+        // and the byte-by-byte walk of `String.UTF8View` showed in the sync profiles.
+        let hasNUL = text.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? text.utf8.contains(0)
+        return hasNUL ? Problem(part: "value", reason: "text may not contain NUL characters (U+0000)") : nil
     }
 
     /// Whether a value fits a known field (its kind, and its text), or a purge is
