@@ -44,16 +44,9 @@ package struct SyncTransaction {
         package var entity: String, id: String
         /// Its changed fields as stored (sorted, comma-separated).
         var storedFields: String
-        /// Its changed fields, sorted. Split when asked: a batch reads more rows than
-        /// it takes, and splitting every one showed in the first push's profile.
+        /// Its changed fields, sorted. Split when asked: splitting every row read
+        /// showed in the first push's profile.
         package var fields: [String] { storedFields.split(separator: ",").map(String.init) }
-    }
-
-    /// The oldest outbox rows.
-    package func outboxRows(limit: Int) throws -> [OutboxRow] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, entity, id, fields FROM outbox ORDER BY seq LIMIT ?"), arguments: [limit]).map {
-            OutboxRow(seq: $0[0], entity: $0[1], id: $0[2], storedFields: $0[3])
-        }
     }
 
     /// Visits the outbox rows after `seq` (every row by default), oldest first, one at

@@ -206,16 +206,17 @@ extension Library {
             let node = try tx.nodeID()
             var clock = HybridClock(node: node, last: HLC(millis: correctedNow, counter: 0, node: node))
             var restamped = 0
-            for row in try tx.outboxRows(limit: Int.max) {
-                guard let entity = Entity(rawValue: row.entity) else { continue }
+            // Re-stamping writes records and tombstones, never the outbox it reads.
+            try tx.forEachOutboxRow { row in
+                guard let entity = Entity(rawValue: row.entity) else { return true }
                 if let purge = try tx.purgeClock(entity, id: row.id) {
                     if purge.millis > correctedNow {
                         try tx.setPurgeClock(entity, id: row.id, clock.now(wallMillis: correctedNow))
                         restamped += 1
                     }
-                    continue
+                    return true
                 }
-                guard var clocks = try tx.record(entity, id: row.id)?.clocks else { continue }
+                guard var clocks = try tx.record(entity, id: row.id)?.clocks else { return true }
                 var changed = false
                 for field in row.fields {
                     if let hlc = clocks[field], hlc.millis > correctedNow {
@@ -225,6 +226,7 @@ extension Library {
                     }
                 }
                 if changed { try tx.setClocks(entity, id: row.id, clocks) }
+                return true
             }
             try tx.setLastClock(clock.last)
             return restamped
