@@ -100,6 +100,8 @@ extension Library {
     public func rebuildSearchIndexIfDeferred() throws -> Bool {
         try dbQueue.write { db in
             guard try Schema.meta(db, Schema.searchIndexDeferredKey) != nil else { return false }
+            // What a builder left when its sync was cut short.
+            SearchIndexBuilder.removeScratch(at: SearchIndexBuilder.scratchPath(of: self))
             try Library.rebuildSearchIndex(db)
             try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Schema.searchIndexDeferredKey])
             return true

@@ -300,6 +300,9 @@ extension Schema {
     /// matching paper's row.
     static let searchColumns = "title, authors, abstract, tags, notes, highlights, state"
 
+    /// The tokenizer of `paper_fts`, as migration v1 declared it.
+    static let searchTokenizer = "porter unicode61 remove_diacritics 2"
+
     /// The `meta` key set while a first sync fills the library without keeping the
     /// search index, which is then rebuilt in one statement (see `ChangeWriter`).
     static let searchIndexDeferredKey = "search_index_deferred"

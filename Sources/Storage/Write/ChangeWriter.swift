@@ -482,8 +482,16 @@ final class ChangeWriter {
     /// transaction, and marks the paper for re-indexing at ``finish()``. A paper that
     /// cannot be indexed yet (a new one) costs no statement.
     private func unindex(_ paperID: String, mayBeIndexed: Bool) throws {
-        guard !searchIndexDeferred else { return }
         guard unindexed.insert(paperID).inserted else { return }
+        if searchIndexDeferred {
+            // A paper stored before this transaction may already be in the index a
+            // ``SearchIndexBuilder`` is building: it is indexed again at its end.
+            if mayBeIndexed {
+                try db.cachedStatement(sql: "CREATE TEMP TABLE IF NOT EXISTS search_pending (paper_rowid INTEGER PRIMARY KEY)").execute()
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.search_pending SELECT rowid FROM paper WHERE id = ?").execute(arguments: [paperID])
+            }
+            return
+        }
         unindexedOrder.append(paperID)
         guard mayBeIndexed,
               let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM paper WHERE id = ?"), arguments: [paperID])

@@ -252,6 +252,11 @@ public struct SyncEngine: Sendable {
         // the end: one that already holds papers (a first push, then this pull)
         // would rebuild the whole index for what the pull added.
         let deferringSearchIndex = try start == 0 && library.holdsNoPapers()
+        // That index is built on a second thread as the pages are stored, and
+        // put in place at the end (4.5 s of 11.5 s for 100,000 papers otherwise).
+        let builder = deferringSearchIndex ? try library.buildingSearchIndexAlongside() : nil
+        var finished = false
+        defer { if !finished { builder?.discard() } }
         // The first group is one page, so that applying starts at once.
         var next = Task { try await Self.fetchGroup(transport, after: start, limit: limit, pages: 1, notPushedBy: node) }
         while true {
@@ -274,8 +279,10 @@ public struct SyncEngine: Sendable {
             report.updated += applied.updated
             report.purged += applied.purged
             progress?(SyncProgress(phase: "pull", done: report.received, headSeq: nil, cursor: last.cursor))
+            builder?.catchUp()
             if !more {
-                try library.rebuildSearchIndexIfDeferred()
+                finished = true
+                try library.finishSearchIndex(builtBy: builder)
                 return
             }
         }
